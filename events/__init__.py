@@ -1,0 +1,1 @@
+"""Event contracts: the pydantic models are the source; schemas/ and samples/ are derived."""

@@ -1,0 +1,142 @@
+"""Every event on the retail bus: a versioned envelope around a typed payload.
+
+EventBridge carries ``source`` and ``detail-type``; the ``detail`` is always
+``{"metadata": {...}, "data": {...}}``. ``metadata.event_id`` is stable across redelivery
+and retries of the producer, so consumers deduplicate on it. A breaking change to a payload
+gets a new ``event_version`` and a new schema file beside the old one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from events.sources import INBOUND_STOCK_SOURCES, STOCK_EVENT_SOURCE
+
+SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+LOCATION_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
+
+
+class Contract(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Metadata(Contract):
+    event_id: str = Field(min_length=1, max_length=128)
+    event_type: str
+    event_version: str = "1"
+    occurred_at: datetime
+    producer: str
+    correlation_id: str | None = None
+
+
+# -- published by this system (source retail.stock) -----------------------------------------
+
+
+class Quantities(Contract):
+    on_hand: int
+    reserved: int
+    safety_stock: int
+    damaged: int
+    quality_check: int
+    available: int
+
+
+class ChangeInfo(Contract):
+    change_id: str
+    kind: str
+    on_hand_delta: int | None = None
+    source: str
+
+
+class StockChanged(Contract):
+    sku: str
+    location_id: str
+    version: int
+    change: ChangeInfo
+    before: Quantities | None
+    after: Quantities
+
+
+class StockLow(Contract):
+    sku: str
+    location_id: str
+    available: int
+    low_stock_threshold: int
+
+
+class OutOfStock(Contract):
+    sku: str
+    location_id: str
+
+
+class BackInStock(Contract):
+    sku: str
+    location_id: str
+    available: int
+
+
+# -- put on the bus by POS, ERP and WMS, consumed here --------------------------------------
+
+
+class Line(Contract):
+    sku: str = Field(pattern=SKU_PATTERN)
+    quantity: int = Field(gt=0, le=100_000)
+
+
+class SaleRecorded(Contract):
+    location_id: str = Field(pattern=LOCATION_PATTERN)
+    receipt_id: str = Field(min_length=1, max_length=64)
+    lines: list[Line] = Field(min_length=1, max_length=200)
+
+
+class GoodsReceived(Contract):
+    location_id: str = Field(pattern=LOCATION_PATTERN)
+    delivery_id: str = Field(min_length=1, max_length=64)
+    lines: list[Line] = Field(min_length=1, max_length=200)
+
+
+class Count(Contract):
+    sku: str = Field(pattern=SKU_PATTERN)
+    on_hand: int = Field(ge=0, le=10_000_000)
+
+
+class StockCounted(Contract):
+    location_id: str = Field(pattern=LOCATION_PATTERN)
+    as_of: datetime
+    counts: list[Count] = Field(min_length=1, max_length=200)
+
+
+PUBLISHED: dict[str, type[Contract]] = {
+    "StockChanged": StockChanged,
+    "StockLow": StockLow,
+    "OutOfStock": OutOfStock,
+    "BackInStock": BackInStock,
+}
+CONSUMED: dict[str, type[Contract]] = {
+    "SaleRecorded": SaleRecorded,
+    "GoodsReceived": GoodsReceived,
+    "StockCounted": StockCounted,
+}
+SOURCES = {name: (STOCK_EVENT_SOURCE,) for name in PUBLISHED} | {
+    name: INBOUND_STOCK_SOURCES for name in CONSUMED
+}
+
+
+def envelope_model(detail_type: str) -> type[BaseModel]:
+    """The model of a whole ``detail`` for one detail-type."""
+    data_model = (PUBLISHED | CONSUMED)[detail_type]
+    from pydantic import create_model
+
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        f"{detail_type}Detail", __base__=Contract, metadata=(Metadata, ...), data=(data_model, ...)
+    )
+
+
+def detail(event_type: str, data: Contract, event_id: str, occurred_at: datetime, producer: str,
+           correlation_id: str | None = None) -> dict[str, Any]:
+    meta = Metadata(event_id=event_id, event_type=event_type, occurred_at=occurred_at,
+                    producer=producer, correlation_id=correlation_id)
+    return {"metadata": meta.model_dump(mode="json"), "data": data.model_dump(mode="json")}

@@ -1,0 +1,4 @@
+"""EventBridge sources, named once for the contracts and the topology."""
+
+INBOUND_STOCK_SOURCES = ("retail.pos", "retail.erp", "retail.wms")
+STOCK_EVENT_SOURCE = "retail.stock"

@@ -1,0 +1,54 @@
+"""Locations API: anyone lists and reads locations; admins create and replace them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared import wiring
+from shared.http.app import current_caller, http_app, path
+from shared.http.models import LocationBody, LocationList, LocationView
+from shared.locations import service
+from shared.locations.model import LocationType, Service
+from shared.observability import logger, metrics, tracer
+
+app = http_app()
+LocationId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+
+
+@app.get(path("GET /locations"), summary="List active locations")
+def list_locations(
+    type: Annotated[LocationType | None, Query()] = None,  # noqa: A002 - the API's word
+    service_offered: Annotated[Service | None, Query(alias="service")] = None,
+) -> LocationList:
+    found = service.list_locations(wiring.location_directory(), type, service_offered)
+    return LocationList(locations=[LocationView.of(loc) for loc in found])
+
+
+@app.get(path("GET /locations/{location_id}"), summary="Read one location")
+def get_location(location_id: LocationId) -> LocationView:
+    return LocationView.of(service.get_location(wiring.location_directory(), location_id))
+
+
+@app.put(path("PUT /locations/{location_id}"), summary="Create or replace a location (admin)")
+def put_location(location_id: LocationId, body: LocationBody) -> Response[LocationView]:
+    location = body.to_domain(location_id)
+    created = service.save_location(
+        wiring.location_store(), wiring.location_directory(), current_caller(app), location_id, location
+    )
+    return Response(
+        status_code=201 if created else 200,
+        content_type="application/json",
+        body=LocationView.of(location),
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,83 @@
+"""Stock reads: availability for shoppers, full quantities for staff, integrations and admins."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared import wiring
+from shared.http.app import current_caller, http_app, path
+from shared.http.models import (
+    Availability,
+    AvailabilityMatrix,
+    LocationView,
+    NearbyLocation,
+    NearestResult,
+    SkuAvailability,
+    StockView,
+)
+from shared.observability import logger, metrics, tracer
+from shared.stock import service
+
+app = http_app()
+Sku = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+LocationId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+
+
+def _csv(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+@app.get(path("GET /stock"), summary="Availability of many SKUs at many locations (product lists)")
+def stock_matrix(
+    skus: Annotated[str, Query(description="Comma-separated SKUs (up to 100)", min_length=1)],
+    locations: Annotated[str, Query(description="Comma-separated location ids (up to 50)", min_length=1)],
+) -> AvailabilityMatrix:
+    levels = service.stock_matrix(
+        wiring.stock_store(), wiring.location_directory(), _csv(skus), _csv(locations)
+    )
+    return AvailabilityMatrix(items=[Availability.of(level) for level in levels])
+
+
+@app.get(path("GET /stock/{sku}"), summary="Availability of one SKU at every location")
+def stock_of_sku(sku: Sku) -> SkuAvailability:
+    levels = service.stock_of_sku(wiring.stock_store(), wiring.location_directory(), sku)
+    views = [Availability.of(level) for level in levels]
+    return SkuAvailability(sku=sku, total_available=sum(v.available for v in views), locations=views)
+
+
+@app.get(path("GET /stock/{sku}/nearest"), summary="Nearest locations that can promise the SKU")
+def nearest(
+    sku: Sku,
+    lat: Annotated[float, Query(ge=-90, le=90)],
+    lon: Annotated[float, Query(ge=-180, le=180)],
+    quantity: Annotated[int, Query(ge=1, le=1000)] = 1,
+    limit: Annotated[int, Query(ge=1, le=50)] = 5,
+    radius_km: Annotated[float | None, Query(gt=0, le=20_000)] = None,
+    service_offered: Annotated[str | None, Query(alias="service")] = None,
+) -> NearestResult:
+    placed = service.nearest_with_stock(
+        wiring.stock_store(), wiring.location_directory(), sku, lat, lon, quantity, limit,
+        radius_km, service_offered,
+    )
+    return NearestResult(sku=sku, quantity=quantity, locations=[
+        NearbyLocation(location=LocationView.of(p.location), available=p.level.available,
+                       distance_km=p.distance_km)
+        for p in placed
+    ])
+
+
+@app.get(path("GET /stock/{sku}/locations/{location_id}"), summary="All quantities of a SKU at a location")
+def stock_at(sku: Sku, location_id: LocationId) -> StockView:
+    current_caller(app).require_location(location_id)
+    return StockView.of(service.stock_at(wiring.stock_store(), wiring.location_directory(), sku, location_id))
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,86 @@
+"""Stock writes over HTTP: relative changes, absolute counts and per-location settings.
+
+Changes and counts need an ``Idempotency-Key`` header: a retry with the same key is
+answered as the first request was and changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared import wiring
+from shared.http.app import correlation_id, current_caller, http_app, path
+from shared.http.models import ChangeBody, ChangeReceiptView, CountBody, SettingsBody, StockView
+from shared.observability import logger, metrics, tracer
+from shared.stock import service
+
+app = http_app()
+Sku = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+LocationId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+IdempotencyKey = Annotated[str, Header(
+    alias="idempotency-key", min_length=8, max_length=128, pattern=r"^[\x21-\x7e]+$",
+    description="Unique per intended change (a UUID); a retry reuses it",
+)]
+
+
+def _receipt_response(view: ChangeReceiptView) -> Response[ChangeReceiptView]:
+    status = 200 if view.replayed or view.status == "ignored" else 201
+    headers = {"Idempotent-Replayed": "true"} if view.replayed else None
+    return Response(status_code=status, content_type="application/json", body=view, headers=headers)
+
+
+@app.post(path("POST /stock/{sku}/locations/{location_id}/changes"),
+          summary="Apply a sale, receipt, transfer or correction", responses={201: {"description": "Applied"}})
+def change_stock(sku: Sku, location_id: LocationId, body: ChangeBody,
+                 idempotency_key: IdempotencyKey) -> Response[ChangeReceiptView]:
+    caller = current_caller(app)
+    receipt = service.record_change(
+        wiring.stock_store(), wiring.location_directory(), caller, sku, location_id,
+        body.kind, body.quantity, idempotency_key, source=caller.principal,
+        correlation_id=correlation_id(app),
+    )
+    metrics.add_metric(name="StockChangeReplayed" if receipt.replayed else "StockChangeApplied",
+                       unit=MetricUnit.Count, value=1)
+    return _receipt_response(ChangeReceiptView.of(receipt))
+
+
+@app.put(path("PUT /stock/{sku}/locations/{location_id}/count"),
+         summary="Record an absolute count (cycle count, ERP snapshot); older counts are ignored")
+def count_stock(sku: Sku, location_id: LocationId, body: CountBody,
+                idempotency_key: IdempotencyKey) -> Response[ChangeReceiptView]:
+    caller = current_caller(app)
+    receipt = service.record_count(
+        wiring.stock_store(), wiring.location_directory(), caller, sku, location_id,
+        body.on_hand, body.as_of, idempotency_key, source=caller.principal,
+        correlation_id=correlation_id(app),
+    )
+    if receipt is None:
+        return _receipt_response(ChangeReceiptView(
+            status="ignored", sku=sku, location_id=location_id, kind="count", on_hand=body.on_hand,
+            detail="A count taken at the same time or later was applied already.",
+        ))
+    return _receipt_response(ChangeReceiptView.of(receipt))
+
+
+@app.put(path("PUT /stock/{sku}/locations/{location_id}/settings"),
+         summary="Set safety stock and low-stock threshold")
+def stock_settings(sku: Sku, location_id: LocationId, body: SettingsBody) -> StockView:
+    caller = current_caller(app)
+    level = service.update_settings(
+        wiring.stock_store(), wiring.location_directory(), caller, sku, location_id,
+        body.safety_stock, body.low_stock_threshold, source=caller.principal,
+    )
+    return StockView.of(level)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

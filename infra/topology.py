@@ -1,0 +1,193 @@
+"""The one declaration of what the system is made of.
+
+Tables, functions, HTTP routes, event rules, queues and stream consumers are declared here
+once, as plain data with no CDK import, so that the CDK stack (``infra/stack.py``) and the
+local runner (``local/``) build the same system from it. ``tests/infra`` proves that the
+synthesized template and the running local system agree with this file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from events.sources import INBOUND_STOCK_SOURCES
+
+
+class Access(StrEnum):
+    """Who may call a route. Checked by API Gateway (JWT present) and by the handler (role)."""
+
+    PUBLIC = "public"  # anyone, no token: webshop product pages
+    CUSTOMER = "customer"  # a signed-in shopper, sees only their own things
+    STAFF = "staff"  # store staff, bound to one location by their token
+    INTEGRATION = "integration"  # ERP, POS, WMS machine clients
+    ADMIN = "admin"  # retailer head office
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # logical name; the env var TABLE_NAME carries the physical one
+    partition_key: str
+    sort_key: str
+    global_indexes: tuple[tuple[str, str, str], ...]  # (index name, pk, sk)
+    ttl_attribute: str
+    stream: bool
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # API Gateway style: /stock/{sku}
+    access: tuple[Access, ...]
+
+    @property
+    def route_key(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def is_public(self) -> bool:
+        return Access.PUBLIC in self.access
+
+
+@dataclass(frozen=True)
+class Queue:
+    name: str
+    batch_size: int = 10
+    max_receive_count: int = 3  # then the message moves to the queue's dead-letter queue
+    visibility_timeout_seconds: int = 60
+
+    @property
+    def dead_letter_name(self) -> str:
+        return f"{self.name}-dlq"
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    handler: str  # module path of the Lambda entry point, e.g. functions.stock_read_api.handler
+    description: str
+    routes: tuple[Route, ...] = ()
+    queue: str | None = None  # consumes this queue (SQS event source, partial batch failures)
+    table_stream: bool = False  # consumes the table's stream (stream -> events)
+    table_access: str = "read"  # read | write: least privilege on the table
+    publishes_events: bool = False
+    memory_mb: int = 512
+    timeout_seconds: int = 10
+
+    @property
+    def entry(self) -> str:
+        return f"{self.handler}.lambda_handler"
+
+
+@dataclass(frozen=True)
+class EventRule:
+    """An EventBridge rule on the retail bus that feeds one queue."""
+
+    name: str
+    description: str
+    pattern: dict[str, object]
+    queue: str
+
+
+@dataclass(frozen=True)
+class Topology:
+    bus_name: str
+    table: Table
+    functions: tuple[Function, ...]
+    queues: tuple[Queue, ...]
+    rules: tuple[EventRule, ...]
+    event_sources: tuple[str, ...] = field(default=())
+
+    @property
+    def routes(self) -> tuple[tuple[Route, Function], ...]:
+        return tuple((route, fn) for fn in self.functions for route in fn.routes)
+
+    def function(self, name: str) -> Function:
+        return next(fn for fn in self.functions if fn.name == name)
+
+    def queue(self, name: str) -> Queue:
+        return next(q for q in self.queues if q.name == name)
+
+    def consumer_of(self, queue_name: str) -> Function:
+        return next(fn for fn in self.functions if fn.queue == queue_name)
+
+
+P, C, S, I, A = Access.PUBLIC, Access.CUSTOMER, Access.STAFF, Access.INTEGRATION, Access.ADMIN
+
+
+TOPOLOGY = Topology(
+    bus_name="retail",
+    table=Table(
+        name="retail",
+        partition_key="pk",
+        sort_key="sk",
+        global_indexes=(("gsi1", "gsi1pk", "gsi1sk"),),
+        ttl_attribute="expires_at_epoch",
+        stream=True,
+    ),
+    functions=(
+        Function(
+            name="locations-api",
+            handler="functions.locations_api.handler",
+            description="Stores, warehouses and pickup points: read by anyone, managed by admins",
+            routes=(
+                Route("GET", "/locations", (P,)),
+                Route("GET", "/locations/{location_id}", (P,)),
+                Route("PUT", "/locations/{location_id}", (A,)),
+            ),
+            table_access="write",
+        ),
+        Function(
+            name="stock-read-api",
+            handler="functions.stock_read_api.handler",
+            description="Stock reads: one SKU everywhere, many SKUs at many locations, nearest",
+            routes=(
+                Route("GET", "/stock", (P, S, I, A)),
+                Route("GET", "/stock/{sku}", (P, S, I, A)),
+                Route("GET", "/stock/{sku}/nearest", (P, S, I, A)),
+                Route("GET", "/stock/{sku}/locations/{location_id}", (P, S, I, A)),
+            ),
+            table_access="read",
+        ),
+        Function(
+            name="stock-write-api",
+            handler="functions.stock_write_api.handler",
+            description="Stock changes, counts and settings over HTTP, each applied exactly once",
+            routes=(
+                Route("POST", "/stock/{sku}/locations/{location_id}/changes", (S, I, A)),
+                Route("PUT", "/stock/{sku}/locations/{location_id}/count", (S, I, A)),
+                Route("PUT", "/stock/{sku}/locations/{location_id}/settings", (S, A)),
+            ),
+            table_access="write",
+        ),
+        Function(
+            name="stock-updates-consumer",
+            handler="functions.stock_updates_consumer.handler",
+            description="Applies stock events from POS, ERP and WMS, one line at a time",
+            queue="stock-updates",
+            table_access="write",
+            timeout_seconds=30,
+        ),
+        Function(
+            name="stock-stream-publisher",
+            handler="functions.stock_stream_publisher.handler",
+            description="Publishes committed stock changes from the table stream to the bus",
+            table_stream=True,
+            table_access="read",
+            publishes_events=True,
+            timeout_seconds=30,
+        ),
+    ),
+    queues=(Queue(name="stock-updates", batch_size=10, max_receive_count=3),),
+    rules=(
+        EventRule(
+            name="inbound-stock-updates",
+            description="Sales, counts and receipts from POS, ERP and WMS go to the stock consumer",
+            pattern={
+                "source": list(INBOUND_STOCK_SOURCES),
+                "detail-type": ["SaleRecorded", "GoodsReceived", "StockCounted"],
+            },
+            queue="stock-updates",
+        ),
+    ),
+)

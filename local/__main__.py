@@ -1,0 +1,55 @@
+"""Run the whole system locally: python -m local [--seed] [--port 8080]."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080, help="HTTP API port (default 8080)")
+    parser.add_argument("--emulator-port", type=int, default=5005, help="moto server port (default 5005)")
+    parser.add_argument("--seed", action="store_true", help="load demo locations and stock")
+    args = parser.parse_args(argv)
+
+    from local.environment import LOCAL_ENVIRONMENT
+
+    for key, value in LOCAL_ENVIRONMENT.items():
+        os.environ.setdefault(key, value)  # before any handler module makes its Logger
+    from local.system import LocalSystem
+
+    system = LocalSystem(args.host, args.port, args.emulator_port).start()
+    if args.seed:
+        from local.seed import seed
+
+        counts = seed()
+        print(f"seeded {counts['locations']} locations, {counts['skus']} SKUs, "
+              f"{counts['stock_levels']} stock levels", flush=True)
+    base = system.base_url
+    print(f"""
+Omnichannel retail backend, running locally
+  API          {base}
+  OpenAPI      {base}/openapi.json
+  locations    {base}/locations
+  stock        {base}/stock/JKT-RAIN-NAVY-M
+  nearest      {base}/stock/JKT-RAIN-NAVY-M/nearest?lat=52.0907&lon=5.1214
+  emulator     {system.emulator.url}  (moto; AWS_ENDPOINT_URL for the aws CLI or boto3)
+  a token      .venv/bin/python -m local.token --role admin
+ready""", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    system.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""API Gateway (HTTP API, payload format 2.0) on localhost, in front of the real handlers.
+
+It matches the routes of the topology, checks the bearer token on non-public routes as the
+JWT authorizer does, builds the v2 event and returns what the handler returns.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from infra.topology import Function, Route, Topology
+from local import auth
+
+Invoke = Callable[[Function, dict[str, Any]], Any]
+
+
+def _pattern(route_path: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(route_path)) + "$")
+
+
+class RouteTable:
+    def __init__(self, topology: Topology) -> None:
+        self.entries = [(route, fn, _pattern(route.path)) for route, fn in topology.routes]
+
+    @property
+    def route_keys(self) -> set[str]:
+        return {route.route_key for route, _, _ in self.entries}
+
+    def match(self, method: str, path: str) -> tuple[Route, Function, dict[str, str]] | None | str:
+        """The route, or "method" when only the method is wrong, or None."""
+        path_matched = False
+        for route, fn, pattern in self.entries:
+            found = pattern.match(path)
+            if found:
+                path_matched = True
+                if route.method == method:
+                    return route, fn, found.groupdict()
+        return "method" if path_matched else None
+
+
+def build_event(route: Route, params: dict[str, str], method: str, raw_path: str, raw_query: str,
+                headers: dict[str, str], body: bytes, claims: dict[str, str] | None,
+                source_ip: str) -> dict[str, Any]:
+    query: dict[str, str] = {}
+    for key, value in parse_qsl(raw_query, keep_blank_values=True):
+        query[key] = f"{query[key]},{value}" if key in query else value  # as API Gateway joins them
+    text_types = ("json", "text", "xml", "form")
+    is_text = any(t in headers.get("content-type", "application/json") for t in text_types)
+    now = datetime.now(UTC)
+    context: dict[str, Any] = {
+        "accountId": "123456789012", "apiId": "local", "domainName": headers.get("host", "localhost"),
+        "domainPrefix": "local", "requestId": str(uuid.uuid4()), "routeKey": route.route_key,
+        "stage": "$default", "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+        "timeEpoch": int(now.timestamp() * 1000),
+        "http": {"method": method, "path": raw_path, "protocol": "HTTP/1.1", "sourceIp": source_ip,
+                 "userAgent": headers.get("user-agent", "")},
+    }
+    if claims is not None:
+        context["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
+    return {
+        "version": "2.0", "routeKey": route.route_key, "rawPath": raw_path, "rawQueryString": raw_query,
+        "headers": headers, "queryStringParameters": query or None, "pathParameters": params or None,
+        "requestContext": context,
+        "body": (body.decode() if is_text else base64.b64encode(body).decode()) if body else None,
+        "isBase64Encoded": bool(body) and not is_text,
+    }
+
+
+def _problem(status: int, slug: str, title: str, detail: str) -> tuple[int, dict[str, str], bytes]:
+    body = {"type": f"https://retail-backend.example/problems/{slug}", "title": title,
+            "status": status, "detail": detail}
+    return status, {"content-type": "application/problem+json"}, json.dumps(body).encode()
+
+
+class Gateway:
+    def __init__(self, topology: Topology, invoke: Invoke, openapi: Callable[[], dict[str, Any]]) -> None:
+        self.routes = RouteTable(topology)
+        self._invoke = invoke
+        self._openapi = openapi
+
+    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes,
+               source_ip: str) -> tuple[int, dict[str, str], bytes]:
+        split = urlsplit(target)
+        if method == "GET" and split.path == "/openapi.json":
+            return 200, {"content-type": "application/json"}, json.dumps(self._openapi()).encode()
+        matched = self.routes.match(method, split.path)
+        if matched is None:
+            return _problem(404, "not-found", "Not found", "There is no such resource.")
+        if matched == "method":
+            return _problem(405, "method-not-allowed", "Method not allowed",
+                            f"{method} is not supported on {split.path}.")
+        assert not isinstance(matched, str)
+        route, function, params = matched
+        claims = None
+        if not route.is_public:
+            try:
+                claims = auth.verify(headers.get("authorization"))
+            except auth.TokenRejected as rejected:
+                return _problem(401, "unauthorized", "Unauthorized",
+                                f"A valid bearer token is required ({rejected}).")
+        event = build_event(route, params, method, split.path, split.query, headers, body, claims, source_ip)
+        result = self._invoke(function, event)
+        out_headers = {k.lower(): str(v) for k, v in (result.get("headers") or {}).items()}
+        payload = result.get("body") or ""
+        data = base64.b64decode(payload) if result.get("isBase64Encoded") else payload.encode()
+        return int(result.get("statusCode", 200)), out_headers, data
+
+
+def serve(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _respond(self) -> None:
+            started = time.perf_counter()
+            length = int(self.headers.get("content-length") or 0)
+            body = self.rfile.read(length) if length else b""
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            try:
+                status, out, data = gateway.handle(self.command, self.path, headers, body,
+                                                   self.client_address[0])
+            except Exception as error:  # the gateway itself failed: still a problem, never a hang
+                status, out, data = _problem(502, "bad-gateway", "Bad gateway", type(error).__name__)
+            self.send_response(status)
+            for key, value in out.items():
+                self.send_header(key, value)
+            self.send_header("content-length", str(len(data)))
+            self.send_header("x-local-duration-ms", f"{(time.perf_counter() - started) * 1000:.1f}")
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _respond
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            pass
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    return server

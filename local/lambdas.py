@@ -1,0 +1,71 @@
+"""Lambda's execution model, locally: a pool of containers per function.
+
+A container runs one invocation at a time and keeps its module state between calls, as on
+AWS. Each container loads its own copy of the handler module, so concurrent invocations
+never share a resolver's current event; a new container is a cold start.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import threading
+import uuid
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from infra.topology import Function
+
+
+@dataclass
+class FakeContext:
+    function_name: str
+    aws_request_id: str
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = ""
+    log_group_name: str = ""
+    log_stream_name: str = ""
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 10_000
+
+
+class FunctionPool:
+    def __init__(self, function: Function, max_containers: int = 16) -> None:
+        self.function = function
+        self._idle: list[ModuleType] = []
+        self._made = 0
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(max_containers)
+        self.cold_starts = 0
+
+    def _new_container(self, number: int) -> ModuleType:
+        spec = importlib.util.find_spec(self.function.handler)
+        assert spec is not None and spec.origin is not None, self.function.handler
+        name = f"{self.function.handler}__container{number}"
+        copy_spec = importlib.util.spec_from_file_location(name, spec.origin)
+        assert copy_spec is not None and copy_spec.loader is not None
+        module = importlib.util.module_from_spec(copy_spec)
+        sys.modules[name] = module
+        copy_spec.loader.exec_module(module)
+        self.cold_starts += 1
+        return module
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        with self._slots:
+            with self._lock:
+                container = self._idle.pop() if self._idle else None
+                number = self._made
+                self._made += container is None
+            if container is None:
+                container = self._new_container(number)
+            try:
+                context = FakeContext(function_name=self.function.name, aws_request_id=str(uuid.uuid4()),
+                                      memory_limit_in_mb=self.function.memory_mb,
+                                      invoked_function_arn=f"arn:aws:lambda:eu-west-1:123456789012:function:{self.function.name}")
+                return container.lambda_handler(event, context)
+            finally:
+                with self._lock:
+                    self._idle.append(container)

@@ -1,0 +1,98 @@
+"""Starts the whole system in one process: emulator, resources, handlers, gateway, pollers."""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import cache
+from typing import Any
+
+from infra.topology import TOPOLOGY, Function, Topology
+from local.emulator import Emulator
+from local.environment import LOCAL_ENVIRONMENT
+from local.gateway import Gateway, serve
+from local.lambdas import FunctionPool
+from local.pollers import Poller, QueuePoller, StreamPoller
+from local.provision import REGION, Provisioned, provision
+
+
+
+class LocalSystem:
+    def __init__(self, host: str = "127.0.0.1", port: int = 8080, emulator_port: int = 0,
+                 topology: Topology = TOPOLOGY) -> None:
+        self.topology = topology
+        self._host, self._port = host, port
+        self.emulator = Emulator(host, emulator_port)
+        self.pools = {fn.name: FunctionPool(fn) for fn in topology.functions}
+        self.pollers: list[Poller] = []
+        self.resources: Provisioned | None = None
+        self.gateway = Gateway(topology, self.invoke, self._openapi)
+        self._server: Any = None
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def start(self) -> LocalSystem:
+        endpoint = self.emulator.start()
+        for key, value in LOCAL_ENVIRONMENT.items():
+            os.environ.setdefault(key, value)
+        os.environ.update({"AWS_ENDPOINT_URL": endpoint, "TABLE_NAME": self.topology.table.name,
+                           "EVENT_BUS_NAME": self.topology.bus_name})
+        from shared import wiring
+
+        wiring.reset()
+        self.resources = provision(self.topology, self.client)
+        self._start_pollers()
+        self._server = serve(self.gateway, self._host, self._port)
+        threading.Thread(target=self._server.serve_forever, name="gateway", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        for poller in self.pollers:
+            poller.stop()
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+        self.emulator.stop()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    # -- wiring --------------------------------------------------------------------------
+
+    def client(self, service: str) -> Any:
+        return _client(service, self.emulator.url)
+
+    def invoke(self, function: Function, event: dict[str, Any]) -> Any:
+        return self.pools[function.name].invoke(event)
+
+    def _start_pollers(self) -> None:
+        assert self.resources is not None
+        for fn in self.topology.functions:
+            if fn.table_stream:
+                self.pollers.append(StreamPoller(self.client("dynamodbstreams"), self.resources.stream_arn,
+                                                 lambda event, fn=fn: self.invoke(fn, event)))
+            if fn.queue:
+                queue = self.topology.queue(fn.queue)
+                url = self.resources.queue_urls[queue.name]
+                arn = self.client("sqs").get_queue_attributes(
+                    QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+                self.pollers.append(QueuePoller(self.client("sqs"), queue.name, url, arn,
+                                                lambda event, fn=fn: self.invoke(fn, event), queue.batch_size))
+        for poller in self.pollers:
+            poller.start()
+
+    def _openapi(self) -> dict[str, Any]:
+        from local.openapi import openapi_document
+
+        return openapi_document(self.topology)
+
+
+@cache
+def _client(service: str, endpoint: str) -> Any:
+    import boto3
+
+    return boto3.session.Session().client(  # type: ignore[call-overload]
+        service, endpoint_url=endpoint, region_name=REGION,
+        aws_access_key_id="local", aws_secret_access_key="local")

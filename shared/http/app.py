@@ -1,0 +1,85 @@
+"""The API Gateway (HTTP API, payload v2) resolver that every API function builds on.
+
+It validates input with pydantic (and so describes itself in OpenAPI), turns every error
+into problem+json, and tells handlers who the caller is. Route paths come from the topology
+so that a route is declared once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from infra.topology import TOPOLOGY
+from shared.errors import DomainError
+from shared.http.problems import problem
+from shared.identity import Caller, caller_from_claims
+from shared.observability import logger
+
+_ROUTE_KEYS = {route.route_key for route, _ in TOPOLOGY.routes}
+
+
+def path(route_key: str) -> str:
+    """The resolver path of a declared route: "GET /stock/{sku}" -> "/stock/<sku>"."""
+    if route_key not in _ROUTE_KEYS:
+        raise KeyError(f"{route_key} is not declared in infra/topology.py")
+    return route_key.split(" ", 1)[1].replace("{", "<").replace("}", ">")
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or str(loc[-1] if loc else "")
+
+
+def _validation_problem(error: RequestValidationError) -> Response[str]:
+    issues = error.errors()
+    if any(issue.get("type") == "json_invalid" for issue in issues):
+        return problem(400, "malformed-json", "Malformed JSON", "The request body is not valid JSON.")
+    errors = [
+        {"field": _field(tuple(issue.get("loc", ()))), "in": str(issue.get("loc", ("body",))[0]),
+         "message": issue.get("msg", "invalid")}
+        for issue in issues
+    ]
+    return problem(422, "validation-failed", "The request is not valid",
+                   "One or more fields are missing or invalid.", errors=errors)
+
+
+def http_app() -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver(enable_validation=True)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(error: RequestValidationError) -> Response[str]:
+        return _validation_problem(error)
+
+    @app.exception_handler(DomainError)
+    def _refused(error: DomainError) -> Response[str]:
+        field = error.extra.get("field")
+        errors = [{"field": field, "message": error.detail}] if field else None
+        extra = {k: v for k, v in error.extra.items() if k != "field"}
+        return problem(error.status, error.slug, error.title, error.detail, errors=errors, **extra)
+
+    @app.not_found
+    def _no_route(_: NotFoundError) -> Response[str]:
+        return problem(404, "not-found", "Not found", "There is no such resource.")
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response[str]:
+        logger.exception("unhandled error", extra={"error_type": type(error).__name__})
+        return problem(500, "internal-error", "Internal error",
+                       "Something went wrong on our side; it has been logged. Retry later.")
+
+    return app
+
+
+def current_caller(app: APIGatewayHttpResolver) -> Caller:
+    context = app.current_event.raw_event.get("requestContext", {})
+    claims = (context.get("authorizer") or {}).get("jwt", {}).get("claims")
+    return caller_from_claims(claims)
+
+
+def correlation_id(app: APIGatewayHttpResolver) -> str | None:
+    headers = app.current_event.headers or {}
+    return headers.get("x-correlation-id") or app.current_event.request_context.request_id

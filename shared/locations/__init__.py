@@ -1,0 +1,1 @@
+"""Stores, warehouses and pickup points: where stock is and what each place offers."""

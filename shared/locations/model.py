@@ -1,0 +1,54 @@
+"""A location and what it offers. Domain model: no storage or HTTP concerns."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class LocationType(StrEnum):
+    STORE = "store"
+    WAREHOUSE = "warehouse"
+    PICKUP_POINT = "pickup_point"
+
+
+class Service(StrEnum):
+    CLICK_AND_COLLECT = "click_and_collect"
+    RESERVATIONS = "reservations"
+    SHIP_FROM_STORE = "ship_from_store"
+    RETURNS = "returns"
+
+
+class Address(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    street: str = Field(min_length=1, max_length=200)
+    postal_code: str = Field(min_length=1, max_length=20)
+    city: str = Field(min_length=1, max_length=100)
+    country: str = Field(default="NL", pattern=r"^[A-Z]{2}$")
+
+
+class Coordinates(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class Location(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    location_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+    name: str = Field(min_length=1, max_length=200)
+    type: LocationType
+    address: Address
+    coordinates: Coordinates
+    services: frozenset[Service] = frozenset()
+    pickup_hold_hours: int = Field(default=48, ge=1, le=24 * 14)
+    low_stock_threshold: int = Field(default=2, ge=0, le=10_000)
+    language: str = Field(default="nl", pattern=r"^(nl|en)$")
+    active: bool = True
+
+    def offers(self, service: Service) -> bool:
+        return service in self.services

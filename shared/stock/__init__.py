@@ -1,0 +1,1 @@
+"""Stock per SKU x location: the quantities, their invariants and the changes to them."""

@@ -1,0 +1,40 @@
+"""The adapters each function uses, made once per container on first use (never at import)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from shared.adapters.dynamodb_locations import DynamoDBLocationStore
+from shared.adapters.dynamodb_stock import DynamoDBStockStore
+from shared.adapters.event_bus import EventBridgePublisher
+from shared.locations.directory import LocationDirectory
+
+
+@cache
+def stock_store() -> DynamoDBStockStore:
+    return DynamoDBStockStore()
+
+
+@cache
+def location_store() -> DynamoDBLocationStore:
+    return DynamoDBLocationStore()
+
+
+@cache
+def location_directory() -> LocationDirectory:
+    return LocationDirectory(location_store())
+
+
+@cache
+def event_publisher() -> EventBridgePublisher:
+    return EventBridgePublisher()
+
+
+def reset() -> None:
+    """Tests that recreate the emulated AWS between runs drop what was made for the last."""
+    from shared.adapters.aws import reset_clients
+    from shared.settings import settings
+
+    for made in (stock_store, location_store, location_directory, event_publisher, settings):
+        made.cache_clear()
+    reset_clients()
