@@ -1,0 +1,1 @@
+"""The stack's building blocks, one module per capability, each built from the topology."""

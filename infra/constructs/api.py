@@ -1,0 +1,111 @@
+"""The HTTP API: every topology route, JWT-checked unless the topology says it is public."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import jsii
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_apigatewayv2_authorizers as authorizers
+from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra.topology import Topology
+
+THROTTLE = apigwv2.ThrottleSettings(rate_limit=200, burst_limit=400)
+# One JSON line per request: enough to trace a call from the client to the function's logs.
+ACCESS_LOG_FIELDS = {
+    "requestId": "$context.requestId",
+    "requestTime": "$context.requestTime",
+    "ip": "$context.identity.sourceIp",
+    "userAgent": "$context.identity.userAgent",
+    "routeKey": "$context.routeKey",
+    "path": "$context.path",
+    "status": "$context.status",
+    "protocol": "$context.protocol",
+    "responseLength": "$context.responseLength",
+    "latency": "$context.responseLatency",
+    "integrationLatency": "$context.integrationLatency",
+    "integrationStatus": "$context.integrationStatus",
+    "integrationError": "$context.integrationErrorMessage",
+    "authorizerError": "$context.authorizer.error",
+    "sub": "$context.authorizer.claims.sub",
+    "clientId": "$context.authorizer.claims.client_id",
+}
+
+
+@jsii.implements(apigwv2.IAccessLogSettings)
+class _JsonAccessLogs:
+    """IAccessLogSettings is a jsii interface, not a struct: a dict is not accepted for it."""
+
+    def __init__(self, log_group: logs.ILogGroup) -> None:
+        self._destination = apigwv2.LogGroupLogDestination(log_group)
+
+    @property
+    def destination(self) -> apigwv2.IAccessLogDestination:
+        return self._destination
+
+    @property
+    def format(self) -> apigw.AccessLogFormat:
+        return apigw.AccessLogFormat.custom(json.dumps(ACCESS_LOG_FIELDS))
+
+
+class RetailApi(Construct):
+    """HTTP API with CORS, a throttled and logged default stage, and the topology's routes."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        topology: Topology,
+        functions: dict[str, lambda_.Function],
+        user_pool: cognito.UserPool,
+        audiences: Sequence[cognito.UserPoolClient],
+        allowed_origins: Sequence[str],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.http_api = apigwv2.HttpApi(
+            self,
+            "HttpApi",
+            description="Omnichannel retail backend: stock, locations",
+            create_default_stage=False,  # created below with throttling and access logs
+            cors_preflight=apigwv2.CorsPreflightOptions(
+                allow_origins=list(allowed_origins),
+                allow_methods=[apigwv2.CorsHttpMethod[m] for m in ("GET", "POST", "PUT", "DELETE")],
+                allow_headers=["authorization", "content-type", "idempotency-key", "x-correlation-id"],
+                expose_headers=["idempotent-replayed", "location"],
+            ),
+        )
+        access_logs = logs.LogGroup(self, "AccessLogs", retention=logs.RetentionDays.ONE_MONTH)
+        self.stage = apigwv2.HttpStage(
+            self,
+            "DefaultStage",
+            http_api=self.http_api,
+            auto_deploy=True,
+            throttle=THROTTLE,
+            access_log_settings=_JsonAccessLogs(access_logs),
+        )
+        self.authorizer = authorizers.HttpUserPoolAuthorizer(
+            "CognitoJwt", user_pool, user_pool_clients=list(audiences)
+        )
+        public = apigwv2.HttpNoneAuthorizer()
+        integration_of = {
+            name: integrations.HttpLambdaIntegration(f"{name}-integration", fn) for name, fn in functions.items()
+        }
+        for route, fn in topology.routes:
+            self.http_api.add_routes(
+                path=route.path,
+                methods=[apigwv2.HttpMethod[route.method]],
+                integration=integration_of[fn.name],
+                authorizer=public if route.is_public else self.authorizer,
+            )
+
+    @property
+    def url(self) -> str:
+        return self.stage.url

@@ -1,0 +1,146 @@
+"""The Lambda functions of the topology, each with its own log group, role and triggers.
+
+One code asset (functions/, shared/, events/ and the topology) and one dependency layer
+serve every function; what differs per function (memory, timeout, table access, queue,
+stream, bus) comes from its topology entry, so permissions follow the declaration.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import Duration, IgnoreMode
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.build_layer import ROOT, build_layer
+from infra.constructs.events import alarm_on_messages, secure_queue
+from infra.topology import Function, Topology
+
+RUNTIME = lambda_.Runtime.PYTHON_3_14
+ARCHITECTURE = lambda_.Architecture.ARM_64
+METRICS_NAMESPACE = "RetailBackend"
+STREAM_FILTER = {"dynamodb": {"Keys": {"pk": {"S": lambda_.FilterRule.begins_with("SKU#")}}}}
+
+# Git-style patterns, anchored at the repo root: ship the handler code and what it imports,
+# nothing else (no venv, layer, tests or the CDK code itself).
+CODE_EXCLUDE = [
+    "/*",
+    "!/functions/",
+    "!/shared/",
+    "!/events/",
+    "!/infra/",
+    "/infra/*",
+    "!/infra/__init__.py",
+    "!/infra/topology.py",
+    "__pycache__/",
+    "*.pyc",
+    ".*",
+]
+
+
+def code_asset(root: Path = ROOT) -> lambda_.Code:
+    return lambda_.Code.from_asset(str(root), exclude=CODE_EXCLUDE, ignore_mode=IgnoreMode.GIT)
+
+
+class RetailFunctions(Construct):
+    """Every topology function, wired to the table, bus and queues it declares."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        topology: Topology,
+        table: dynamodb.Table,
+        bus: events.EventBus,
+        queues: dict[str, sqs.Queue],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._topology, self._table, self._bus, self._queues = topology, table, bus, queues
+        self.code = code_asset()
+        self.layer = lambda_.LayerVersion(
+            self,
+            "Dependencies",
+            code=lambda_.Code.from_asset(str(build_layer())),
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[ARCHITECTURE],
+            description="requirements.txt (Powertools, pydantic, boto3) for Python 3.14 on arm64",
+        )
+        self.functions: dict[str, lambda_.Function] = {}
+        self.roles: dict[str, iam.Role] = {}
+        self.stream_failures: sqs.Queue | None = None
+        for spec in topology.functions:
+            self.functions[spec.name] = self._function(spec)
+
+    def _function(self, spec: Function) -> lambda_.Function:
+        scope = Construct(self, spec.name)
+        log_group = logs.LogGroup(scope, "Logs", retention=logs.RetentionDays.ONE_MONTH)
+        # Its own role with no managed policy: only what this function's topology entry needs.
+        role = iam.Role(scope, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+                        description=f"Runs {spec.name}")
+        log_group.grant_write(role)
+        self.roles[spec.name] = role
+        fn = lambda_.Function(
+            scope,
+            "Function",
+            description=spec.description,
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            handler=spec.entry,
+            code=self.code,
+            layers=[self.layer],
+            memory_size=spec.memory_mb,
+            timeout=Duration.seconds(spec.timeout_seconds),
+            tracing=lambda_.Tracing.ACTIVE,
+            log_group=log_group,
+            role=role,
+            environment={
+                "TABLE_NAME": self._table.table_name,
+                "EVENT_BUS_NAME": self._bus.event_bus_name,
+                "POWERTOOLS_SERVICE_NAME": spec.name,
+                "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+                "POWERTOOLS_LOG_LEVEL": "INFO",
+            },
+        )
+        if spec.table_access == "write":
+            self._table.grant_read_write_data(fn)
+        elif spec.table_access == "read":
+            self._table.grant_read_data(fn)
+        else:
+            raise ValueError(f"{spec.name}: unknown table_access {spec.table_access!r}")
+        if spec.table_stream:
+            self._consume_stream(fn)
+        if spec.queue:
+            fn.add_event_source(sources.SqsEventSource(
+                self._queues[spec.queue],
+                batch_size=self._topology.queue(spec.queue).batch_size,
+                report_batch_item_failures=True,
+            ))
+        if spec.publishes_events:
+            self._bus.grant_put_events_to(fn)
+        return fn
+
+    def _consume_stream(self, fn: lambda_.Function) -> None:
+        """Stock item changes only; a poison record is bisected, retried, then parked in a queue."""
+        if self.stream_failures is None:
+            self.stream_failures = secure_queue(self, "stream-publisher-failures", retention_period=Duration.days(14))
+            alarm_on_messages(self, "stream-publisher-failures-alarm", self.stream_failures,
+                              "Stream records that could not be published")
+        self._table.grant_stream_read(fn)
+        fn.add_event_source(sources.DynamoEventSource(
+            self._table,
+            starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+            batch_size=100,
+            bisect_batch_on_error=True,
+            retry_attempts=3,
+            report_batch_item_failures=True,
+            on_failure=sources.SqsDlq(self.stream_failures),
+            filters=[lambda_.FilterCriteria.filter(STREAM_FILTER)],
+        ))

@@ -1,0 +1,79 @@
+"""Who may call the API: a Cognito user pool with role groups and two kinds of client.
+
+People (shoppers, store staff, head office) sign in with SRP through the app client and get
+their role from their group; ERP, POS and WMS systems use client credentials with the
+``retail-api/integration`` scope. Both token kinds are accepted by the API's JWT authorizer.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_cognito as cognito
+from constructs import Construct
+
+from infra.topology import Access
+
+RESOURCE_SERVER = "retail-api"
+INTEGRATION_SCOPE = "integration"
+DEFAULT_DOMAIN_PREFIX = "retail-backend-dev"
+
+
+class RetailIdentity(Construct):
+    """User pool, groups, app client, machine client, resource server and hosted domain."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, domain_prefix: str = DEFAULT_DOMAIN_PREFIX) -> None:
+        super().__init__(scope, construct_id)
+        self.user_pool = cognito.UserPool(
+            self,
+            "UserPool",
+            self_sign_up_enabled=False,  # accounts are created by admins (and the shop backend)
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            mfa=cognito.Mfa.OPTIONAL,
+            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
+            password_policy=cognito.PasswordPolicy(
+                min_length=12,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_digits=True,
+                require_symbols=True,
+                temp_password_validity=Duration.days(3),
+            ),
+            custom_attributes={"location_id": cognito.StringAttribute(mutable=True, min_len=1, max_len=64)},
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        for role in (access for access in Access if access is not Access.PUBLIC):  # the token-bearing roles
+            self.user_pool.add_group(f"{role.value}-group", group_name=role.value,
+                                     description=f"Callers with the {role.value} role")
+        self.web_client = self.user_pool.add_client(
+            "WebClient",
+            auth_flows=cognito.AuthFlow(user_srp=True),
+            generate_secret=False,
+            disable_o_auth=True,
+            prevent_user_existence_errors=True,
+            # custom:location_id binds staff to a store: only admins may change it, never the user.
+            write_attributes=cognito.ClientAttributes().with_standard_attributes(
+                fullname=True, given_name=True, family_name=True
+            ),
+        )
+        scope_ = cognito.ResourceServerScope(scope_name=INTEGRATION_SCOPE,
+                                             scope_description="ERP, POS and WMS integrations")
+        self.resource_server = self.user_pool.add_resource_server(
+            "RetailApi", identifier=RESOURCE_SERVER, scopes=[scope_]
+        )
+        self.machine_client = self.user_pool.add_client(
+            "IntegrationClient",
+            generate_secret=True,
+            prevent_user_existence_errors=True,
+            access_token_validity=Duration.hours(1),
+            o_auth=cognito.OAuthSettings(
+                flows=cognito.OAuthFlows(client_credentials=True),
+                scopes=[cognito.OAuthScope.resource_server(self.resource_server, scope_)],
+            ),
+        )
+        # The token endpoint (client credentials) lives on the pool's domain.
+        self.domain = self.user_pool.add_domain(
+            "Domain", cognito_domain=cognito.CognitoDomainOptions(domain_prefix=domain_prefix)
+        )

@@ -1,0 +1,64 @@
+"""Integration tier: the real handlers and DynamoDB/EventBridge/SQS code on moto (in-process)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from infra.topology import TOPOLOGY, Route
+from local.environment import LOCAL_ENVIRONMENT
+from local.gateway import build_event
+from local.lambdas import FakeContext
+from local.provision import Provisioned, provision
+from local.seed import LOCATIONS
+from shared import wiring
+
+CLAIMS = {
+    "admin": {"sub": "admin-1", "cognito:groups": "[admin]"},
+    "erp": {"sub": "erp-client", "cognito:groups": "[integration]"},
+    "staff-utrecht": {"sub": "anna", "cognito:groups": "[staff]", "custom:location_id": "utrecht-oudegracht"},
+    "customer": {"sub": "cust-1", "cognito:groups": "[customer]"},
+}
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Provisioned]:
+    for key, value in LOCAL_ENVIRONMENT.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("TABLE_NAME", TOPOLOGY.table.name)
+    monkeypatch.setenv("EVENT_BUS_NAME", TOPOLOGY.bus_name)
+    with mock_aws():
+        wiring.reset()
+        yield provision(TOPOLOGY, lambda service: boto3.client(service))
+    wiring.reset()
+
+
+@pytest.fixture
+def locations(aws: Provisioned) -> None:
+    for location in LOCATIONS:
+        wiring.location_store().put(location)
+
+
+def route(route_key: str) -> Route:
+    return next(r for r, _ in TOPOLOGY.routes if r.route_key == route_key)
+
+
+def http(handler: Any, route_key: str, params: dict[str, str] | None = None, body: Any = None,
+         as_: str | None = None, headers: dict[str, str] | None = None, query: str = "") -> tuple[int, Any, dict]:
+    """Calls a handler with the event API Gateway would send; returns status, JSON body, headers."""
+    the_route = route(route_key)
+    path = the_route.path
+    for key, value in (params or {}).items():
+        path = path.replace("{" + key + "}", value)
+    raw = body if isinstance(body, str) else (json.dumps(body) if body is not None else "")
+    event = build_event(the_route, params or {}, the_route.method, path, query,
+                        {"content-type": "application/json", **(headers or {})}, raw.encode(),
+                        CLAIMS[as_] if as_ else None, "127.0.0.1")
+    result = handler.lambda_handler(event, FakeContext(function_name="test", aws_request_id="req-1"))
+    return result["statusCode"], json.loads(result["body"]) if result.get("body") else None, result["headers"]

@@ -1,0 +1,58 @@
+"""The stock state machine against the real DynamoDB adapter (on moto)."""
+
+from __future__ import annotations
+
+import boto3
+from hypothesis import HealthCheck, settings
+from hypothesis.stateful import invariant
+from moto import mock_aws
+
+from infra.topology import TOPOLOGY
+from local.environment import LOCAL_ENVIRONMENT
+from local.provision import provision
+from shared import wiring
+from shared.adapters.dynamodb_stock import DynamoDBStockStore
+from tests.stock_machine import StockMachine
+
+
+class DynamoDBStockMachine(StockMachine):
+    @staticmethod
+    def make_store() -> DynamoDBStockStore:  # type: ignore[override]
+        mock = mock_aws()
+        mock.start()
+        DynamoDBStockMachine._mocks.append(mock)
+        wiring.reset()
+        provision(TOPOLOGY, lambda service: boto3.client(service))
+        return DynamoDBStockStore(TOPOLOGY.table.name)
+
+    _mocks: list = []
+
+    @invariant()
+    def stored_counters_match_the_quantities(self) -> None:
+        """The conditions read unreserved, sellable and committed: they must never drift."""
+        for item in boto3.client("dynamodb").scan(TableName=TOPOLOGY.table.name)["Items"]:
+            if not item["pk"]["S"].startswith("SKU#") or "sku" not in item:
+                continue
+            n = {k: int(item[k]["N"]) for k in ("on_hand", "reserved", "safety_stock", "unreserved",
+                                                "sellable", "committed")}
+            assert n["unreserved"] == n["on_hand"] - n["reserved"], n
+            assert n["sellable"] == n["on_hand"] - n["reserved"] - n["safety_stock"], n
+            assert n["committed"] == n["reserved"] + n["safety_stock"], n
+
+    def teardown(self) -> None:
+        while self._mocks:
+            self._mocks.pop().stop()
+
+
+TestDynamoDBStock = DynamoDBStockMachine.TestCase
+TestDynamoDBStock.settings = settings(max_examples=25, stateful_step_count=25, deadline=None,
+                                      suppress_health_check=[HealthCheck.too_slow])
+
+
+def setup_module() -> None:
+    import os
+
+    for key, value in LOCAL_ENVIRONMENT.items():
+        os.environ.setdefault(key, value)
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    os.environ["TABLE_NAME"] = TOPOLOGY.table.name

@@ -1,0 +1,79 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shared.errors import InsufficientStock, InvalidRequest
+from shared.stock.model import ChangeKind, StockLevel, on_hand_delta
+from shared.stock.signals import StockSignal, signals_for
+
+T0 = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def level(**kw: int) -> StockLevel:
+    return StockLevel(sku="S", location_id="l1", **kw)
+
+
+@pytest.mark.parametrize(("kind", "qty", "delta"), [
+    (ChangeKind.SALE, 2, -2), (ChangeKind.RECEIPT, 3, 3), (ChangeKind.TRANSFER_IN, 1, 1),
+    (ChangeKind.TRANSFER_OUT, 4, -4), (ChangeKind.CORRECTION, -5, -5), (ChangeKind.CORRECTION, 5, 5),
+])
+def test_the_kind_decides_the_sign(kind: ChangeKind, qty: int, delta: int) -> None:
+    assert on_hand_delta(kind, qty) == delta
+
+
+@pytest.mark.parametrize(("kind", "qty"), [(ChangeKind.SALE, 0), (ChangeKind.SALE, -1), (ChangeKind.CORRECTION, 0)])
+def test_meaningless_quantities_are_refused(kind: ChangeKind, qty: int) -> None:
+    with pytest.raises(InvalidRequest):
+        on_hand_delta(kind, qty)
+
+
+def test_available_subtracts_holds_and_safety_stock_and_never_shows_below_zero() -> None:
+    assert level(on_hand=10, reserved=3, safety_stock=2).available == 5
+    assert level(on_hand=2, reserved=1, safety_stock=5).available == 0
+    assert level(on_hand=2, reserved=1, safety_stock=5).sellable == -4
+
+
+def test_a_sale_may_not_take_reserved_units() -> None:
+    with pytest.raises(InsufficientStock) as refused:
+        level(on_hand=5, reserved=4).with_delta(-2)
+    assert refused.value.extra == {"requested": 2, "on_hand": 5, "reserved": 4}
+    assert level(on_hand=5, reserved=4).with_delta(-1).on_hand == 4
+
+
+def test_older_or_equal_counts_are_ignored_and_newer_ones_applied() -> None:
+    counted = level(on_hand=3).with_count(7, T0)
+    assert counted is not None and counted.on_hand == 7 and counted.counted_as_of == T0
+    assert counted.with_count(1, T0) is None
+    assert counted.with_count(1, T0 - timedelta(seconds=1)) is None
+    newer = counted.with_count(1, T0 + timedelta(seconds=1))
+    assert newer is not None and newer.on_hand == 1
+
+
+def test_a_count_below_what_is_held_is_refused() -> None:
+    with pytest.raises(InsufficientStock):
+        level(on_hand=5, reserved=3).with_count(2, T0)
+
+
+def test_every_change_bumps_the_version() -> None:
+    assert level().with_delta(1).with_settings(1, 1).version == 2
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    (None, level(on_hand=5, low_stock_threshold=2), [StockSignal.CHANGED]),
+    (level(on_hand=5, low_stock_threshold=2), level(on_hand=2, low_stock_threshold=2),
+     [StockSignal.CHANGED, StockSignal.LOW]),
+    (level(on_hand=2, low_stock_threshold=2), level(on_hand=1, low_stock_threshold=2), [StockSignal.CHANGED]),
+    (level(on_hand=1, low_stock_threshold=2), level(on_hand=0, low_stock_threshold=2),
+     [StockSignal.CHANGED, StockSignal.OUT]),
+    (level(on_hand=5, low_stock_threshold=2), level(on_hand=0, low_stock_threshold=2),
+     [StockSignal.CHANGED, StockSignal.OUT]),
+    (level(on_hand=0, low_stock_threshold=2), level(on_hand=4, low_stock_threshold=2),
+     [StockSignal.CHANGED, StockSignal.BACK]),
+    (level(on_hand=3, safety_stock=0), level(on_hand=3, safety_stock=3),
+     [StockSignal.CHANGED, StockSignal.OUT]),
+    (level(on_hand=9, low_stock_threshold=0), level(on_hand=1, low_stock_threshold=0), [StockSignal.CHANGED]),
+])
+def test_threshold_signals_fire_on_crossing_only(
+    before: StockLevel | None, after: StockLevel, expected: list[StockSignal]
+) -> None:
+    assert signals_for(before, after) == expected
