@@ -45,6 +45,7 @@ def build_layer(force: bool = False) -> Path:
          "--target", str(SITE_DIR), *PIP_TARGET, "-r", str(REQUIREMENTS)],
         check=True,
     )
+    shutil.rmtree(SITE_DIR / "bin", ignore_errors=True)  # console scripts: nothing runs them in Lambda
     for cache in SITE_DIR.rglob("__pycache__"):
         shutil.rmtree(cache, ignore_errors=True)
     STAMP.write_text(requirements_hash() + "\n")

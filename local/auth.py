@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ KEY_DIR = Path(__file__).resolve().parent.parent / ".local"
 ROLES = ("customer", "staff", "integration", "admin")
 
 
+@cache
 def _private_key(key_dir: Path = KEY_DIR) -> rsa.RSAPrivateKey:
     path = key_dir / "jwt-signing-key.pem"
     if not path.exists():

@@ -43,6 +43,9 @@ class Emulator:
             create_backend_app,
         )
 
+        from local.moto_fidelity import install
+
+        install()
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         app = _SerializeDynamoDB(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self._host, self._port, app, threaded=True,

@@ -142,6 +142,8 @@ def serve(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
             pass
 
-    server = ThreadingHTTPServer((host, port), Handler)
-    server.daemon_threads = True
-    return server
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        request_queue_size = 256  # the stdlib's 5 resets connections when 50 clients arrive at once
+
+    return Server((host, port), Handler)

@@ -42,8 +42,12 @@ class StreamPoller(Poller):
         self._batch, self._idle, self._retry_attempts = batch_size, idle_seconds, retry_attempts
         self.dropped: list[dict[str, Any]] = []  # what AWS would send to the on-failure destination
         self._iterators: dict[str, str | None] = {}
+        self._described_at = 0.0
 
     def _refresh_shards(self) -> None:
+        if self._iterators and time.monotonic() - self._described_at < 5:
+            return  # shards change rarely; describing on every poll only costs emulator time
+        self._described_at = time.monotonic()
         shards = self._streams.describe_stream(StreamArn=self._arn)["StreamDescription"]["Shards"]
         for shard in shards:
             if shard["ShardId"] not in self._iterators:

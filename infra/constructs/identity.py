@@ -11,6 +11,7 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
+from infra.constructs.nag import acknowledge
 from infra.topology import Access
 
 RESOURCE_SERVER = "retail-api"
@@ -73,6 +74,12 @@ class RetailIdentity(Construct):
                 scopes=[cognito.OAuthScope.resource_server(self.resource_server, scope_)],
             ),
         )
+        acknowledge(self.user_pool, "AwsSolutions-COG2",
+                    "MFA is optional (TOTP, no SMS): shoppers and shared store devices sign in with a password; "
+                    "requiring MFA is a product decision, enforce it per group when head office asks.")
+        acknowledge(self.user_pool, "AwsSolutions-COG8",
+                    "Essentials feature plan: threat protection (Plus) is billed per active user and is not "
+                    "required yet; accounts are admin-created and passwords are strong.")
         # The token endpoint (client credentials) lives on the pool's domain.
         self.domain = self.user_pool.add_domain(
             "Domain", cognito_domain=cognito.CognitoDomainOptions(domain_prefix=domain_prefix)

@@ -14,6 +14,7 @@ from infra.topology import TOPOLOGY, Route
 from local.environment import LOCAL_ENVIRONMENT
 from local.gateway import build_event
 from local.lambdas import FakeContext
+from local.moto_fidelity import install as install_fidelity
 from local.provision import Provisioned, provision
 from local.seed import LOCATIONS
 from shared import wiring
@@ -33,6 +34,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Provisioned]:
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.setenv("TABLE_NAME", TOPOLOGY.table.name)
     monkeypatch.setenv("EVENT_BUS_NAME", TOPOLOGY.bus_name)
+    install_fidelity()
     with mock_aws():
         wiring.reset()
         yield provision(TOPOLOGY, lambda service: boto3.client(service))

@@ -127,3 +127,6 @@ def test_the_inbound_rule_routes_only_stock_updates_to_the_consumer_queue(aws: P
     url = aws.queue_urls[TOPOLOGY.rules[0].queue]
     got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
     assert [json.loads(m["Body"])["detail-type"] for m in got] == ["GoodsReceived"]
+    # what the rule delivers is what the consumer accepts
+    assert consumer.lambda_handler(sqs_batch(got[0]["Body"]), CTX) == {"batchItemFailures": []}
+    assert on_hand("X", "utrecht-oudegracht") == 1

@@ -9,6 +9,7 @@ from moto import mock_aws
 
 from infra.topology import TOPOLOGY
 from local.environment import LOCAL_ENVIRONMENT
+from local.moto_fidelity import install as install_fidelity
 from local.provision import provision
 from shared import wiring
 from shared.adapters.dynamodb_stock import DynamoDBStockStore
@@ -52,6 +53,7 @@ TestDynamoDBStock.settings = settings(max_examples=25, stateful_step_count=25, d
 def setup_module() -> None:
     import os
 
+    install_fidelity()
     for key, value in LOCAL_ENVIRONMENT.items():
         os.environ.setdefault(key, value)
     os.environ.pop("AWS_ENDPOINT_URL", None)
