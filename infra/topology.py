@@ -112,7 +112,8 @@ class Topology:
         return next(fn for fn in self.functions if fn.queue == queue_name)
 
 
-P, C, S, I, A = Access.PUBLIC, Access.CUSTOMER, Access.STAFF, Access.INTEGRATION, Access.ADMIN
+ANYONE = (Access.PUBLIC,)
+OPERATIONS = (Access.STAFF, Access.INTEGRATION, Access.ADMIN)  # staff only at their own location
 
 
 TOPOLOGY = Topology(
@@ -131,9 +132,9 @@ TOPOLOGY = Topology(
             handler="functions.locations_api.handler",
             description="Stores, warehouses and pickup points: read by anyone, managed by admins",
             routes=(
-                Route("GET", "/locations", (P,)),
-                Route("GET", "/locations/{location_id}", (P,)),
-                Route("PUT", "/locations/{location_id}", (A,)),
+                Route("GET", "/locations", ANYONE),
+                Route("GET", "/locations/{location_id}", ANYONE),
+                Route("PUT", "/locations/{location_id}", (Access.ADMIN,)),
             ),
             table_access="write",
         ),
@@ -142,10 +143,10 @@ TOPOLOGY = Topology(
             handler="functions.stock_read_api.handler",
             description="Stock reads: one SKU everywhere, many SKUs at many locations, nearest",
             routes=(
-                Route("GET", "/stock", (P,)),
-                Route("GET", "/stock/{sku}", (P,)),
-                Route("GET", "/stock/{sku}/nearest", (P,)),
-                Route("GET", "/stock/{sku}/locations/{location_id}", (S, I, A)),
+                Route("GET", "/stock", ANYONE),
+                Route("GET", "/stock/{sku}", ANYONE),
+                Route("GET", "/stock/{sku}/nearest", ANYONE),
+                Route("GET", "/stock/{sku}/locations/{location_id}", OPERATIONS),
             ),
             table_access="read",
         ),
@@ -154,9 +155,9 @@ TOPOLOGY = Topology(
             handler="functions.stock_write_api.handler",
             description="Stock changes, counts and settings over HTTP, each applied exactly once",
             routes=(
-                Route("POST", "/stock/{sku}/locations/{location_id}/changes", (S, I, A)),
-                Route("PUT", "/stock/{sku}/locations/{location_id}/count", (S, I, A)),
-                Route("PUT", "/stock/{sku}/locations/{location_id}/settings", (S, A)),
+                Route("POST", "/stock/{sku}/locations/{location_id}/changes", OPERATIONS),
+                Route("PUT", "/stock/{sku}/locations/{location_id}/count", OPERATIONS),
+                Route("PUT", "/stock/{sku}/locations/{location_id}/settings", (Access.STAFF, Access.ADMIN)),
             ),
             table_access="write",
         ),

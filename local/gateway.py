@@ -35,7 +35,7 @@ class RouteTable:
     def route_keys(self) -> set[str]:
         return {route.route_key for route, _, _ in self.entries}
 
-    def match(self, method: str, path: str) -> tuple[Route, Function, dict[str, str]] | None | str:
+    def match(self, method: str, path: str) -> tuple[Route, Function, dict[str, str]] | str | None:
         """The route, or "method" when only the method is wrong, or None."""
         path_matched = False
         for route, fn, pattern in self.entries:

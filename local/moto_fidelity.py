@@ -22,13 +22,13 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    from moto.dynamodb.comparisons import get_filter_expression as filter_expression
     from moto.dynamodb.exceptions import (
         MultipleTransactionsException,
         TooManyTransactionsException,
         TransactionCanceledException,
         TransactWriteSingleOpException,
     )
-    from moto.dynamodb.comparisons import get_filter_expression as filter_expression
     from moto.dynamodb.models import DynamoDBBackend
 
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
@@ -77,7 +77,7 @@ def install() -> None:
                 self.update_item(op["TableName"], key, update_expression=op["UpdateExpression"],
                                  expression_attribute_names=names, expression_attribute_values=values)
 
-    DynamoDBBackend.transact_write_items = transact_write_items
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
     # EventBridge delivers "account" in every event; moto's default target template drops it.
     from moto.events.utils import EventTemplateParser

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from shared.observability import logger
@@ -58,7 +59,7 @@ class StreamPoller(Poller):
     def _lambda_record(self, record: dict[str, Any]) -> dict[str, Any]:
         change = dict(record["dynamodb"])
         created = change.get("ApproximateCreationDateTime")
-        if hasattr(created, "timestamp"):
+        if isinstance(created, datetime):
             change["ApproximateCreationDateTime"] = int(created.timestamp())
         return {"eventID": record["eventID"], "eventName": record["eventName"], "eventVersion": "1.1",
                 "eventSource": "aws:dynamodb", "awsRegion": "eu-west-1", "dynamodb": change,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -14,7 +15,6 @@ from local.gateway import Gateway, serve
 from local.lambdas import FunctionPool
 from local.pollers import Poller, QueuePoller, StreamPoller
 from local.provision import REGION, Provisioned, provision
-
 
 
 class LocalSystem:
@@ -67,19 +67,22 @@ class LocalSystem:
     def invoke(self, function: Function, event: dict[str, Any]) -> Any:
         return self.pools[function.name].invoke(event)
 
+    def _invoker(self, function: Function) -> Callable[[dict[str, Any]], Any]:
+        return lambda event: self.invoke(function, event)
+
     def _start_pollers(self) -> None:
         assert self.resources is not None
         for fn in self.topology.functions:
             if fn.table_stream:
                 self.pollers.append(StreamPoller(self.client("dynamodbstreams"), self.resources.stream_arn,
-                                                 lambda event, fn=fn: self.invoke(fn, event)))
+                                                 self._invoker(fn)))
             if fn.queue:
                 queue = self.topology.queue(fn.queue)
                 url = self.resources.queue_urls[queue.name]
                 arn = self.client("sqs").get_queue_attributes(
                     QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-                self.pollers.append(QueuePoller(self.client("sqs"), queue.name, url, arn,
-                                                lambda event, fn=fn: self.invoke(fn, event), queue.batch_size))
+                self.pollers.append(QueuePoller(self.client("sqs"), queue.name, url, arn, self._invoker(fn),
+                                                queue.batch_size))
         for poller in self.pollers:
             poller.start()
 
@@ -95,4 +98,4 @@ def _client(service: str, endpoint: str) -> Any:
 
     return boto3.session.Session().client(  # type: ignore[call-overload]
         service, endpoint_url=endpoint, region_name=REGION,
-        aws_access_key_id="local", aws_secret_access_key="local")
+        aws_access_key_id="local", aws_secret_access_key="local")  # noqa: S106 - emulator

@@ -78,7 +78,8 @@ def _listen(aws: Provisioned) -> str:
     sqs, events = boto3.client("sqs"), boto3.client("events")
     url = sqs.create_queue(QueueName="test-listener")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    events.put_rule(Name="test-listener", EventBusName=aws.bus_name, EventPattern=json.dumps({"source": ["retail.stock"]}))
+    events.put_rule(Name="test-listener", EventBusName=aws.bus_name,
+                    EventPattern=json.dumps({"source": ["retail.stock"]}))
     events.put_targets(Rule="test-listener", EventBusName=aws.bus_name, Targets=[{"Id": "q", "Arn": arn}])
     return url
 
@@ -121,7 +122,8 @@ def test_committed_changes_are_published_once_per_version_with_threshold_signals
 
 def test_the_inbound_rule_routes_only_stock_updates_to_the_consumer_queue(aws: Provisioned) -> None:
     events, sqs = boto3.client("events"), boto3.client("sqs")
-    entries = [{"EventBusName": aws.bus_name, "Source": s, "DetailType": t, "Detail": json.dumps(receipt("X", 1)["detail"])}
+    detail = json.dumps(receipt("X", 1)["detail"])
+    entries = [{"EventBusName": aws.bus_name, "Source": s, "DetailType": t, "Detail": detail}
                for s, t in [("retail.wms", "GoodsReceived"), ("retail.stock", "StockChanged"), ("retail.pos", "Other")]]
     assert events.put_events(Entries=entries)["FailedEntryCount"] == 0
     url = aws.queue_urls[TOPOLOGY.rules[0].queue]

@@ -1,0 +1,179 @@
+"""Benchmarks of the stock service on the local system: python -m bench
+
+Per operation: DynamoDB calls and their on-demand capacity units (AWS rules, real item
+sizes), and median latency through the local HTTP API. Per handler: cold import time.
+Numbers are from the emulator on this machine: compare runs, not absolute values.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.capacity import Tally, item_size, reads, writes
+
+RUNS = int(os.environ.get("BENCH_RUNS", "40"))
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class DynamoDBMeter:
+    """Counts every DynamoDB call the handlers make and prices it from the items touched."""
+
+    def __init__(self, peek: Any) -> None:
+        self.tally = Tally()
+        self._peek = peek  # an uncounted client, to size items after a write
+
+    def _size_after(self, table: str, key: dict[str, Any]) -> int:
+        item = self._peek.get_item(TableName=table, Key=key).get("Item")
+        return item_size(item) if item else 0
+
+    @staticmethod
+    def keep_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        context["bench_params"] = params
+
+    def after_call(self, model: Any, parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        try:
+            self._price(model.name, context.get("bench_params", {}), parsed)
+        except Exception as error:  # a meter must never break the call it measures
+            print(f"bench: could not price {model.name}: {error!r}", file=sys.stderr)
+
+    def _price(self, op: str, params: dict[str, Any], parsed: dict[str, Any]) -> None:
+        t = Tally(calls=[op])
+        if op == "GetItem":
+            t.read_units = reads([parsed.get("Item", {})], params.get("ConsistentRead", False), False)
+        elif op == "Query":
+            t.read_units = reads(parsed.get("Items", []), params.get("ConsistentRead", False), True)
+        elif op == "BatchGetItem":
+            got = [i for items in parsed.get("Responses", {}).values() for i in items]
+            t.read_units = reads(got, False, False)
+        elif op in ("PutItem", "UpdateItem"):
+            key = params.get("Key") or {k: params["Item"][k] for k in ("pk", "sk")}
+            t.write_units = writes(self._size_after(params["TableName"], key), False, True)
+        elif op == "TransactWriteItems" and "CancellationReasons" in parsed:
+            t.write_units = 2.0 * len(params["TransactItems"])  # refused transactions are charged too
+        elif op == "TransactWriteItems":
+            for entry in params["TransactItems"]:
+                (kind, body), = entry.items()
+                key = body.get("Key") or {k: body["Item"][k] for k in ("pk", "sk")}
+                t.write_units += writes(self._size_after(body["TableName"], key), True, kind == "Update")
+        self.tally.merge(t)
+
+
+def http(method: str, url: str, body: Any = None, token: str | None = None, key: str | None = None) -> int:
+    request = urllib.request.Request(url, data=json.dumps(body).encode() if body is not None else None,
+                                     method=method, headers={"content-type": "application/json"})
+    if token:
+        request.add_header("authorization", f"Bearer {token}")
+    if key:
+        request.add_header("idempotency-key", key)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        error.read()
+        return int(error.code)
+
+
+def measure(name: str, meter: DynamoDBMeter, call: Callable[[int], int], expect: int) -> dict[str, Any]:
+    call(-1)  # warm the containers
+    latencies, tallies = [], []
+    for i in range(RUNS):
+        meter.tally = Tally()
+        started = time.perf_counter()
+        status = call(i)
+        latencies.append((time.perf_counter() - started) * 1000)
+        assert status == expect, f"{name}: got {status}, expected {expect}"
+        tallies.append(meter.tally)
+    last = tallies[-1]
+    return {"operation": name, "dynamodb_calls": len(last.calls), "calls": "+".join(sorted(set(last.calls))),
+            "rcu": round(statistics.median(t.read_units for t in tallies), 2),
+            "wcu": round(statistics.median(t.write_units for t in tallies), 2),
+            "median_ms": round(statistics.median(latencies), 1),
+            "p95_ms": round(sorted(latencies)[int(len(latencies) * 0.95) - 1], 1)}
+
+
+def import_times() -> list[dict[str, Any]]:
+    from infra.topology import TOPOLOGY
+
+    rows = []
+    for fn in TOPOLOGY.functions:
+        code = f"import time; t=time.perf_counter(); import {fn.handler}; print((time.perf_counter()-t)*1000)"
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "POWERTOOLS_TRACE_DISABLED": "true"}
+        samples = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                                         check=True, cwd=ROOT).stdout) for _ in range(3)]
+        rows.append({"function": fn.name, "import_ms": round(statistics.median(samples))})
+    return rows
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    columns = list(rows[0])
+    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
+    line = lambda values: "  ".join(str(v).ljust(widths[c]) for c, v in zip(columns, values, strict=True))  # noqa: E731
+    return "\n".join([line(columns), line("-" * widths[c] for c in columns), *(line(r.values()) for r in rows)])
+
+
+def main() -> None:
+    from local.environment import LOCAL_ENVIRONMENT
+
+    for key, value in LOCAL_ENVIRONMENT.items():
+        os.environ.setdefault(key, value)
+    os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
+    from local.auth import issue_token
+    from local.seed import LOCATIONS, SKUS, seed
+    from local.system import LocalSystem
+    from shared.adapters.aws import client
+
+    system = LocalSystem(port=0, emulator_port=0).start()
+    seed()
+    meter = DynamoDBMeter(system.client("dynamodb"))
+    events = client("dynamodb").meta.events
+    events.register("provide-client-params.dynamodb", meter.keep_params)
+    events.register("after-call.dynamodb", meter.after_call)
+    base, erp = system.base_url, issue_token("integration", "bench")
+    stores = [loc.location_id for loc in LOCATIONS[:3]]
+    where = f"{base}/stock/BENCH-1/locations/utrecht-oudegracht"
+    http("PUT", where + "/count", {"on_hand": 100000, "as_of": "2026-11-01T00:00:00Z"}, erp, "bench-initial")
+    time.sleep(3)  # let the seed's stream records drain so the numbers are the API's own
+    replay_key = str(uuid.uuid4())
+    http("POST", where + "/changes", {"kind": "receipt", "quantity": 1}, erp, replay_key)
+    rows = [
+        measure("list locations", meter, lambda i: http("GET", f"{base}/locations"), 200),
+        measure("stock of 1 SKU, all locations", meter, lambda i: http("GET", f"{base}/stock/{SKUS[0]}"), 200),
+        measure("stock of 24 SKUs x 3 locations", meter, lambda i: http(
+            "GET", f"{base}/stock?skus={','.join(SKUS)}&locations={','.join(stores)}"), 200),
+        measure("nearest with stock", meter, lambda i: http(
+            "GET", f"{base}/stock/{SKUS[0]}/nearest?lat=52.09&lon=5.12"), 200),
+        measure("stock change (sale)", meter, lambda i: http(
+            "POST", where + "/changes", {"kind": "sale", "quantity": 1}, erp, str(uuid.uuid4())), 201),
+        measure("stock change, retried", meter, lambda i: http(
+            "POST", where + "/changes", {"kind": "receipt", "quantity": 1}, erp, replay_key), 200),
+        measure("stock change refused (409)", meter, lambda i: http(
+            "POST", where + "/changes", {"kind": "sale", "quantity": 10**6}, erp, str(uuid.uuid4())), 409),
+        measure("absolute count", meter, lambda i: http(
+            "PUT", where + "/count", {"on_hand": 5000 + i, "as_of": f"2026-11-02T00:00:{i % 60:02d}.{i:03d}Z"},
+            erp, str(uuid.uuid4())), 201),
+    ]
+    system.stop()
+    imports = import_times()
+    print(f"\nStock service on the local system ({RUNS} runs per operation; capacity units per AWS on-demand rules)\n")
+    print(table(rows))
+    print("\nCold import of each handler (median of 3 fresh interpreters)\n")
+    print(table(imports))
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps({"operations": rows, "imports": imports}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
