@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from events.sources import INBOUND_STOCK_SOURCES, STOCK_EVENT_SOURCE
+from events.sources import INBOUND_STOCK_SOURCES, RESERVATION_EVENT_SOURCE, STOCK_EVENT_SOURCE
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 LOCATION_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
@@ -78,6 +78,43 @@ class BackInStock(Contract):
     available: int
 
 
+# -- published by this system (source retail.reservations) ----------------------------------
+
+
+class HeldLine(Contract):
+    sku: str
+    quantity: int
+
+
+class ReservationEvent(Contract):
+    """The same payload for every step of a reservation's life: what is held, where, until when."""
+
+    reservation_id: str
+    customer_id: str
+    location_id: str
+    lines: list[HeldLine]
+    channel: str
+    status: str
+    expires_at: datetime
+    order_id: str | None = None
+
+
+class ReservationCreated(ReservationEvent):
+    pass
+
+
+class ReservationCancelled(ReservationEvent):
+    pass
+
+
+class ReservationExpired(ReservationEvent):
+    pass
+
+
+class ReservationFulfilled(ReservationEvent):
+    pass
+
+
 # -- put on the bus by POS, ERP and WMS, consumed here --------------------------------------
 
 
@@ -109,18 +146,26 @@ class StockCounted(Contract):
     counts: list[Count] = Field(min_length=1, max_length=200)
 
 
-PUBLISHED: dict[str, type[Contract]] = {
+STOCK_EVENTS: dict[str, type[Contract]] = {
     "StockChanged": StockChanged,
     "StockLow": StockLow,
     "OutOfStock": OutOfStock,
     "BackInStock": BackInStock,
 }
+RESERVATION_EVENTS: dict[str, type[ReservationEvent]] = {
+    "ReservationCreated": ReservationCreated,
+    "ReservationCancelled": ReservationCancelled,
+    "ReservationExpired": ReservationExpired,
+    "ReservationFulfilled": ReservationFulfilled,
+}
+PUBLISHED = STOCK_EVENTS | RESERVATION_EVENTS
 CONSUMED: dict[str, type[Contract]] = {
     "SaleRecorded": SaleRecorded,
     "GoodsReceived": GoodsReceived,
     "StockCounted": StockCounted,
 }
-SOURCES = {name: (STOCK_EVENT_SOURCE,) for name in PUBLISHED} | {
+SOURCES = {name: (STOCK_EVENT_SOURCE,) for name in STOCK_EVENTS} | {
+    name: (RESERVATION_EVENT_SOURCE,) for name in RESERVATION_EVENTS} | {
     name: INBOUND_STOCK_SOURCES for name in CONSUMED
 }
 

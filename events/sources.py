@@ -2,3 +2,4 @@
 
 INBOUND_STOCK_SOURCES = ("retail.pos", "retail.erp", "retail.wms")
 STOCK_EVENT_SOURCE = "retail.stock"
+RESERVATION_EVENT_SOURCE = "retail.reservations"

@@ -69,8 +69,10 @@ class Function:
     routes: tuple[Route, ...] = ()
     queue: str | None = None  # consumes this queue (SQS event source, partial batch failures)
     table_stream: bool = False  # consumes the table's stream (stream -> events)
+    stream_key_prefixes: tuple[str, ...] = ()  # only records whose pk starts so reach it
     table_access: str = "read"  # read | write: least privilege on the table
     publishes_events: bool = False
+    schedule_minutes: int | None = None  # invoked on this schedule (EventBridge rule)
     memory_mb: int = 512
     timeout_seconds: int = 10
 
@@ -122,7 +124,7 @@ TOPOLOGY = Topology(
         name="retail",
         partition_key="pk",
         sort_key="sk",
-        global_indexes=(("gsi1", "gsi1pk", "gsi1sk"),),
+        global_indexes=(("gsi1", "gsi1pk", "gsi1sk"), ("gsi2", "gsi2pk", "gsi2sk")),
         ttl_attribute="expires_at_epoch",
         stream=True,
     ),
@@ -162,6 +164,27 @@ TOPOLOGY = Topology(
             table_access="write",
         ),
         Function(
+            name="reservations-api",
+            handler="functions.reservations_api.handler",
+            description="Customers hold stock at a pickup location: all lines or none, once per key",
+            routes=(
+                Route("POST", "/reservations", (Access.CUSTOMER, Access.STAFF, Access.ADMIN)),
+                Route("GET", "/reservations", (Access.CUSTOMER,)),
+                Route("GET", "/reservations/{reservation_id}", (Access.CUSTOMER, *OPERATIONS)),
+                Route("POST", "/reservations/{reservation_id}/cancel", (Access.CUSTOMER, *OPERATIONS)),
+                Route("POST", "/reservations/{reservation_id}/extend", (Access.CUSTOMER, *OPERATIONS)),
+            ),
+            table_access="write",
+        ),
+        Function(
+            name="reservation-sweeper",
+            handler="functions.reservation_sweeper.handler",
+            description="Releases holds whose time is up (each exactly once, sweeps may overlap)",
+            schedule_minutes=1,
+            table_access="write",
+            timeout_seconds=50,
+        ),
+        Function(
             name="stock-updates-consumer",
             handler="functions.stock_updates_consumer.handler",
             description="Applies stock events from POS, ERP and WMS, one line at a time",
@@ -174,6 +197,7 @@ TOPOLOGY = Topology(
             handler="functions.stock_stream_publisher.handler",
             description="Publishes committed stock changes from the table stream to the bus",
             table_stream=True,
+            stream_key_prefixes=("SKU#", "RES#"),
             table_access="read",
             publishes_events=True,
             timeout_seconds=30,

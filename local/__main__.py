@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
 
     for key, value in LOCAL_ENVIRONMENT.items():
         os.environ.setdefault(key, value)  # before any handler module makes its Logger
+    # metrics are off locally (EMF would flood the terminal); Powertools warns on every call
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
     from local.system import LocalSystem
 
     system = LocalSystem(args.host, args.port, args.emulator_port).start()

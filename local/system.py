@@ -13,13 +13,14 @@ from local.emulator import Emulator
 from local.environment import LOCAL_ENVIRONMENT
 from local.gateway import Gateway, serve
 from local.lambdas import FunctionPool
-from local.pollers import Poller, QueuePoller, StreamPoller
+from local.pollers import Poller, QueuePoller, Schedule, StreamPoller
 from local.provision import REGION, Provisioned, provision
 
 
 class LocalSystem:
     def __init__(self, host: str = "127.0.0.1", port: int = 8080, emulator_port: int = 0,
-                 topology: Topology = TOPOLOGY) -> None:
+                 topology: Topology = TOPOLOGY, schedule_seconds: float = 5.0) -> None:
+        self._schedule_seconds = schedule_seconds
         self.topology = topology
         self._host, self._port = host, port
         self.emulator = Emulator(host, emulator_port)
@@ -83,6 +84,8 @@ class LocalSystem:
                     QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
                 self.pollers.append(QueuePoller(self.client("sqs"), queue.name, url, arn, self._invoker(fn),
                                                 queue.batch_size))
+            if fn.schedule_minutes:
+                self.pollers.append(Schedule(fn.name, self._invoker(fn), self._schedule_seconds))
         for poller in self.pollers:
             poller.start()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from shared.adapters.dynamodb_locations import DynamoDBLocationStore
+from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
 from shared.adapters.dynamodb_stock import DynamoDBStockStore
 from shared.adapters.event_bus import EventBridgePublisher
 from shared.locations.directory import LocationDirectory
@@ -26,6 +27,11 @@ def location_directory() -> LocationDirectory:
 
 
 @cache
+def reservation_store() -> DynamoDBReservationStore:
+    return DynamoDBReservationStore()
+
+
+@cache
 def event_publisher() -> EventBridgePublisher:
     return EventBridgePublisher()
 
@@ -35,6 +41,6 @@ def reset() -> None:
     from shared.adapters.aws import reset_clients
     from shared.settings import settings
 
-    for made in (stock_store, location_store, location_directory, event_publisher, settings):
+    for made in (stock_store, location_store, location_directory, reservation_store, event_publisher, settings):
         made.cache_clear()
     reset_clients()

@@ -1,4 +1,4 @@
-"""Publishes what was committed: each stock item change on the table stream becomes events.
+"""Publishes what was committed: stock and reservation changes on the table stream become events.
 
 Because events come from the stream, a written change is never left unpublished and a
 refused one never publishes. A failed record is reported so that Lambda retries from it
@@ -7,6 +7,7 @@ refused one never publishes. A failed record is reported so that Lambda retries 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -17,7 +18,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from events.contracts import ChangeInfo
 from shared import wiring
 from shared.adapters import items
+from shared.adapters.dynamodb_reservations import reservation_from_item
 from shared.observability import logger, metrics, tracer
+from shared.reservations.model import Reservation
+from shared.reservations.publishing import events_for_reservation
 from shared.stock.model import StockLevel
 from shared.stock.publishing import events_for_commit
 
@@ -30,10 +34,18 @@ def _level(record: dict[str, Any], which: str) -> StockLevel | None:
     return items.stock_level_from_item(image) if image and "sku" in image else None
 
 
+def _reservation(record: dict[str, Any], which: str) -> Reservation | None:
+    image = record.get("dynamodb", {}).get(which)
+    return reservation_from_item(image) if image and "status" in image else None
+
+
 @tracer.capture_method
 def publish_record(record: DynamoDBRecord) -> None:
     raw = record.raw_event
     keys = raw.get("dynamodb", {}).get("Keys", {})
+    if str(keys.get("pk", {}).get("S", "")).startswith("RES#"):
+        publish_reservation(raw)
+        return
     after = _level(raw, "NewImage")
     if not items.is_stock_item(keys) or after is None:
         return  # not stock, or a removal: nothing to tell
@@ -52,6 +64,18 @@ def publish_record(record: DynamoDBRecord) -> None:
         "sku": after.sku, "location_id": after.location_id, "version": after.version,
         "event_types": [e.detail_type for e in events],
     })
+
+
+def publish_reservation(raw: dict[str, Any]) -> None:
+    after = _reservation(raw, "NewImage")
+    if after is None:
+        return
+    occurred = datetime.fromtimestamp(float(raw["dynamodb"].get("ApproximateCreationDateTime", 0)), UTC)
+    events = events_for_reservation(_reservation(raw, "OldImage"), after, occurred)
+    if events:
+        wiring.event_publisher().publish(events)
+        logger.info("reservation event published", extra={"reservation_id": after.reservation_id,
+                                                           "event_types": [e.detail_type for e in events]})
 
 
 @logger.inject_lambda_context

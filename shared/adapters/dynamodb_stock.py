@@ -82,7 +82,7 @@ class DynamoDBStockStore:
         self, sku: str, location_id: str, delta: int, receipt: ChangeReceipt,
         claim: IdempotencyClaim, default_threshold: int,
     ) -> ChangeReceipt:
-        update = self._stock_update(sku, location_id, receipt, default_threshold)
+        update = stock_update(self._table, sku, location_id, receipt, default_threshold)
         update["UpdateExpression"] += (
             ", on_hand = if_not_exists(on_hand, :zero) + :d"
             ", unreserved = if_not_exists(unreserved, :zero) + :d"
@@ -108,7 +108,7 @@ class DynamoDBStockStore:
         self, sku: str, location_id: str, on_hand: int, as_of: datetime,
         receipt: ChangeReceipt, claim: IdempotencyClaim, default_threshold: int,
     ) -> ChangeReceipt | None:
-        update = self._stock_update(sku, location_id, receipt, default_threshold)
+        update = stock_update(self._table, sku, location_id, receipt, default_threshold)
         update["UpdateExpression"] += (
             ", on_hand = :n, counted_as_of = :as_of"
             ", unreserved = :n - if_not_exists(reserved, :zero)"
@@ -138,7 +138,7 @@ class DynamoDBStockStore:
         self, sku: str, location_id: str, safety_stock: int, low_stock_threshold: int,
         receipt: ChangeReceipt,
     ) -> StockLevel:
-        update = self._stock_update(sku, location_id, receipt, low_stock_threshold)
+        update = stock_update(self._table, sku, location_id, receipt, low_stock_threshold)
         update["UpdateExpression"] = update["UpdateExpression"].replace(
             "low_stock_threshold = if_not_exists(low_stock_threshold, :thr)", "low_stock_threshold = :thr"
         ).replace("safety_stock = if_not_exists(safety_stock, :zero)", "safety_stock = :s")
@@ -154,35 +154,6 @@ class DynamoDBStockStore:
 
     # -- mechanics -----------------------------------------------------------------------
 
-    def _stock_update(
-        self, sku: str, location_id: str, receipt: ChangeReceipt, default_threshold: int
-    ) -> dict[str, Any]:
-        """The part every stock write shares: identity, first-write defaults, change stamp."""
-        init = ", ".join(f"{name} = if_not_exists({name}, :zero)" for name in _INIT)
-        change = {
-            "change_id": receipt.change_id, "kind": receipt.kind, "delta": receipt.on_hand_delta,
-            "source": receipt.source, "correlation_id": receipt.correlation_id,
-            "at": items.stamp(receipt.applied_at),
-        }
-        return {
-            "TableName": self._table,
-            "Key": items.stock_key(sku, location_id),
-            "UpdateExpression": (
-                f"SET sku = :sku, location_id = :loc, gsi1pk = :g1pk, gsi1sk = :g1sk, {init}"
-                ", low_stock_threshold = if_not_exists(low_stock_threshold, :thr)"
-                ", updated_at = :at, last_change = :chg, version = if_not_exists(version, :zero) + :one"
-            ),
-            "ExpressionAttributeNames": {"#committed": "committed"},
-            "ExpressionAttributeValues": {
-                ":sku": items.to_attr(sku), ":loc": items.to_attr(location_id),
-                ":g1pk": items.to_attr(f"LOC#{location_id}"), ":g1sk": items.to_attr(f"SKU#{sku}"),
-                ":zero": ZERO, ":one": items.to_attr(1), ":thr": items.to_attr(default_threshold),
-                ":at": items.to_attr(items.stamp(receipt.applied_at)),
-                ":chg": {"M": items.to_item(change)},
-            },
-            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-        }
-
     def _transact(self, update: dict[str, Any], claim: IdempotencyClaim, receipt: ChangeReceipt) -> None:
         expires = datetime.now(UTC) + timedelta(days=settings().idempotency_ttl_days)
         record = items.idempotency_key(claim.scope, claim.key) | items.to_item({
@@ -194,18 +165,7 @@ class DynamoDBStockStore:
             "TableName": self._table, "Item": record,
             "ConditionExpression": "attribute_not_exists(pk)",
         }
-        for attempt in range(_MAX_CONFLICT_RETRIES):
-            try:
-                self._db.transact_write_items(TransactItems=[{"Update": update}, {"Put": put}])
-                return
-            except self._db.exceptions.TransactionCanceledException as error:
-                reasons = error.response.get("CancellationReasons", [])
-                codes = {r.get("Code") for r in reasons}
-                if "ConditionalCheckFailed" in codes or "TransactionConflict" not in codes:
-                    raise TransactionCancelled(reasons) from None
-                # another transaction held one of the items: back off and try again
-                time.sleep(min(0.5, 0.01 * 2**attempt) * random.random())
-        raise TransactionCancelled([{"Code": "TransactionConflict"}])
+        run_transaction(self._db, [{"Update": update}, {"Put": put}])
 
     def _replay_if_taken(self, cancelled: TransactionCancelled, claim: IdempotencyClaim) -> ChangeReceipt | None:
         """When the key was taken before, this is a retry: answer as the first time did."""
@@ -227,6 +187,54 @@ class DynamoDBStockStore:
     def _level_from_reason(reason: dict[str, Any], sku: str, location_id: str) -> StockLevel:
         item = reason.get("Item")
         return items.stock_level_from_item(item) if item else StockLevel(sku=sku, location_id=location_id)
+
+
+def run_transaction(db: Any, transact_items: list[dict[str, Any]]) -> None:
+    """TransactWriteItems, retried with jitter while another transaction holds an item.
+
+    Raises TransactionCancelled with the per-item reasons when a condition fails.
+    """
+    for attempt in range(_MAX_CONFLICT_RETRIES):
+        try:
+            db.transact_write_items(TransactItems=transact_items)
+            return
+        except db.exceptions.TransactionCanceledException as error:
+            reasons = error.response.get("CancellationReasons", [])
+            codes = {r.get("Code") for r in reasons}
+            if "ConditionalCheckFailed" in codes or "TransactionConflict" not in codes:
+                raise TransactionCancelled(reasons) from None
+            time.sleep(min(0.5, 0.01 * 2**attempt) * random.random())
+    raise TransactionCancelled([{"Code": "TransactionConflict"}])
+
+
+def stock_update(
+table: str, sku: str, location_id: str, receipt: ChangeReceipt, default_threshold: int
+) -> dict[str, Any]:
+    """The part every stock write shares: identity, first-write defaults, change stamp."""
+    init = ", ".join(f"{name} = if_not_exists({name}, :zero)" for name in _INIT)
+    change = {
+        "change_id": receipt.change_id, "kind": receipt.kind, "delta": receipt.on_hand_delta,
+        "source": receipt.source, "correlation_id": receipt.correlation_id,
+        "at": items.stamp(receipt.applied_at),
+    }
+    return {
+        "TableName": table,
+        "Key": items.stock_key(sku, location_id),
+        "UpdateExpression": (
+            f"SET sku = :sku, location_id = :loc, gsi1pk = :g1pk, gsi1sk = :g1sk, {init}"
+            ", low_stock_threshold = if_not_exists(low_stock_threshold, :thr)"
+            ", updated_at = :at, last_change = :chg, version = if_not_exists(version, :zero) + :one"
+        ),
+        "ExpressionAttributeNames": {"#committed": "committed"},
+        "ExpressionAttributeValues": {
+            ":sku": items.to_attr(sku), ":loc": items.to_attr(location_id),
+            ":g1pk": items.to_attr(f"LOC#{location_id}"), ":g1sk": items.to_attr(f"SKU#{sku}"),
+            ":zero": ZERO, ":one": items.to_attr(1), ":thr": items.to_attr(default_threshold),
+            ":at": items.to_attr(items.stamp(receipt.applied_at)),
+            ":chg": {"M": items.to_item(change)},
+        },
+        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+    }
 
 
 def _receipt_to_map(receipt: ChangeReceipt) -> dict[str, Any]:

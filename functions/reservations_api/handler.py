@@ -1,0 +1,68 @@
+"""Reservations API: a customer holds units at a pickup location, reads, extends or cancels them.
+
+Creating needs an ``Idempotency-Key``: a retry returns the same reservation and holds once.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared import wiring
+from shared.http.app import current_caller, http_app, path
+from shared.http.reservation_models import ExtendBody, ReservationBody, ReservationList, ReservationView
+from shared.observability import logger, metrics, tracer
+from shared.reservations import service
+
+app = http_app()
+ReservationId = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
+IdempotencyKey = Annotated[str, Header(alias="idempotency-key", min_length=8, max_length=128,
+                                       pattern=r"^[\x21-\x7e]+$")]
+
+
+@app.post(path("POST /reservations"), summary="Hold all lines at a location, or none (409 with alternatives)")
+def create(body: ReservationBody, idempotency_key: IdempotencyKey) -> Response[ReservationView]:
+    reservation, created = service.reserve(
+        wiring.reservation_store(), wiring.stock_store(), wiring.location_directory(), current_caller(app),
+        body.location_id, [line.to_domain() for line in body.lines], body.channel, idempotency_key,
+        customer_id=body.customer_id, hold_seconds=body.hold_seconds,
+    )
+    metrics.add_metric(name="ReservationCreated" if created else "ReservationReplayed", unit=MetricUnit.Count,
+                       value=1)
+    headers = None if created else {"Idempotent-Replayed": "true"}
+    return Response(status_code=201 if created else 200, content_type="application/json",
+                    body=ReservationView.of(reservation), headers=headers)
+
+
+@app.get(path("GET /reservations"), summary="The caller's own reservations, newest first")
+def list_mine() -> ReservationList:
+    found = service.list_mine(wiring.reservation_store(), current_caller(app))
+    return ReservationList(reservations=[ReservationView.of(r) for r in found])
+
+
+@app.get(path("GET /reservations/{reservation_id}"), summary="Read one reservation")
+def read(reservation_id: ReservationId) -> ReservationView:
+    return ReservationView.of(service.get(wiring.reservation_store(), current_caller(app), reservation_id))
+
+
+@app.post(path("POST /reservations/{reservation_id}/cancel"), summary="Cancel: the units go back on sale")
+def cancel(reservation_id: ReservationId) -> ReservationView:
+    return ReservationView.of(service.cancel(wiring.reservation_store(), current_caller(app), reservation_id))
+
+
+@app.post(path("POST /reservations/{reservation_id}/extend"), summary="Hold longer, within the location's limit")
+def extend(reservation_id: ReservationId, body: ExtendBody) -> ReservationView:
+    return ReservationView.of(service.extend(wiring.reservation_store(), wiring.location_directory(),
+                                             current_caller(app), reservation_id, body.hold_seconds))
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

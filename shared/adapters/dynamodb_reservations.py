@@ -1,0 +1,195 @@
+"""Reservations in DynamoDB: each hold or release of k lines is one transaction of k stock
+updates and the reservation's own record (which is also the request's idempotency record).
+
+Reservation item: pk=RES#<id>, sk=#. While ACTIVE it is in gsi1 under HOLDS#ACTIVE sorted by
+expires_at (the sweep's work list; sparse: leaving ACTIVE removes it); gsi2 lists a customer's
+reservations newest first. TTL deletes ended ones 90 days after they expire.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from shared.adapters import items
+from shared.adapters.aws import client
+from shared.adapters.dynamodb_stock import TransactionCancelled, run_transaction, stock_update
+from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock
+from shared.reservations.model import Channel, Line, Reservation, ReservationStatus
+from shared.settings import settings
+from shared.stock.ports import ChangeReceipt
+
+HOLDS = "HOLDS#ACTIVE"
+KEEP_AFTER_END = timedelta(days=90)
+
+# SET parts per stock effect: holding, releasing and handing over units of a line
+_EFFECTS = {
+    "hold": ("reserved = reserved + :q, unreserved = unreserved - :q, sellable = sellable - :q, "
+             "#committed = #committed + :q", "sellable >= :q"),
+    "release": ("reserved = reserved - :q, unreserved = unreserved + :q, sellable = sellable + :q, "
+                "#committed = #committed - :q", "reserved >= :q"),
+    "handover": ("on_hand = on_hand - :q, reserved = reserved - :q, #committed = #committed - :q",
+                 "reserved >= :q"),
+}
+
+
+def _key(reservation_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"RES#{reservation_id}"}, "sk": {"S": "#"}}
+
+
+def _to_item(r: Reservation) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "reservation_id": r.reservation_id, "customer_id": r.customer_id, "location_id": r.location_id,
+        "lines": [{"sku": line.sku, "quantity": line.quantity} for line in r.lines],
+        "channel": r.channel.value, "status": r.status.value, "created_at": items.stamp(r.created_at),
+        "expires_at": items.stamp(r.expires_at), "fingerprint": r.fingerprint, "order_id": r.order_id,
+        "version": r.version, "gsi2pk": f"CUST#{r.customer_id}",
+        "gsi2sk": f"{items.stamp(r.created_at)}#{r.reservation_id}",
+        "expires_at_epoch": int((r.expires_at + KEEP_AFTER_END).timestamp()),
+    }
+    if r.is_active:
+        values |= {"gsi1pk": HOLDS, "gsi1sk": f"{items.stamp(r.expires_at)}#{r.reservation_id}"}
+    return _key(r.reservation_id) | items.to_item(values)
+
+
+def reservation_from_item(item: dict[str, Any]) -> Reservation:
+    v = items.from_item(item)
+    return Reservation(
+        reservation_id=str(v["reservation_id"]), customer_id=str(v["customer_id"]),
+        location_id=str(v["location_id"]),
+        lines=tuple(Line(str(line["sku"]), int(line["quantity"])) for line in v["lines"]),
+        channel=Channel(v["channel"]), status=ReservationStatus(v["status"]),
+        created_at=items.parse_stamp(v["created_at"]), expires_at=items.parse_stamp(v["expires_at"]),
+        fingerprint=str(v["fingerprint"]), order_id=v.get("order_id"), version=int(v["version"]),
+    )
+
+
+class DynamoDBReservationStore:
+    def __init__(self, table_name: str | None = None) -> None:
+        self._table = table_name or settings().table_name
+
+    @property
+    def _db(self) -> Any:
+        return client("dynamodb")
+
+    def _line_updates(self, r: Reservation, effect: str, thresholds: int, kind: str) -> list[dict[str, Any]]:
+        expression, condition = _EFFECTS[effect]
+        updates = []
+        for line in r.lines:
+            receipt = ChangeReceipt(
+                change_id=f"{r.reservation_id}:{kind}", sku=line.sku, location_id=r.location_id, kind=kind,
+                on_hand_delta=-line.quantity if effect == "handover" else 0, on_hand=None,
+                applied_at=datetime.now(UTC), source=f"reservation:{r.reservation_id}")
+            update = stock_update(self._table, line.sku, r.location_id, receipt, thresholds)
+            # the counters must exist already for a release; for a hold, a missing item simply fails
+            update["UpdateExpression"] = update["UpdateExpression"].replace(
+                "SET ", "SET " + expression + ", ", 1).replace(
+                ", reserved = if_not_exists(reserved, :zero)", "")
+            update["ConditionExpression"] = condition
+            update["ExpressionAttributeValues"][":q"] = items.to_attr(line.quantity)
+            updates.append({"Update": update})
+        return updates
+
+    # -- commands ------------------------------------------------------------------------
+
+    def create(self, reservation: Reservation, default_threshold: int) -> tuple[Reservation, bool]:
+        """Hold every line or none. Returns (reservation, created); a retry returns the first."""
+        put = {"Put": {"TableName": self._table, "Item": _to_item(reservation),
+                       "ConditionExpression": "attribute_not_exists(pk)"}}
+        try:
+            run_transaction(self._db, [*self._line_updates(reservation, "hold", default_threshold, "reserve"), put])
+            return reservation, True
+        except TransactionCancelled as cancelled:
+            if cancelled.reasons and cancelled.reasons[-1].get("Code") == "ConditionalCheckFailed":
+                existing = self.get(reservation.reservation_id)
+                if existing is not None:
+                    if existing.fingerprint != reservation.fingerprint:
+                        raise IdempotencyKeyReused(
+                            "This Idempotency-Key was used before for a different reservation.") from None
+                    return existing, False
+            raise InsufficientStock(
+                f"Not every line can be held at {reservation.location_id}.",
+                lines=self._shortfall(reservation, cancelled.reasons),
+            ) from None
+
+    def _shortfall(self, r: Reservation, reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        report = []
+        for line, reason in zip(r.lines, reasons, strict=False):
+            if reason.get("Code") == "ConditionalCheckFailed":
+                item = reason.get("Item")
+                available = max(0, items.stock_level_from_item(item).sellable) if item else 0
+            else:
+                available = None  # this line could have been held
+            report.append({"sku": line.sku, "requested": line.quantity, "available": available})
+        return report
+
+    def end(self, reservation: Reservation, status: ReservationStatus, now: datetime | None = None,
+            default_threshold: int = 0) -> tuple[Reservation, bool]:
+        """ACTIVE -> status with the stock effect, once. ``now`` given: only if overdue (expiry).
+
+        Returns (reservation, changed). Ending it again in the same way is not an error.
+        """
+        ended = reservation.ended(status)
+        effect = "handover" if status is ReservationStatus.FULFILLED else "release"
+        condition = "#status = :active AND version = :version"
+        values = {":active": items.to_attr("ACTIVE"), ":version": items.to_attr(reservation.version),
+                  ":status": items.to_attr(status.value), ":one": items.to_attr(1)}
+        if now is not None:
+            condition += " AND expires_at <= :now"
+            values[":now"] = items.to_attr(items.stamp(now))
+        update = {"Update": {
+            "TableName": self._table, "Key": _key(reservation.reservation_id),
+            "UpdateExpression": "SET #status = :status, version = version + :one REMOVE gsi1pk, gsi1sk",
+            "ConditionExpression": condition, "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": values,
+        }}
+        kind = {"FULFILLED": "collect", "CANCELLED": "release", "EXPIRED": "expire"}[status.value]
+        try:
+            run_transaction(self._db, [update, *self._line_updates(reservation, effect, default_threshold, kind)])
+            return ended, True
+        except TransactionCancelled:
+            current = self.get(reservation.reservation_id)
+            if current is not None and current.status is status:
+                return current, False
+            if current is not None and current.is_active and current.version != reservation.version:
+                return self.end(current, status, now, default_threshold)  # it was extended meanwhile
+            raise Conflict(f"Reservation {reservation.reservation_id} could not become {status.value}.",
+                           current_status=current.status.value if current else None) from None
+
+    def extend(self, reservation: Reservation, extended: Reservation) -> Reservation:
+        try:
+            self._db.update_item(
+                TableName=self._table, Key=_key(reservation.reservation_id),
+                UpdateExpression="SET expires_at = :until, gsi1sk = :sk, version = version + :one",
+                ConditionExpression="#status = :active AND version = :version",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={
+                    ":until": items.to_attr(items.stamp(extended.expires_at)),
+                    ":sk": items.to_attr(f"{items.stamp(extended.expires_at)}#{reservation.reservation_id}"),
+                    ":active": items.to_attr("ACTIVE"), ":version": items.to_attr(reservation.version),
+                    ":one": items.to_attr(1)})
+        except self._db.exceptions.ConditionalCheckFailedException:
+            raise Conflict(f"Reservation {reservation.reservation_id} changed meanwhile; read it and retry.") from None
+        return extended
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def get(self, reservation_id: str) -> Reservation | None:
+        item = self._db.get_item(TableName=self._table, Key=_key(reservation_id), ConsistentRead=True).get("Item")
+        return reservation_from_item(item) if item else None
+
+    def list_for_customer(self, customer_id: str, limit: int = 50) -> list[Reservation]:
+        page = self._db.query(
+            TableName=self._table, IndexName="gsi2", KeyConditionExpression="gsi2pk = :pk",
+            ExpressionAttributeValues={":pk": items.to_attr(f"CUST#{customer_id}")},
+            ScanIndexForward=False, Limit=limit)
+        return [reservation_from_item(it) for it in page.get("Items", []) if it["pk"]["S"].startswith("RES#")]
+
+    def due(self, now: datetime, limit: int = 100) -> list[Reservation]:
+        """Active holds whose time is up, oldest first (gsi1 is eventually consistent: re-checked)."""
+        page = self._db.query(
+            TableName=self._table, IndexName="gsi1",
+            KeyConditionExpression="gsi1pk = :holds AND gsi1sk <= :now",
+            ExpressionAttributeValues={":holds": items.to_attr(HOLDS), ":now": items.to_attr(items.stamp(now) + "~")},
+            Limit=limit)
+        return [reservation_from_item(it) for it in page.get("Items", [])]

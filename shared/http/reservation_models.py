@@ -1,0 +1,66 @@
+"""API models for reservations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from events.contracts import SKU_PATTERN
+from shared.reservations.model import Channel, Line, Reservation, ReservationStatus
+
+
+class LineBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sku: str = Field(pattern=SKU_PATTERN)
+    quantity: int = Field(ge=1, le=1000)
+
+    def to_domain(self) -> Line:
+        return Line(self.sku, self.quantity)
+
+
+class ReservationBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    location_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+    lines: list[LineBody] = Field(min_length=1, max_length=40)
+    channel: Channel = Channel.WEB
+    hold_seconds: int | None = Field(default=None, ge=1, le=14 * 24 * 3600,
+                                     description="Shorter than the location's hold time, if wanted")
+    customer_id: str | None = Field(default=None, min_length=1, max_length=128,
+                                    description="Only when staff reserve on behalf of a customer")
+
+
+class ExtendBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    hold_seconds: int = Field(ge=60, le=14 * 24 * 3600, description="New hold time from now")
+
+
+class LineView(BaseModel):
+    sku: str
+    quantity: int
+
+
+class ReservationView(BaseModel):
+    reservation_id: str
+    status: ReservationStatus
+    location_id: str
+    lines: list[LineView]
+    channel: Channel
+    created_at: datetime
+    expires_at: datetime
+    order_id: str | None = None
+
+    @staticmethod
+    def of(r: Reservation) -> ReservationView:
+        return ReservationView(
+            reservation_id=r.reservation_id, status=r.status, location_id=r.location_id,
+            lines=[LineView(sku=line.sku, quantity=line.quantity) for line in r.lines], channel=r.channel,
+            created_at=r.created_at, expires_at=r.expires_at, order_id=r.order_id,
+        )
+
+
+class ReservationList(BaseModel):
+    reservations: list[ReservationView]
