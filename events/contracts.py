@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from events.sources import INBOUND_STOCK_SOURCES, RESERVATION_EVENT_SOURCE, STOCK_EVENT_SOURCE
+from events.sources import INBOUND_STOCK_SOURCES, ORDER_EVENT_SOURCE, RESERVATION_EVENT_SOURCE, STOCK_EVENT_SOURCE
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 LOCATION_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
@@ -115,6 +115,38 @@ class ReservationFulfilled(ReservationEvent):
     pass
 
 
+# -- published by this system (source retail.orders) -----------------------------------------
+
+
+class OrderedLine(Contract):
+    sku: str
+    quantity: int
+    short: bool
+
+
+class OrderEvent(Contract):
+    """Every step of a click & collect order. No contact details or pickup code: consumers that
+    must reach the customer read the order itself."""
+
+    order_id: str
+    customer_id: str
+    location_id: str
+    status: str
+    payment: str
+    lines: list[OrderedLine]
+    pickup_deadline: datetime | None = None
+    notice: int = 0  # which ready-message this is (re-sends count up)
+
+
+ORDER_EVENT_NAMES = (
+    "OrderPlaced", "OrderAccepted", "OrderPickingStarted", "OrderLineShort", "OrderReadyForPickup",
+    "OrderPickupReminder", "OrderCollected", "OrderCancelled", "OrderNotCollected",
+)
+ORDER_EVENTS: dict[str, type[OrderEvent]] = {
+    name: type(name, (OrderEvent,), {"__doc__": f"{name}: see events/README.md"}) for name in ORDER_EVENT_NAMES
+}
+
+
 # -- put on the bus by POS, ERP and WMS, consumed here --------------------------------------
 
 
@@ -158,7 +190,7 @@ RESERVATION_EVENTS: dict[str, type[ReservationEvent]] = {
     "ReservationExpired": ReservationExpired,
     "ReservationFulfilled": ReservationFulfilled,
 }
-PUBLISHED = STOCK_EVENTS | RESERVATION_EVENTS
+PUBLISHED = STOCK_EVENTS | RESERVATION_EVENTS | ORDER_EVENTS
 CONSUMED: dict[str, type[Contract]] = {
     "SaleRecorded": SaleRecorded,
     "GoodsReceived": GoodsReceived,
@@ -166,6 +198,7 @@ CONSUMED: dict[str, type[Contract]] = {
 }
 SOURCES = {name: (STOCK_EVENT_SOURCE,) for name in STOCK_EVENTS} | {
     name: (RESERVATION_EVENT_SOURCE,) for name in RESERVATION_EVENTS} | {
+    name: (ORDER_EVENT_SOURCE,) for name in ORDER_EVENTS} | {
     name: INBOUND_STOCK_SOURCES for name in CONSUMED
 }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from events.sources import INBOUND_STOCK_SOURCES
+from events.sources import INBOUND_STOCK_SOURCES, ORDER_EVENT_SOURCE
 
 
 class Access(StrEnum):
@@ -73,6 +73,7 @@ class Function:
     table_access: str = "read"  # read | write: least privilege on the table
     publishes_events: bool = False
     schedule_minutes: int | None = None  # invoked on this schedule (EventBridge rule)
+    sends_messages: bool = False  # e-mail through SES and SMS through SNS
     memory_mb: int = 512
     timeout_seconds: int = 10
 
@@ -124,7 +125,7 @@ TOPOLOGY = Topology(
         name="retail",
         partition_key="pk",
         sort_key="sk",
-        global_indexes=(("gsi1", "gsi1pk", "gsi1sk"), ("gsi2", "gsi2pk", "gsi2sk")),
+        global_indexes=(("gsi1", "gsi1pk", "gsi1sk"), ("gsi2", "gsi2pk", "gsi2sk"), ("gsi3", "gsi3pk", "gsi3sk")),
         ttl_attribute="expires_at_epoch",
         stream=True,
     ),
@@ -177,9 +178,37 @@ TOPOLOGY = Topology(
             table_access="write",
         ),
         Function(
+            name="orders-api",
+            handler="functions.orders_api.handler",
+            description="Click & collect: customers place orders, store staff prepare and hand them over",
+            routes=(
+                Route("POST", "/orders", (Access.CUSTOMER,)),
+                Route("GET", "/orders", (Access.CUSTOMER,)),
+                Route("GET", "/orders/{order_id}", (Access.CUSTOMER, *OPERATIONS)),
+                Route("GET", "/locations/{location_id}/orders", OPERATIONS),
+                Route("POST", "/orders/{order_id}/accept", OPERATIONS),
+                Route("POST", "/orders/{order_id}/picking", OPERATIONS),
+                Route("POST", "/orders/{order_id}/lines/{sku}/short", OPERATIONS),
+                Route("POST", "/orders/{order_id}/ready", OPERATIONS),
+                Route("POST", "/orders/{order_id}/ready/resend", OPERATIONS),
+                Route("POST", "/orders/{order_id}/collect", OPERATIONS),
+                Route("POST", "/orders/{order_id}/cancel", (Access.CUSTOMER, *OPERATIONS)),
+            ),
+            table_access="write",
+        ),
+        Function(
+            name="customer-notifier",
+            handler="functions.customer_notifier.handler",
+            description="Tells customers about their orders by e-mail (SES) and SMS (SNS), in nl or en",
+            queue="customer-messages",
+            table_access="write",
+            sends_messages=True,
+            timeout_seconds=30,
+        ),
+        Function(
             name="reservation-sweeper",
             handler="functions.reservation_sweeper.handler",
-            description="Releases holds whose time is up (each exactly once, sweeps may overlap)",
+            description="Releases expired holds and uncollected orders, sends pickup reminders (each once)",
             schedule_minutes=1,
             table_access="write",
             timeout_seconds=50,
@@ -197,13 +226,16 @@ TOPOLOGY = Topology(
             handler="functions.stock_stream_publisher.handler",
             description="Publishes committed stock changes from the table stream to the bus",
             table_stream=True,
-            stream_key_prefixes=("SKU#", "RES#"),
+            stream_key_prefixes=("SKU#", "RES#", "ORD#"),
             table_access="read",
             publishes_events=True,
             timeout_seconds=30,
         ),
     ),
-    queues=(Queue(name="stock-updates", batch_size=10, max_receive_count=3),),
+    queues=(
+        Queue(name="stock-updates", batch_size=10, max_receive_count=3),
+        Queue(name="customer-messages", batch_size=10, max_receive_count=5),
+    ),
     rules=(
         EventRule(
             name="inbound-stock-updates",
@@ -213,6 +245,16 @@ TOPOLOGY = Topology(
                 "detail-type": ["SaleRecorded", "GoodsReceived", "StockCounted"],
             },
             queue="stock-updates",
+        ),
+        EventRule(
+            name="customer-order-messages",
+            description="Order steps a customer is told about go to the customer notifier",
+            pattern={
+                "source": [ORDER_EVENT_SOURCE],
+                "detail-type": ["OrderPlaced", "OrderLineShort", "OrderReadyForPickup", "OrderPickupReminder",
+                                "OrderCollected", "OrderCancelled", "OrderNotCollected"],
+            },
+            queue="customer-messages",
         ),
     ),
 )

@@ -92,6 +92,11 @@ class Gateway:
         split = urlsplit(target)
         if method == "GET" and split.path == "/openapi.json":
             return 200, {"content-type": "application/json"}, json.dumps(self._openapi()).encode()
+        if method == "GET" and split.path == "/_local/messages":
+            from local.outbox import captured
+
+            to = dict(parse_qsl(split.query)).get("to")
+            return 200, {"content-type": "application/json"}, json.dumps(captured(to)).encode()
         matched = self.routes.match(method, split.path)
         if matched is None:
             return _problem(404, "not-found", "Not found", "There is no such resource.")

@@ -10,6 +10,7 @@ from infra.topology import Topology
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
+SENDER = "no-reply@retail.example"
 
 
 @dataclass
@@ -69,4 +70,6 @@ def provision(topology: Topology, clients: Any) -> Provisioned:
         events.put_targets(Rule=rule.name, EventBusName=topology.bus_name,
                            Targets=[{"Id": rule.queue, "Arn": arn}])
         result.rule_names.append(rule.name)
+    if any(fn.sends_messages for fn in topology.functions):
+        clients("ses").verify_email_identity(EmailAddress=SENDER)
     return result

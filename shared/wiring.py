@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from shared.adapters.dynamodb_locations import DynamoDBLocationStore
+from shared.adapters.dynamodb_orders import DynamoDBOrderStore
 from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
 from shared.adapters.dynamodb_stock import DynamoDBStockStore
 from shared.adapters.event_bus import EventBridgePublisher
@@ -32,6 +33,11 @@ def reservation_store() -> DynamoDBReservationStore:
 
 
 @cache
+def order_store() -> DynamoDBOrderStore:
+    return DynamoDBOrderStore(reservation_store())
+
+
+@cache
 def event_publisher() -> EventBridgePublisher:
     return EventBridgePublisher()
 
@@ -41,6 +47,7 @@ def reset() -> None:
     from shared.adapters.aws import reset_clients
     from shared.settings import settings
 
-    for made in (stock_store, location_store, location_directory, reservation_store, event_publisher, settings):
+    for made in (stock_store, location_store, location_directory, reservation_store, order_store,
+                 event_publisher, settings):
         made.cache_clear()
     reset_clients()

@@ -38,6 +38,11 @@ def demo_locations() -> LocationDirectory:
     return LocationDirectory(store)
 
 
+def _tampered(quantity: int) -> int:
+    """Another valid quantity (a correction of 0 is invalid, and refused before the key is read)."""
+    return quantity + 1 if quantity != -1 else quantity - 1
+
+
 class StockMachine(RuleBasedStateMachine):
     make_store: Callable[[], StockStore]
 
@@ -94,7 +99,7 @@ class StockMachine(RuleBasedStateMachine):
         try:
             if sent["op"] == "change":
                 receipt = service.record_change(self.store, self.directory, ERP, sent["sku"], sent["loc"],
-                                                sent["kind"], sent["qty"] + (1 if tamper else 0),
+                                                sent["kind"], _tampered(sent["qty"]) if tamper else sent["qty"],
                                                 sent["key"], "test")
             else:
                 receipt = service.record_count(self.store, self.directory, ERP, sent["sku"], sent["loc"],

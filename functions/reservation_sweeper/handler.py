@@ -1,7 +1,7 @@
-"""Runs every minute: releases every hold whose time is up, each exactly once.
+"""Runs every minute: releases holds whose time is up, ends uncollected orders, sends reminders.
 
-Sweeps may overlap (a slow run and the next one): every expiry is a conditional transaction
-on the reservation's status, so only one of them ends a given hold and publishes it.
+Sweeps may overlap (a slow run and the next one): every step is a conditional transaction on
+the record's status and version, so only one sweep ends a given hold or order and publishes it.
 """
 
 from __future__ import annotations
@@ -13,15 +13,19 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
 from shared.observability import logger, metrics, tracer
-from shared.reservations import service
+from shared.orders import service as orders
+from shared.reservations import service as reservations
 
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    expired = service.expire_due(wiring.reservation_store())
+    expired = reservations.expire_due(wiring.reservation_store())
+    pickups = orders.sweep(wiring.order_store())
     metrics.add_metric(name="ReservationsExpired", unit=MetricUnit.Count, value=expired)
-    if expired:
-        logger.info("holds expired", extra={"expired": expired})
-    return {"expired": expired}
+    metrics.add_metric(name="OrdersNotCollected", unit=MetricUnit.Count, value=pickups["not_collected"])
+    result = {"expired": expired, **pickups}
+    if any(result.values()):
+        logger.info("sweep", extra=result)
+    return result

@@ -18,8 +18,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from events.contracts import ChangeInfo
 from shared import wiring
 from shared.adapters import items
+from shared.adapters.dynamodb_orders import order_from_item
 from shared.adapters.dynamodb_reservations import reservation_from_item
+from shared.adapters.event_bus import OutboundEvent
 from shared.observability import logger, metrics, tracer
+from shared.orders.model import Order
+from shared.orders.publishing import events_for_order
 from shared.reservations.model import Reservation
 from shared.reservations.publishing import events_for_reservation
 from shared.stock.model import StockLevel
@@ -43,8 +47,9 @@ def _reservation(record: dict[str, Any], which: str) -> Reservation | None:
 def publish_record(record: DynamoDBRecord) -> None:
     raw = record.raw_event
     keys = raw.get("dynamodb", {}).get("Keys", {})
-    if str(keys.get("pk", {}).get("S", "")).startswith("RES#"):
-        publish_reservation(raw)
+    pk = str(keys.get("pk", {}).get("S", ""))
+    if pk.startswith(("RES#", "ORD#")):
+        publish_hold_or_order(raw, pk[:4])
         return
     after = _level(raw, "NewImage")
     if not items.is_stock_item(keys) or after is None:
@@ -66,16 +71,22 @@ def publish_record(record: DynamoDBRecord) -> None:
     })
 
 
-def publish_reservation(raw: dict[str, Any]) -> None:
-    after = _reservation(raw, "NewImage")
-    if after is None:
-        return
+def _order(record: dict[str, Any], which: str) -> Order | None:
+    image = record.get("dynamodb", {}).get(which)
+    return order_from_item(image) if image and "status" in image else None
+
+
+def publish_hold_or_order(raw: dict[str, Any], prefix: str) -> None:
     occurred = datetime.fromtimestamp(float(raw["dynamodb"].get("ApproximateCreationDateTime", 0)), UTC)
-    events = events_for_reservation(_reservation(raw, "OldImage"), after, occurred)
+    events: list[OutboundEvent] = []
+    if prefix == "RES#" and (reservation := _reservation(raw, "NewImage")) is not None:
+        events = events_for_reservation(_reservation(raw, "OldImage"), reservation, occurred)
+    elif prefix == "ORD#" and (order := _order(raw, "NewImage")) is not None:
+        events = events_for_order(_order(raw, "OldImage"), order, occurred)
     if events:
         wiring.event_publisher().publish(events)
-        logger.info("reservation event published", extra={"reservation_id": after.reservation_id,
-                                                           "event_types": [e.detail_type for e in events]})
+        logger.info("events published", extra={"key": raw["dynamodb"]["Keys"]["pk"]["S"],
+                                                "event_types": [e.detail_type for e in events]})
 
 
 @logger.inject_lambda_context

@@ -92,12 +92,17 @@ class DynamoDBReservationStore:
 
     # -- commands ------------------------------------------------------------------------
 
-    def create(self, reservation: Reservation, default_threshold: int) -> tuple[Reservation, bool]:
-        """Hold every line or none. Returns (reservation, created); a retry returns the first."""
+    def create(self, reservation: Reservation, default_threshold: int,
+               extra: list[dict[str, Any]] | None = None) -> tuple[Reservation, bool]:
+        """Hold every line or none. Returns (reservation, created); a retry returns the first.
+
+        ``extra`` transaction items (an order's record) are written in the same transaction.
+        """
         put = {"Put": {"TableName": self._table, "Item": _to_item(reservation),
                        "ConditionExpression": "attribute_not_exists(pk)"}}
+        lines = self._line_updates(reservation, "hold", default_threshold, "reserve")
         try:
-            run_transaction(self._db, [*self._line_updates(reservation, "hold", default_threshold, "reserve"), put])
+            run_transaction(self._db, [*lines, *(extra or []), put])
             return reservation, True
         except TransactionCancelled as cancelled:
             if cancelled.reasons and cancelled.reasons[-1].get("Code") == "ConditionalCheckFailed":
@@ -124,7 +129,7 @@ class DynamoDBReservationStore:
         return report
 
     def end(self, reservation: Reservation, status: ReservationStatus, now: datetime | None = None,
-            default_threshold: int = 0) -> tuple[Reservation, bool]:
+            default_threshold: int = 0, extra: list[dict[str, Any]] | None = None) -> tuple[Reservation, bool]:
         """ACTIVE -> status with the stock effect, once. ``now`` given: only if overdue (expiry).
 
         Returns (reservation, changed). Ending it again in the same way is not an error.
@@ -145,9 +150,12 @@ class DynamoDBReservationStore:
         }}
         kind = {"FULFILLED": "collect", "CANCELLED": "release", "EXPIRED": "expire"}[status.value]
         try:
-            run_transaction(self._db, [update, *self._line_updates(reservation, effect, default_threshold, kind)])
+            run_transaction(self._db, [update, *self._line_updates(reservation, effect, default_threshold, kind),
+                                       *(extra or [])])
             return ended, True
         except TransactionCancelled:
+            if extra:
+                raise Conflict("The order changed meanwhile; read it and retry.") from None
             current = self.get(reservation.reservation_id)
             if current is not None and current.status is status:
                 return current, False
@@ -155,6 +163,27 @@ class DynamoDBReservationStore:
                 return self.end(current, status, now, default_threshold)  # it was extended meanwhile
             raise Conflict(f"Reservation {reservation.reservation_id} could not become {status.value}.",
                            current_status=current.status.value if current else None) from None
+
+    def release_line(self, reservation: Reservation, sku: str, extra: list[dict[str, Any]]) -> Reservation:
+        """Give back one line's units (a line found short at picking) and keep holding the rest."""
+        line = next(line for line in reservation.lines if line.sku == sku)
+        kept = tuple(other for other in reservation.lines if other.sku != sku)
+        shrunk = Reservation(**{**reservation.__dict__, "lines": kept, "version": reservation.version + 1})
+        update = {"Update": {
+            "TableName": self._table, "Key": _key(reservation.reservation_id),
+            "UpdateExpression": "SET #lines = :lines, version = version + :one",
+            "ConditionExpression": "#status = :active AND version = :version",
+            "ExpressionAttributeNames": {"#status": "status", "#lines": "lines"},
+            "ExpressionAttributeValues": {
+                ":lines": items.to_attr([{"sku": k.sku, "quantity": k.quantity} for k in kept]),
+                ":active": items.to_attr("ACTIVE"), ":version": items.to_attr(reservation.version),
+                ":one": items.to_attr(1)}}}
+        single = Reservation(**{**reservation.__dict__, "lines": (line,)})
+        try:
+            run_transaction(self._db, [update, *self._line_updates(single, "release", 0, "short"), *extra])
+        except TransactionCancelled:
+            raise Conflict("The order changed meanwhile; read it and retry.") from None
+        return shrunk
 
     def extend(self, reservation: Reservation, extended: Reservation) -> Reservation:
         try:

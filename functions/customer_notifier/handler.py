@@ -1,0 +1,66 @@
+"""Sends customers their order messages (e-mail, and SMS where they gave a number).
+
+Order events reach it through a rule and a queue. Sending is idempotent on the event id
+(Powertools idempotency, records in the table), so a redelivered event is not sent twice;
+a message that keeps failing ends in the queue's dead-letter queue, the rest go on.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from events.contracts import ORDER_EVENTS
+from shared import wiring
+from shared.adapters.messaging import SesEmailSender, SnsSmsSender
+from shared.notifications.service import notify_customer
+from shared.observability import logger, metrics, tracer
+from shared.settings import settings
+
+processor = BatchProcessor(event_type=EventType.SQS)
+config = IdempotencyConfig(event_key_jmespath="metadata.event_id", expires_after_seconds=7 * 24 * 3600)
+
+
+@cache
+def _persistence() -> DynamoDBPersistenceLayer:
+    return DynamoDBPersistenceLayer(table_name=settings().table_name, key_attr="pk", sort_key_attr="sk",
+                                    expiry_attr="expires_at_epoch")
+
+
+def send(detail: dict[str, Any], detail_type: str) -> dict[str, Any]:
+    data = ORDER_EVENTS[detail_type].model_validate(detail["data"])
+    order = wiring.order_store().get(data.order_id)
+    if order is None:
+        raise LookupError(f"order {data.order_id} not found")
+    sent = notify_customer(detail_type, order, wiring.location_directory(), SesEmailSender(), SnsSmsSender())
+    logger.info("customer notified", extra={"order_id": order.order_id, "event_type": detail_type,
+                                            "messages": len(sent)})
+    return {"sent": sent}
+
+
+@tracer.capture_method
+def handle_record(record: SQSRecord) -> None:
+    event = EventBridgeModel.model_validate_json(record.body)
+    if event.detail_type not in ORDER_EVENTS:
+        raise ValueError(f"unexpected detail-type {event.detail_type!r}")
+    once = idempotent_function(data_keyword_argument="detail", persistence_store=_persistence(), config=config)(send)
+    once(detail=event.detail, detail_type=event.detail_type)
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    config.register_lambda_context(context)
+    return process_partial_response(event=event, record_handler=handle_record, processor=processor, context=context)

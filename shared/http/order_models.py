@@ -1,0 +1,74 @@
+"""API models for click & collect orders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from shared.http.reservation_models import LineBody
+from shared.orders.model import Contact, Order, OrderStatus, Payment
+from shared.reservations.model import Channel
+
+
+class ContactBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr
+    language: Literal["nl", "en"] = "nl"
+    phone: str | None = Field(default=None, pattern=r"^\+[1-9][0-9]{7,14}$", description="E.164, for an SMS too")
+
+    def to_domain(self) -> Contact:
+        return Contact(email=str(self.email), language=self.language, phone=self.phone)
+
+
+class OrderBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    location_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+    lines: list[LineBody] = Field(min_length=1, max_length=40)
+    payment: Payment
+    contact: ContactBody
+    channel: Literal["web", "app", "kiosk"] = "web"
+
+    @property
+    def channel_value(self) -> Channel:
+        return Channel(self.channel)
+
+
+class CollectBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pickup_code: str = Field(pattern=r"^[0-9]{6}$")
+
+
+class OrderLineView(BaseModel):
+    sku: str
+    quantity: int
+    short: bool
+
+
+class OrderView(BaseModel):
+    order_id: str
+    status: OrderStatus
+    location_id: str
+    lines: list[OrderLineView]
+    payment: Payment
+    placed_at: datetime
+    ready_at: datetime | None = None
+    pickup_deadline: datetime | None = None
+    reservation_id: str
+
+    @staticmethod
+    def of(order: Order) -> OrderView:
+        return OrderView(
+            order_id=order.order_id, status=order.status, location_id=order.location_id,
+            lines=[OrderLineView(sku=x.sku, quantity=x.quantity, short=x.short) for x in order.lines],
+            payment=order.payment, placed_at=order.placed_at, ready_at=order.ready_at,
+            pickup_deadline=order.pickup_deadline, reservation_id=order.reservation_id,
+        )
+
+
+class OrderList(BaseModel):
+    orders: list[OrderView]

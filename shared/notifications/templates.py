@@ -1,0 +1,84 @@
+"""What a customer reads, per event and language. Plain text: it survives every mail client.
+
+Placeholders: {order_ref} (short order number), {store}, {address}, {code}, {deadline},
+{lines} (one per line), {short_lines}, {payment}.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
+    "OrderPlaced": {
+        "nl": ("Je bestelling {order_ref} is ontvangen",
+               "Bedankt! We leggen je bestelling klaar in {store}.\n\n{lines}\n\n"
+               "Je krijgt bericht zodra je hem kunt ophalen."),
+        "en": ("We have received your order {order_ref}",
+               "Thank you! We are preparing your order at {store}.\n\n{lines}\n\n"
+               "We will let you know as soon as you can collect it."),
+    },
+    "OrderReadyForPickup": {
+        "nl": ("Je bestelling {order_ref} ligt klaar",
+               "Je bestelling ligt klaar in {store}, {address}.\n\n{lines}\n\n"
+               "Je ophaalcode: {code}\nHaal je bestelling op vóór {deadline}. {payment}"),
+        "en": ("Your order {order_ref} is ready for pickup",
+               "Your order is ready at {store}, {address}.\n\n{lines}\n\n"
+               "Your pickup code: {code}\nPlease collect it before {deadline}. {payment}"),
+    },
+    "OrderPickupReminder": {
+        "nl": ("Herinnering: haal je bestelling {order_ref} op",
+               "Je bestelling ligt nog klaar in {store}, tot {deadline}.\nJe ophaalcode: {code}"),
+        "en": ("Reminder: collect your order {order_ref}",
+               "Your order is still waiting at {store}, until {deadline}.\nYour pickup code: {code}"),
+    },
+    "OrderLineShort": {
+        "nl": ("Een artikel uit je bestelling {order_ref} is niet beschikbaar",
+               "Sorry, we konden dit niet vinden in {store}:\n{short_lines}\n\n"
+               "De rest van je bestelling leggen we voor je klaar. Je betaalt niet voor wat ontbreekt."),
+        "en": ("An item in your order {order_ref} is not available",
+               "Sorry, we could not find this at {store}:\n{short_lines}\n\n"
+               "We are preparing the rest of your order. You do not pay for what is missing."),
+    },
+    "OrderCollected": {
+        "nl": ("Bon van je bestelling {order_ref}",
+               "Bedankt voor het ophalen in {store}.\n\n{lines}\n\n{payment}\nBewaar deze e-mail als bon."),
+        "en": ("Receipt for your order {order_ref}",
+               "Thank you for collecting your order at {store}.\n\n{lines}\n\n{payment}\n"
+               "Keep this e-mail as your receipt."),
+    },
+    "OrderCancelled": {
+        "nl": ("Je bestelling {order_ref} is geannuleerd",
+               "Je bestelling bij {store} is geannuleerd. Heb je al betaald, dan krijg je je geld terug."),
+        "en": ("Your order {order_ref} was cancelled",
+               "Your order at {store} was cancelled. If you paid already, you will get your money back."),
+    },
+    "OrderNotCollected": {
+        "nl": ("Je bestelling {order_ref} is niet opgehaald",
+               "Je bestelling lag tot {deadline} klaar in {store} en is niet opgehaald. "
+               "Heb je al betaald, dan krijg je je geld terug."),
+        "en": ("Your order {order_ref} was not collected",
+               "Your order waited at {store} until {deadline} and was not collected. "
+               "If you paid already, you will get your money back."),
+    },
+}
+PAYMENT = {
+    ("paid_online", "nl"): "Je hebt online betaald.",
+    ("paid_online", "en"): "You paid online.",
+    ("pay_at_pickup", "nl"): "Je betaalt bij het ophalen in de winkel.",
+    ("pay_at_pickup", "en"): "You pay when you collect it in the store.",
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str
+    sms: str  # a short version for SMS
+
+
+def render(event_type: str, language: str, values: dict[str, str]) -> Message:
+    language = language if language in ("nl", "en") else "nl"
+    subject, body = TEMPLATES[event_type][language]
+    filled_subject, filled_body = subject.format(**values), body.format(**values)
+    sms = f"{filled_subject}." + (f" Code: {values['code']}" if "{code}" in body else "")
+    return Message(subject=filled_subject, body=filled_body, sms=sms[:160])

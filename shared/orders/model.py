@@ -1,0 +1,123 @@
+"""The click & collect order and its lifecycle (pure).
+
+PLACED -> ACCEPTED -> PICKING -> READY_FOR_PICKUP -> COLLECTED; CANCELLED from any state
+before collection; NOT_COLLECTED when the pickup window ends. Stock is held by a
+reservation from placing until collection (handed over) or the end (released).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from shared.errors import Conflict, InvalidRequest, NotFound
+from shared.reservations.model import Line
+
+
+class OrderStatus(StrEnum):
+    PLACED = "PLACED"
+    ACCEPTED = "ACCEPTED"
+    PICKING = "PICKING"
+    READY_FOR_PICKUP = "READY_FOR_PICKUP"
+    COLLECTED = "COLLECTED"
+    CANCELLED = "CANCELLED"
+    NOT_COLLECTED = "NOT_COLLECTED"
+
+
+class Payment(StrEnum):
+    PAID_ONLINE = "paid_online"
+    PAY_AT_PICKUP = "pay_at_pickup"
+
+
+OPEN = {OrderStatus.PLACED, OrderStatus.ACCEPTED, OrderStatus.PICKING, OrderStatus.READY_FOR_PICKUP}
+NEXT = {
+    OrderStatus.PLACED: {OrderStatus.ACCEPTED, OrderStatus.CANCELLED},
+    OrderStatus.ACCEPTED: {OrderStatus.PICKING, OrderStatus.CANCELLED},
+    OrderStatus.PICKING: {OrderStatus.READY_FOR_PICKUP, OrderStatus.CANCELLED},
+    OrderStatus.READY_FOR_PICKUP: {OrderStatus.COLLECTED, OrderStatus.CANCELLED, OrderStatus.NOT_COLLECTED},
+}
+REMIND_BEFORE = timedelta(hours=12)  # or halfway through a shorter window
+
+
+@dataclass(frozen=True)
+class Contact:
+    email: str
+    language: str = "nl"
+    phone: str | None = None  # E.164; an SMS is sent as well when given
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    sku: str
+    quantity: int
+    short: bool = False
+
+
+@dataclass(frozen=True)
+class Order:
+    order_id: str
+    customer_id: str
+    location_id: str
+    lines: tuple[OrderLine, ...]
+    payment: Payment
+    contact: Contact
+    reservation_id: str
+    status: OrderStatus
+    placed_at: datetime
+    fingerprint: str
+    pickup_code: str | None = None
+    ready_at: datetime | None = None
+    pickup_deadline: datetime | None = None
+    reminded: bool = False
+    ready_notices: int = 0
+    version: int = 1
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    @property
+    def held_lines(self) -> tuple[Line, ...]:
+        return tuple(Line(line.sku, line.quantity) for line in self.lines if not line.short)
+
+    def moved_to(self, status: OrderStatus) -> Order:
+        if status not in NEXT.get(self.status, set()):
+            raise Conflict(f"Order {self.order_id} is {self.status.value}; it cannot become {status.value}.",
+                           current_status=self.status.value)
+        return replace(self, status=status, version=self.version + 1)
+
+    def ready(self, now: datetime, hold_hours: int) -> Order:
+        if not self.held_lines:
+            raise Conflict("Every line is short: cancel the order instead.")
+        moved = self.moved_to(OrderStatus.READY_FOR_PICKUP)
+        return replace(moved, pickup_code=f"{secrets.randbelow(10**6):06d}", ready_at=now,
+                       pickup_deadline=now + timedelta(hours=hold_hours), ready_notices=1)
+
+    def with_short_line(self, sku: str) -> Order:
+        if self.status not in (OrderStatus.ACCEPTED, OrderStatus.PICKING):
+            raise Conflict(f"Lines can be marked short while accepted or picking, not {self.status.value}.",
+                           current_status=self.status.value)
+        if not any(line.sku == sku for line in self.lines):
+            raise NotFound(f"Order {self.order_id} has no line {sku!r}.")
+        lines = tuple(replace(line, short=True) if line.sku == sku else line for line in self.lines)
+        return replace(self, lines=lines, version=self.version + 1)
+
+    def check_code(self, code: str) -> None:
+        if self.status is not OrderStatus.READY_FOR_PICKUP or not self.pickup_code:
+            raise Conflict(f"Order {self.order_id} is {self.status.value}, not ready for pickup.",
+                           current_status=self.status.value)
+        if not hmac.compare_digest(self.pickup_code, code):
+            raise InvalidRequest("The pickup code does not match this order.", field="pickup_code")
+
+    def reminder_due(self, now: datetime) -> bool:
+        if self.status is not OrderStatus.READY_FOR_PICKUP or self.reminded or not self.pickup_deadline:
+            return False
+        window = self.pickup_deadline - (self.ready_at or self.placed_at)
+        return now >= self.pickup_deadline - min(REMIND_BEFORE, window / 2)
+
+    def overdue(self, now: datetime) -> bool:
+        return (self.status is OrderStatus.READY_FOR_PICKUP and self.pickup_deadline is not None
+                and now >= self.pickup_deadline)

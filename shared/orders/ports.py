@@ -1,0 +1,27 @@
+"""What order use cases need from storage."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from shared.orders.model import Order
+from shared.reservations.model import Reservation, ReservationStatus
+
+
+class OrderStore(Protocol):
+    def place(self, order: Order, hold: Reservation, default_threshold: int) -> tuple[Order, bool]: ...
+
+    def save(self, before: Order, after: Order) -> Order: ...
+
+    def finish(self, before: Order, after: Order, hold_ends_as: ReservationStatus) -> Order: ...
+
+    def mark_short(self, before: Order, after: Order, sku: str) -> Order: ...
+
+    def get(self, order_id: str) -> Order | None: ...
+
+    def list_for_customer(self, customer_id: str) -> list[Order]: ...
+
+    def list_open_at(self, location_id: str) -> list[Order]: ...
+
+    def waiting_until(self, moment: datetime) -> list[Order]: ...

@@ -1,0 +1,158 @@
+"""Click & collect use cases: place, the store's steps, collection, and the pickup deadline."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from shared.errors import Conflict, InsufficientStock, InvalidRequest, NotFound
+from shared.identity import Caller
+from shared.locations.directory import LocationDirectory
+from shared.locations.model import Service
+from shared.orders.model import REMIND_BEFORE, Contact, Order, OrderLine, OrderStatus, Payment
+from shared.orders.ports import OrderStore
+from shared.reservations.model import Channel, Line, Reservation, ReservationStatus, merge_lines
+from shared.reservations.service import alternatives
+from shared.stock.ports import IdempotencyClaim, StockStore
+
+_ORDER_NAMESPACE = uuid.UUID("c7d8e9f0-1a2b-4c3d-8e4f-5a6b7c8d9e0f")
+PREPARE_WITHIN = timedelta(days=14)  # the hold's own limit; the order's deadline is set when ready
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _visible(caller: Caller, order: Order | None, order_id: str) -> Order:
+    if order is not None and (
+        (caller.role == "customer" and order.customer_id == caller.subject)
+        or caller.role in ("admin", "integration")
+        or (caller.role == "staff" and caller.location_id == order.location_id)
+    ):
+        return order
+    raise NotFound(f"Order {order_id!r} was not found.")
+
+
+def _staff_order(orders: OrderStore, caller: Caller, order_id: str) -> Order:
+    order = _visible(caller, orders.get(order_id), order_id)
+    if caller.role == "customer":
+        raise NotFound(f"Order {order_id!r} was not found.")  # store steps are not the customer's
+    return order
+
+
+def place(orders: OrderStore, stock: StockStore, directory: LocationDirectory, caller: Caller,
+          location_id: str, lines: list[Line], payment: Payment, contact: Contact, channel: Channel,
+          idempotency_key: str) -> tuple[Order, bool]:
+    """Hold the stock and record the order in one transaction; a retry returns the same order."""
+    caller.require({"customer"})
+    location = directory.get(location_id)
+    if not location.offers(Service.CLICK_AND_COLLECT):
+        raise InvalidRequest(f"{location.name} does not offer click & collect.", field="location_id")
+    merged = merge_lines(lines)
+    claim = IdempotencyClaim.for_request(caller.principal, idempotency_key, {
+        "op": "order", "loc": location_id, "payment": payment.value, "email": contact.email,
+        "phone": contact.phone, "lang": contact.language, "channel": channel.value,
+        "lines": [(line.sku, line.quantity) for line in merged]})
+    order_id = str(uuid.uuid5(_ORDER_NAMESPACE, f"order\n{claim.scope}\n{claim.key}"))
+    now = _now()
+    hold = Reservation(
+        reservation_id=str(uuid.uuid5(_ORDER_NAMESPACE, f"hold\n{claim.scope}\n{claim.key}")),
+        customer_id=caller.subject, location_id=location_id, lines=merged, channel=channel,
+        status=ReservationStatus.ACTIVE, created_at=now, expires_at=now + PREPARE_WITHIN,
+        fingerprint=claim.fingerprint, order_id=order_id,
+    )
+    order = Order(
+        order_id=order_id, customer_id=caller.subject, location_id=location_id,
+        lines=tuple(OrderLine(line.sku, line.quantity) for line in merged), payment=payment, contact=contact,
+        reservation_id=hold.reservation_id, status=OrderStatus.PLACED, placed_at=now,
+        fingerprint=claim.fingerprint,
+    )
+    try:
+        return orders.place(order, hold, location.low_stock_threshold)
+    except InsufficientStock as refused:
+        refused.extra["alternatives"] = alternatives(stock, directory, location, merged, Service.CLICK_AND_COLLECT)
+        raise
+
+
+def get(orders: OrderStore, caller: Caller, order_id: str) -> Order:
+    return _visible(caller, orders.get(order_id), order_id)
+
+
+def list_mine(orders: OrderStore, caller: Caller) -> list[Order]:
+    caller.require({"customer"})
+    return orders.list_for_customer(caller.subject)
+
+
+def list_open(orders: OrderStore, caller: Caller, location_id: str) -> list[Order]:
+    caller.require_location(location_id)
+    return orders.list_open_at(location_id)
+
+
+def advance(orders: OrderStore, caller: Caller, order_id: str, status: OrderStatus) -> Order:
+    """Accept or start picking: no stock effect. Asking for the current state again is a no-op."""
+    order = _staff_order(orders, caller, order_id)
+    if order.status is status:
+        return order
+    return orders.save(order, order.moved_to(status))
+
+
+def mark_short(orders: OrderStore, caller: Caller, order_id: str, sku: str) -> Order:
+    """A line not found at picking: its units go back, the order goes on, the customer is told."""
+    order = _staff_order(orders, caller, order_id)
+    if any(line.sku == sku and line.short for line in order.lines):
+        return order
+    after = order.with_short_line(sku)
+    if not after.held_lines:  # nothing left to collect
+        after = after.moved_to(OrderStatus.CANCELLED)
+        return orders.finish(order, after, ReservationStatus.CANCELLED)
+    return orders.mark_short(order, after, sku)
+
+
+def ready(orders: OrderStore, directory: LocationDirectory, caller: Caller, order_id: str) -> Order:
+    order = _staff_order(orders, caller, order_id)
+    if order.status is OrderStatus.READY_FOR_PICKUP:
+        return order
+    location = directory.get(order.location_id)
+    return orders.save(order, order.ready(_now(), location.pickup_hold_hours))
+
+
+def resend_ready(orders: OrderStore, caller: Caller, order_id: str) -> Order:
+    order = _staff_order(orders, caller, order_id)
+    if order.status is not OrderStatus.READY_FOR_PICKUP:
+        raise Conflict(f"Order {order_id} is {order.status.value}, not ready for pickup.",
+                       current_status=order.status.value)
+    return orders.save(order, replace(order, ready_notices=order.ready_notices + 1, version=order.version + 1))
+
+
+def collect(orders: OrderStore, caller: Caller, order_id: str, pickup_code: str) -> Order:
+    """Hand over with the code: the held units leave on_hand and reserved together."""
+    order = _staff_order(orders, caller, order_id)
+    if order.status is OrderStatus.COLLECTED:
+        return order
+    order.check_code(pickup_code)
+    return orders.finish(order, order.moved_to(OrderStatus.COLLECTED), ReservationStatus.FULFILLED)
+
+
+def cancel(orders: OrderStore, caller: Caller, order_id: str) -> Order:
+    order = _visible(caller, orders.get(order_id), order_id)
+    if order.status is OrderStatus.CANCELLED:
+        return order
+    return orders.finish(order, order.moved_to(OrderStatus.CANCELLED), ReservationStatus.CANCELLED)
+
+
+def sweep(orders: OrderStore, now: datetime | None = None) -> dict[str, int]:
+    """Reminders before the pickup window ends; NOT_COLLECTED (units back) when it has ended."""
+    moment = now or _now()
+    done = {"reminded": 0, "not_collected": 0}
+    for order in orders.waiting_until(moment + REMIND_BEFORE):
+        try:
+            if order.overdue(moment):
+                orders.finish(order, order.moved_to(OrderStatus.NOT_COLLECTED), ReservationStatus.EXPIRED)
+                done["not_collected"] += 1
+            elif order.reminder_due(moment):
+                orders.save(order, replace(order, reminded=True, version=order.version + 1))
+                done["reminded"] += 1
+        except Conflict:
+            continue  # collected or cancelled meanwhile, or another sweep did it
+    return done
