@@ -34,7 +34,7 @@ def build_app(outdir: str | None = None, *, nag: bool = True) -> App:
     # Context given here only fills in defaults: the CLI's (cdk.json, -c) still wins.
     app = App(outdir=outdir, context=cdk_json_context())
     RetailStack(app, STACK_NAME, env=environment(),
-                description="Omnichannel retail backend: stock, locations, events (infra/topology.py)")
+                description="Omnichannel retail backend, built from infra/topology.py")
     if nag:
         Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return app

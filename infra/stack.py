@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from aws_cdk import CfnOutput, Stack
+from aws_cdk import CfnOutput, Environment, Stack
 from constructs import Construct
 
 from infra.constructs.api import RetailApi
 from infra.constructs.data import RetailTable
 from infra.constructs.events import RetailEvents
-from infra.constructs.functions import RetailFunctions
+from infra.constructs.functions import DEFAULT_SENDER, RetailFunctions
 from infra.constructs.identity import DEFAULT_DOMAIN_PREFIX, RetailIdentity
 from infra.topology import TOPOLOGY, Topology
 
@@ -33,8 +33,16 @@ def _origins(value: object) -> list[str]:
 class RetailStack(Stack):
     """Table, bus, queues, functions, user pool and HTTP API of the omnichannel retail backend."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, topology: Topology = TOPOLOGY, **kwargs: object) -> None:
-        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        topology: Topology = TOPOLOGY,
+        env: Environment | None = None,
+        description: str | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id, env=env, description=description)
         self.data = RetailTable(self, "Data", spec=topology.table)
         self.events = RetailEvents(self, "Events", topology=topology)
         self.compute = RetailFunctions(
@@ -44,6 +52,7 @@ class RetailStack(Stack):
             table=self.data.table,
             bus=self.events.bus,
             queues=self.events.queues,
+            sender_email=str(self.node.try_get_context("sender_email") or DEFAULT_SENDER),
         )
         domain_prefix = self.node.try_get_context("cognito_domain_prefix") or DEFAULT_DOMAIN_PREFIX
         self.identity = RetailIdentity(self, "Identity", domain_prefix=str(domain_prefix))

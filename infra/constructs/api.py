@@ -74,7 +74,7 @@ class RetailApi(Construct):
         self.http_api = apigwv2.HttpApi(
             self,
             "HttpApi",
-            description="Omnichannel retail backend: stock, locations",
+            description="Omnichannel retail backend (routes from infra/topology.py)",
             create_default_stage=False,  # created below with throttling and access logs
             cors_preflight=apigwv2.CorsPreflightOptions(
                 allow_origins=list(allowed_origins),

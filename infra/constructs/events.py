@@ -15,6 +15,8 @@ from constructs import Construct
 
 from infra.topology import Topology
 
+# A dead letter keeps its first enqueue time, so the DLQ must keep messages longer than its source.
+QUEUE_RETENTION = Duration.days(4)
 DLQ_RETENTION = Duration.days(14)  # the most SQS allows: time to look before redriving
 PATTERN_FIELDS = ("version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail")
 
@@ -83,11 +85,13 @@ class RetailEvents(Construct):
                 self,
                 spec.name,
                 visibility_timeout=Duration.seconds(spec.visibility_timeout_seconds),
+                retention_period=QUEUE_RETENTION,
                 dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=spec.max_receive_count),
             )
             alarm_on_messages(self, f"{spec.dead_letter_name}-alarm", dlq, f"Dead letters of {spec.name}")
         self.rules: dict[str, events.Rule] = {}
         for rule in topology.rules:
+            queue, dlq = self.queues[rule.queue], self.dead_letter_queues[rule.queue]
             self.rules[rule.name] = events.Rule(
                 self,
                 rule.name,
@@ -95,5 +99,5 @@ class RetailEvents(Construct):
                 description=rule.description,
                 event_pattern=event_pattern(rule.pattern),
                 # Events the bus cannot deliver land in the queue's DLQ, where the alarm sees them.
-                targets=[targets.SqsQueue(self.queues[rule.queue], dead_letter_queue=self.dead_letter_queues[rule.queue])],
+                targets=[targets.SqsQueue(queue, dead_letter_queue=dlq)],
             )

@@ -7,11 +7,14 @@ stream, bus) comes from its topology entry, so permissions follow the declaratio
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from aws_cdk import Duration, IgnoreMode
+from aws_cdk import ArnFormat, Duration, IgnoreMode, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
@@ -20,7 +23,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.build_layer import ROOT, build_layer
-from infra.constructs.events import alarm_on_messages, secure_queue
+from infra.constructs.events import DLQ_RETENTION, alarm_on_messages, secure_queue
 from infra.constructs.nag import acknowledge
 from infra.topology import Function, Topology
 
@@ -32,7 +35,7 @@ TABLE_READ = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dy
               "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable")
 TABLE_WRITE = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem")
 INDEX_READ = ("dynamodb:Query", "dynamodb:Scan")
-STREAM_FILTER = {"dynamodb": {"Keys": {"pk": {"S": lambda_.FilterRule.begins_with("SKU#")}}}}
+DEFAULT_SENDER = "no-reply@retail.example"  # context "sender_email": a verified SES identity
 
 # Git-style patterns, anchored at the repo root: ship the handler code and what it imports,
 # nothing else (no venv, layer, tests or the CDK code itself).
@@ -67,9 +70,11 @@ class RetailFunctions(Construct):
         table: dynamodb.Table,
         bus: events.EventBus,
         queues: dict[str, sqs.Queue],
+        sender_email: str = DEFAULT_SENDER,
     ) -> None:
         super().__init__(scope, construct_id)
         self._topology, self._table, self._bus, self._queues = topology, table, bus, queues
+        self._sender_email = sender_email
         self.code = code_asset()
         self.layer = lambda_.LayerVersion(
             self,
@@ -113,14 +118,13 @@ class RetailFunctions(Construct):
                 "POWERTOOLS_SERVICE_NAME": spec.name,
                 "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
                 "POWERTOOLS_LOG_LEVEL": "INFO",
+                **({"SENDER_EMAIL": self._sender_email} if spec.sends_messages else {}),
             },
         )
         self._grant_table(role, spec)
-        acknowledge(role, "AwsSolutions-IAM5[Resource::*]",
-                    "X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) and dynamodb:ListStreams "
-                    "(stream consumers) have no resource-level permissions: AWS only accepts '*' for them.")
+        acknowledge(role, "AwsSolutions-IAM5[Resource::*]", _why_any_resource(spec))
         if spec.table_stream:
-            self._consume_stream(fn)
+            self._consume_stream(fn, spec)
         if spec.queue:
             fn.add_event_source(sources.SqsEventSource(
                 self._queues[spec.queue],
@@ -129,6 +133,17 @@ class RetailFunctions(Construct):
             ))
         if spec.publishes_events:
             self._bus.grant_put_events_to(fn)
+        if spec.sends_messages:
+            self._grant_messaging(role)
+        if spec.schedule_minutes:
+            events.Rule(
+                scope,
+                "Schedule",
+                description=f"Runs {spec.name} every {spec.schedule_minutes} minute(s)",
+                schedule=events.Schedule.rate(Duration.minutes(spec.schedule_minutes)),
+                # A missed run is made good by the next one: do not pile up late retries.
+                targets=[targets.LambdaFunction(fn, retry_attempts=2, max_event_age=Duration.minutes(2))],
+            )
         return fn
 
     def _grant_table(self, role: iam.Role, spec: Function) -> None:
@@ -142,10 +157,29 @@ class RetailFunctions(Construct):
         if indexes:
             role.add_to_policy(iam.PolicyStatement(actions=list(INDEX_READ), resources=indexes))
 
-    def _consume_stream(self, fn: lambda_.Function) -> None:
-        """Stock item changes only; a poison record is bisected, retried, then parked in a queue."""
+    def _grant_messaging(self, role: iam.Role) -> None:
+        """SES from the sender (its address or domain identity), SNS SMS to phone numbers, never to topics."""
+        stack = Stack.of(self)
+        domain = self._sender_email.rsplit("@", 1)[-1]
+        identities = [
+            stack.format_arn(service="ses", resource="identity", resource_name=name,
+                             arn_format=ArnFormat.SLASH_RESOURCE_NAME)
+            for name in (self._sender_email, domain)
+        ]
+        role.add_to_policy(iam.PolicyStatement(
+            actions=["ses:SendEmail", "ses:SendRawEmail"], resources=identities,
+            conditions={"StringEquals": {"ses:FromAddress": self._sender_email}},
+        ))
+        role.add_to_policy(iam.PolicyStatement(actions=["sns:Publish"], resources=["*"]))
+        role.add_to_policy(iam.PolicyStatement(
+            effect=iam.Effect.DENY, actions=["sns:Publish"],
+            resources=[stack.format_arn(service="sns", region="*", account="*", resource="*")],
+        ))
+
+    def _consume_stream(self, fn: lambda_.Function, spec: Function) -> None:
+        """Only the item kinds it publishes; a poison record is bisected, retried, then parked in a queue."""
         if self.stream_failures is None:
-            self.stream_failures = secure_queue(self, "stream-publisher-failures", retention_period=Duration.days(14))
+            self.stream_failures = secure_queue(self, "stream-publisher-failures", retention_period=DLQ_RETENTION)
             alarm_on_messages(self, "stream-publisher-failures-alarm", self.stream_failures,
                               "Stream records that could not be published")
             acknowledge(self.stream_failures, "AwsSolutions-SQS3",
@@ -160,5 +194,22 @@ class RetailFunctions(Construct):
             retry_attempts=3,
             report_batch_item_failures=True,
             on_failure=sources.SqsDlq(self.stream_failures),
-            filters=[lambda_.FilterCriteria.filter(STREAM_FILTER)],
+            filters=stream_filters(spec.stream_key_prefixes),
         ))
+
+
+def stream_filters(prefixes: tuple[str, ...]) -> list[Mapping[str, Any]]:
+    """One filter: records whose partition key starts with any of the prefixes (none: every record)."""
+    if not prefixes:
+        return []
+    begins = [rule for prefix in prefixes for rule in lambda_.FilterRule.begins_with(prefix)]
+    return [lambda_.FilterCriteria.filter({"dynamodb": {"Keys": {"pk": {"S": begins}}}})]
+
+
+def _why_any_resource(spec: Function) -> str:
+    reasons = ["X-Ray PutTraceSegments/PutTelemetryRecords (active tracing)"]
+    if spec.table_stream:
+        reasons.append("dynamodb:ListStreams (stream event source)")
+    if spec.sends_messages:
+        reasons.append("sns:Publish to a phone number (SMS; publishing to topics is denied)")
+    return f"{'; '.join(reasons)}: these accept no resource ARN, AWS only allows '*'."

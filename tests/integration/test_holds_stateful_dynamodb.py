@@ -1,0 +1,167 @@
+"""Random sequences of reserve, cancel, expire, order steps, stock changes and retries against
+the real domain and DynamoDB code (moto), checking PRODUCT.md's invariants after every step:
+on_hand >= 0, reserved >= 0, reserved <= on_hand, and reserved = the sum of active holds.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import boto3
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from moto import mock_aws
+
+from infra.topology import TOPOLOGY
+from local.environment import LOCAL_ENVIRONMENT
+from local.moto_fidelity import install as install_fidelity
+from local.provision import provision
+from local.seed import LOCATIONS
+from shared import wiring
+from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock
+from shared.identity import Caller
+from shared.orders import service as orders
+from shared.orders.model import Contact, OrderStatus, Payment
+from shared.reservations import service as reservations
+from shared.reservations.model import Channel, Line
+from shared.stock import service as stock
+from shared.stock.model import ChangeKind, StockLevel
+
+SKUS = ("H-1", "H-2")
+STORE = "utrecht-oudegracht"
+ERP = Caller(role="integration", subject="erp")
+STAFF = Caller(role="staff", subject="anna", location_id=STORE)
+SHOPPERS = [Caller(role="customer", subject=f"c{i}") for i in range(3)]
+
+
+class HoldsMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.mock = mock_aws()
+        self.mock.start()
+        wiring.reset()
+        provision(TOPOLOGY, lambda service: boto3.client(service))
+        for location in LOCATIONS:
+            wiring.location_store().put(location)
+        self.reservation_ids: list[str] = []
+        self.order_ids: list[str] = []
+        self.requests: list[tuple[Caller, str, list[Line]]] = []  # for retries
+
+    def teardown(self) -> None:
+        self.mock.stop()
+
+    @rule(sku=st.sampled_from(SKUS), kind=st.sampled_from([ChangeKind.RECEIPT, ChangeKind.SALE]),
+          qty=st.integers(1, 4))
+    def change_stock(self, sku: str, kind: ChangeKind, qty: int) -> None:
+        try:
+            stock.record_change(wiring.stock_store(), wiring.location_directory(), ERP, sku, STORE, kind, qty,
+                                str(uuid.uuid4()), "test")
+        except InsufficientStock:
+            pass
+
+    @rule(shopper=st.sampled_from(SHOPPERS), lines=st.lists(
+        st.tuples(st.sampled_from(SKUS), st.integers(1, 3)), min_size=1, max_size=2), as_order=st.booleans())
+    def hold(self, shopper: Caller, lines: list[tuple[str, int]], as_order: bool) -> None:
+        key, wanted = str(uuid.uuid4()), [Line(sku, qty) for sku, qty in lines]
+        try:
+            if as_order:
+                order, _ = orders.place(wiring.order_store(), wiring.stock_store(), wiring.location_directory(),
+                                        shopper, STORE, wanted, Payment.PAID_ONLINE, Contact("a@example.nl"),
+                                        Channel.WEB, key)
+                self.order_ids.append(order.order_id)
+            else:
+                held, _ = reservations.reserve(wiring.reservation_store(), wiring.stock_store(),
+                                               wiring.location_directory(), shopper, STORE, wanted, Channel.APP,
+                                               key, hold_seconds=3600)
+                self.reservation_ids.append(held.reservation_id)
+                self.requests.append((shopper, key, wanted))
+        except InsufficientStock:
+            pass
+
+    @precondition(lambda self: self.requests)
+    @rule(pick=st.integers(0, 99), tamper=st.booleans())
+    def retry_hold(self, pick: int, tamper: bool) -> None:
+        shopper, key, wanted = self.requests[pick % len(self.requests)]
+        asked = [Line(wanted[0].sku, wanted[0].quantity + 1), *wanted[1:]] if tamper else wanted
+        try:
+            held, created = reservations.reserve(wiring.reservation_store(), wiring.stock_store(),
+                                                 wiring.location_directory(), shopper, STORE, asked, Channel.APP,
+                                                 key, hold_seconds=3600)
+            assert not created and not tamper
+        except IdempotencyKeyReused:
+            assert tamper
+
+    @precondition(lambda self: self.reservation_ids)
+    @rule(pick=st.integers(0, 99), expire=st.booleans())
+    def end_reservation(self, pick: int, expire: bool) -> None:
+        rid = self.reservation_ids[pick % len(self.reservation_ids)]
+        store = wiring.reservation_store()
+        if expire:
+            reservations.expire_due(store, datetime.now(UTC) + timedelta(hours=2))
+        else:
+            held = store.get(rid)
+            assert held is not None
+            try:
+                reservations.cancel(store, Caller(role="customer", subject=held.customer_id), rid)
+            except Conflict:
+                assert held.status.value in ("EXPIRED", "FULFILLED")  # an ended hold cannot be cancelled
+
+    @precondition(lambda self: self.order_ids)
+    @rule(pick=st.integers(0, 99), action=st.sampled_from(["accept", "picking", "short", "ready", "collect",
+                                                           "cancel", "sweep"]))
+    def order_step(self, pick: int, action: str) -> None:
+        oid = self.order_ids[pick % len(self.order_ids)]
+        store = wiring.order_store()
+        order = store.get(oid)
+        assert order is not None
+        try:
+            if action in ("accept", "picking"):
+                orders.advance(store, STAFF, oid, OrderStatus.ACCEPTED if action == "accept" else OrderStatus.PICKING)
+            elif action == "short":
+                orders.mark_short(store, STAFF, oid, order.lines[0].sku)
+            elif action == "ready":
+                orders.ready(store, wiring.location_directory(), STAFF, oid)
+            elif action == "collect":
+                orders.collect(store, STAFF, oid, order.pickup_code or "000000")
+            elif action == "cancel":
+                orders.cancel(store, STAFF, oid)
+            else:
+                orders.sweep(store, datetime.now(UTC) + timedelta(days=3))
+        except Conflict:
+            pass
+
+    @invariant()
+    def stock_equals_the_sum_of_active_holds(self) -> None:
+        holds = {sku: 0 for sku in SKUS}
+        for rid in self.reservation_ids + [o.reservation_id for o in map(wiring.order_store().get, self.order_ids)
+                                           if o is not None]:
+            held = wiring.reservation_store().get(rid)
+            if held is not None and held.is_active:
+                for line in held.lines:
+                    holds[line.sku] += line.quantity
+        for sku in SKUS:
+            level = wiring.stock_store().get(sku, STORE) or StockLevel(sku=sku, location_id=STORE)
+            level.check_invariants()
+            assert level.reserved == holds[sku], (sku, level, holds)
+        for oid in self.order_ids:
+            order = wiring.order_store().get(oid)
+            assert order is not None
+            held = wiring.reservation_store().get(order.reservation_id)
+            assert held is not None
+            assert held.is_active == order.is_open, (order.status, held.status)
+
+
+def setup_module() -> None:
+    install_fidelity()
+    for key, value in LOCAL_ENVIRONMENT.items():
+        os.environ.setdefault(key, value)
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    os.environ["TABLE_NAME"] = TOPOLOGY.table.name
+
+
+TestHolds = HoldsMachine.TestCase
+TestHolds.settings = settings(max_examples=12, stateful_step_count=15, deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow])
