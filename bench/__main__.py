@@ -69,7 +69,8 @@ class DynamoDBMeter:
         self.tally.merge(t)
 
 
-def http(method: str, url: str, body: Any = None, token: str | None = None, key: str | None = None) -> int:
+def http_json(method: str, url: str, body: Any = None, token: str | None = None,
+              key: str | None = None) -> tuple[int, Any]:
     request = urllib.request.Request(url, data=json.dumps(body).encode() if body is not None else None,
                                      method=method, headers={"content-type": "application/json"})
     if token:
@@ -78,17 +79,24 @@ def http(method: str, url: str, body: Any = None, token: str | None = None, key:
         request.add_header("idempotency-key", key)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            response.read()
-            return int(response.status)
+            return int(response.status), json.loads(response.read() or b"null")
     except urllib.error.HTTPError as error:
-        error.read()
-        return int(error.code)
+        return int(error.code), json.loads(error.read() or b"null")
 
 
-def measure(name: str, meter: DynamoDBMeter, call: Callable[[int], int], expect: int) -> dict[str, Any]:
+def http(method: str, url: str, body: Any = None, token: str | None = None, key: str | None = None) -> int:
+    return http_json(method, url, body, token, key)[0]
+
+
+def measure(name: str, meter: DynamoDBMeter, call: Callable[[int], int], expect: int,
+            prepare: Callable[[int], None] | None = None) -> dict[str, Any]:
+    if prepare:
+        prepare(-1)
     call(-1)  # warm the containers
     latencies, tallies = [], []
     for i in range(RUNS):
+        if prepare:
+            prepare(i)  # outside the meter and the clock
         meter.tally = Tally()
         started = time.perf_counter()
         status = call(i)
@@ -114,6 +122,60 @@ def import_times() -> list[dict[str, Any]]:
                                          check=True, cwd=ROOT).stdout) for _ in range(3)]
         rows.append({"function": fn.name, "import_ms": round(statistics.median(samples))})
     return rows
+
+
+def holds_and_orders(base: str, meter: DynamoDBMeter, erp: str, skus: list[str]) -> list[dict[str, Any]]:
+    """Reserve k lines, cancel, and the click & collect path from placing to collection."""
+    from local.auth import issue_token
+
+    shopper, staff = issue_token("customer", "bench-shopper"), issue_token("staff", "bench-anna", "utrecht-oudegracht")
+    for sku in skus[:3]:
+        http("PUT", f"{base}/stock/{sku}/locations/utrecht-oudegracht/count",
+             {"on_hand": 100000, "as_of": "2026-11-03T00:00:00Z"}, erp, f"bench-{sku}")
+
+    def reserve(k: int) -> int:
+        lines = [{"sku": sku, "quantity": 1} for sku in skus[:k]]
+        return http("POST", f"{base}/reservations", {"location_id": "utrecht-oudegracht", "lines": lines},
+                    shopper, str(uuid.uuid4()))
+
+    pending: list[str] = []
+
+    def new_reservation(_: int) -> None:
+        pending.append(http_json("POST", f"{base}/reservations", {
+            "location_id": "utrecht-oudegracht", "lines": [{"sku": skus[0], "quantity": 1}]},
+            shopper, str(uuid.uuid4()))[1]["reservation_id"])
+
+    ready: list[tuple[str, str]] = []
+
+    def ready_order(_: int) -> None:
+        _, order = http_json("POST", f"{base}/orders", {
+            "location_id": "utrecht-oudegracht", "lines": [{"sku": skus[1], "quantity": 1}],
+            "payment": "paid_online", "contact": {"email": "bench@example.nl"}}, shopper, str(uuid.uuid4()))
+        for step in ("accept", "picking", "ready"):
+            http("POST", f"{base}/orders/{order['order_id']}/{step}", None, staff)
+        ready.append((order["order_id"], _code_of(order["order_id"])))
+
+    return [
+        measure("reserve 1 line", meter, lambda i: reserve(1), 201),
+        measure("reserve 3 lines", meter, lambda i: reserve(3), 201),
+        measure("cancel a reservation", meter, lambda i: http(
+            "POST", f"{base}/reservations/{pending.pop()}/cancel", None, shopper), 200, new_reservation),
+        measure("place click & collect order", meter, lambda i: http("POST", f"{base}/orders", {
+            "location_id": "utrecht-oudegracht", "lines": [{"sku": skus[2], "quantity": 1}],
+            "payment": "pay_at_pickup", "contact": {"email": "bench@example.nl"}}, shopper, str(uuid.uuid4())), 201),
+        measure("collect an order (with code)", meter, lambda i: http(
+            "POST", f"{base}/orders/{ready[-1][0]}/collect", {"pickup_code": ready.pop()[1]}, staff), 200,
+            ready_order),
+    ]
+
+
+def _code_of(order_id: str) -> str:
+    """The pickup code as the customer received it (read from the table, as the notifier does)."""
+    from shared import wiring
+
+    order = wiring.order_store().get(order_id)
+    assert order is not None and order.pickup_code
+    return order.pickup_code
 
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -164,6 +226,7 @@ def main() -> None:
             "PUT", where + "/count", {"on_hand": 5000 + i, "as_of": f"2026-11-02T00:00:{i % 60:02d}.{i:03d}Z"},
             erp, str(uuid.uuid4())), 201),
     ]
+    rows += holds_and_orders(base, meter, erp, SKUS)
     system.stop()
     imports = import_times()
     print(f"\nStock service on the local system ({RUNS} runs per operation; capacity units per AWS on-demand rules)\n")

@@ -23,7 +23,7 @@ HOME = (52.0907, 5.1214)  # Utrecht, near the Oudegracht store
 def wait_for_message(system: Running, to: str, contains: str, seconds: float = 30) -> dict:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        status, found, _ = call("GET", url(system, f"/_local/messages?to={to}"))
+        _, found, _ = call("GET", url(system, f"/_local/messages?to={to}"))
         matching = [m for m in found["emails"] if contains in m["subject"]]
         if matching:
             return matching[-1]

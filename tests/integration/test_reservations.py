@@ -101,7 +101,7 @@ def test_an_overdue_hold_expires_once_on_read_or_by_overlapping_sweeps() -> None
     import time
 
     time.sleep(1.1)
-    status, body, _ = http(api, "GET /reservations/{reservation_id}", {"reservation_id": third}, as_="customer")
+    _, body, _ = http(api, "GET /reservations/{reservation_id}", {"reservation_id": third}, as_="customer")
     assert body["status"] == "EXPIRED" and level("A-5").reserved == 0
     assert second
 
@@ -112,8 +112,8 @@ def test_extend_moves_the_deadline_within_the_location_limit() -> None:
     status, body, _ = http(api, "POST /reservations/{reservation_id}/extend", {"reservation_id": rid},
                            {"hold_seconds": 3600}, as_="customer")
     assert status == 200 and datetime.fromisoformat(body["expires_at"]) > datetime.now(UTC) + timedelta(minutes=59)
-    status, problem, _ = http(api, "POST /reservations/{reservation_id}/extend", {"reservation_id": rid},
-                              {"hold_seconds": 14 * 24 * 3600}, as_="customer")
+    status, _, _ = http(api, "POST /reservations/{reservation_id}/extend", {"reservation_id": rid},
+                        {"hold_seconds": 14 * 24 * 3600}, as_="customer")
     assert status == 422
 
 
