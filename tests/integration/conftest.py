@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,6 +26,15 @@ CLAIMS = {
     "staff-utrecht": {"sub": "anna", "cognito:groups": "[staff]", "custom:location_id": "utrecht-oudegracht"},
     "customer": {"sub": "cust-1", "cognito:groups": "[customer]"},
 }
+
+
+def use_moto_environment() -> None:
+    """For module-level state machines that start their own mock: the local env, no endpoint."""
+    install_fidelity()
+    for key, value in LOCAL_ENVIRONMENT.items():
+        os.environ.setdefault(key, value)
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    os.environ["TABLE_NAME"] = TOPOLOGY.table.name
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ on_hand >= 0, reserved >= 0, reserved <= on_hand, and reserved = the sum of acti
 from __future__ import annotations
 
 import contextlib
-import os
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -17,8 +16,6 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from moto import mock_aws
 
 from infra.topology import TOPOLOGY
-from local.environment import LOCAL_ENVIRONMENT
-from local.moto_fidelity import install as install_fidelity
 from local.provision import provision
 from local.seed import LOCATIONS
 from shared import wiring
@@ -30,6 +27,7 @@ from shared.reservations import service as reservations
 from shared.reservations.model import Channel, Line
 from shared.stock import service as stock
 from shared.stock.model import ChangeKind, StockLevel
+from tests.integration.conftest import use_moto_environment
 
 SKUS = ("H-1", "H-2")
 STORE = "utrecht-oudegracht"
@@ -154,11 +152,7 @@ class HoldsMachine(RuleBasedStateMachine):
 
 
 def setup_module() -> None:
-    install_fidelity()
-    for key, value in LOCAL_ENVIRONMENT.items():
-        os.environ.setdefault(key, value)
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    os.environ["TABLE_NAME"] = TOPOLOGY.table.name
+    use_moto_environment()
 
 
 TestHolds = HoldsMachine.TestCase

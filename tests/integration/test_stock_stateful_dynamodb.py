@@ -8,11 +8,10 @@ from hypothesis.stateful import invariant
 from moto import mock_aws
 
 from infra.topology import TOPOLOGY
-from local.environment import LOCAL_ENVIRONMENT
-from local.moto_fidelity import install as install_fidelity
 from local.provision import provision
 from shared import wiring
 from shared.adapters.dynamodb_stock import DynamoDBStockStore
+from tests.integration.conftest import use_moto_environment
 from tests.stock_machine import StockMachine
 
 
@@ -51,10 +50,4 @@ TestDynamoDBStock.settings = settings(max_examples=25, stateful_step_count=25, d
 
 
 def setup_module() -> None:
-    import os
-
-    install_fidelity()
-    for key, value in LOCAL_ENVIRONMENT.items():
-        os.environ.setdefault(key, value)
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    os.environ["TABLE_NAME"] = TOPOLOGY.table.name
+    use_moto_environment()
