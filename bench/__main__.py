@@ -149,7 +149,7 @@ def holds_and_orders(base: str, meter: DynamoDBMeter, erp: str, skus: list[str])
 
     def ready_order(_: int) -> None:
         _, order = http_json("POST", f"{base}/orders", {
-            "location_id": "utrecht-oudegracht", "lines": [{"sku": skus[1], "quantity": 1}],
+            "location_id": "utrecht-oudegracht", "lines": [{"sku": skus[1], "quantity": 1, "unit_price_cents": 4995}],
             "payment": "paid_online", "contact": {"email": "bench@example.nl"}}, shopper, str(uuid.uuid4()))
         for step in ("accept", "picking", "ready"):
             http("POST", f"{base}/orders/{order['order_id']}/{step}", None, staff)
@@ -161,7 +161,7 @@ def holds_and_orders(base: str, meter: DynamoDBMeter, erp: str, skus: list[str])
         measure("cancel a reservation", meter, lambda i: http(
             "POST", f"{base}/reservations/{pending.pop()}/cancel", None, shopper), 200, new_reservation),
         measure("place click & collect order", meter, lambda i: http("POST", f"{base}/orders", {
-            "location_id": "utrecht-oudegracht", "lines": [{"sku": skus[2], "quantity": 1}],
+            "location_id": "utrecht-oudegracht", "lines": [{"sku": skus[2], "quantity": 1, "unit_price_cents": 4995}],
             "payment": "pay_at_pickup", "contact": {"email": "bench@example.nl"}}, shopper, str(uuid.uuid4())), 201),
         measure("collect an order (with code)", meter, lambda i: http(
             "POST", f"{base}/orders/{ready[-1][0]}/collect", {"pickup_code": ready.pop()[1]}, staff), 200,

@@ -7,6 +7,7 @@ from functools import cache
 from shared.adapters.dynamodb_locations import DynamoDBLocationStore
 from shared.adapters.dynamodb_orders import DynamoDBOrderStore
 from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
+from shared.adapters.dynamodb_returns import DynamoDBReturnStore
 from shared.adapters.dynamodb_stock import DynamoDBStockStore
 from shared.adapters.event_bus import EventBridgePublisher
 from shared.locations.directory import LocationDirectory
@@ -38,6 +39,12 @@ def order_store() -> DynamoDBOrderStore:
 
 
 @cache
+def return_store() -> DynamoDBReturnStore:
+    """Purchases and returns (one adapter: a return changes its purchase in the same transaction)."""
+    return DynamoDBReturnStore()
+
+
+@cache
 def event_publisher() -> EventBridgePublisher:
     return EventBridgePublisher()
 
@@ -48,6 +55,6 @@ def reset() -> None:
     from shared.settings import settings
 
     for made in (stock_store, location_store, location_directory, reservation_store, order_store,
-                 event_publisher, settings):
+                 return_store, event_publisher, settings):
         made.cache_clear()
     reset_clients()

@@ -37,7 +37,7 @@ def place(body: OrderBody, idempotency_key: IdempotencyKey) -> Response[OrderVie
     order, created = service.place(
         wiring.order_store(), wiring.stock_store(), wiring.location_directory(), current_caller(app),
         body.location_id, [line.to_domain() for line in body.lines], body.payment, body.contact.to_domain(),
-        body.channel_value, idempotency_key)
+        body.channel_value, idempotency_key, body.prices)
     return Response(status_code=201 if created else 200, content_type="application/json", body=_view(order),
                     headers=None if created else {"Idempotent-Replayed": "true"})
 
@@ -85,7 +85,8 @@ def resend(order_id: OrderId) -> OrderView:
 
 @app.post(path("POST /orders/{order_id}/collect"), summary="Hand over, checking the pickup code")
 def collect(order_id: OrderId, body: CollectBody) -> OrderView:
-    return _view(service.collect(wiring.order_store(), current_caller(app), order_id, body.pickup_code))
+    return _view(service.collect(wiring.order_store(), wiring.return_store(), current_caller(app), order_id,
+                                 body.pickup_code))
 
 
 @app.post(path("POST /orders/{order_id}/cancel"), summary="Cancel before collection: the units go back")

@@ -33,7 +33,8 @@ def _stamp(moment: datetime | None) -> str | None:
 def order_to_item(o: Order) -> dict[str, Any]:
     values: dict[str, Any] = {
         "order_id": o.order_id, "customer_id": o.customer_id, "location_id": o.location_id,
-        "lines": [{"sku": line.sku, "quantity": line.quantity, "short": line.short} for line in o.lines],
+        "lines": [{"sku": line.sku, "quantity": line.quantity, "unit_price_cents": line.unit_price_cents,
+                   "short": line.short} for line in o.lines],
         "payment": o.payment.value, "reservation_id": o.reservation_id, "status": o.status.value,
         "contact": {"email": o.contact.email, "language": o.contact.language, "phone": o.contact.phone},
         "placed_at": items.stamp(o.placed_at), "fingerprint": o.fingerprint, "pickup_code": o.pickup_code,
@@ -55,7 +56,8 @@ def order_from_item(item: dict[str, Any]) -> Order:
     contact = v["contact"]
     return Order(
         order_id=str(v["order_id"]), customer_id=str(v["customer_id"]), location_id=str(v["location_id"]),
-        lines=tuple(OrderLine(str(x["sku"]), int(x["quantity"]), bool(x["short"])) for x in v["lines"]),
+        lines=tuple(OrderLine(str(x["sku"]), int(x["quantity"]), int(x.get("unit_price_cents", 0)), bool(x["short"]))
+                    for x in v["lines"]),
         payment=Payment(v["payment"]), reservation_id=str(v["reservation_id"]), status=OrderStatus(v["status"]),
         contact=Contact(email=str(contact["email"]), language=str(contact.get("language", "nl")),
                         phone=contact.get("phone")),
@@ -99,12 +101,16 @@ class DynamoDBOrderStore:
             raise Conflict(f"Order {before.order_id} changed meanwhile; read it and retry.") from None
         return after
 
-    def finish(self, before: Order, after: Order, hold_ends_as: ReservationStatus) -> Order:
-        """Collected (units handed over), cancelled or not collected (units back on sale)."""
+    def finish(self, before: Order, after: Order, hold_ends_as: ReservationStatus,
+               extra: list[dict[str, Any]] | None = None) -> Order:
+        """Collected (units handed over), cancelled or not collected (units back on sale).
+
+        ``extra`` items (the purchase a collection becomes) are written in the same transaction.
+        """
         hold = self._reservations.get(before.reservation_id)
         if hold is None or not hold.is_active:
             return self.save(before, after)  # nothing held any more (every line short)
-        self._reservations.end(hold, hold_ends_as, extra=[self._put(before, after)])
+        self._reservations.end(hold, hold_ends_as, extra=[self._put(before, after), *(extra or [])])
         return after
 
     def mark_short(self, before: Order, after: Order, sku: str) -> Order:

@@ -82,17 +82,7 @@ class DynamoDBStockStore:
         self, sku: str, location_id: str, delta: int, receipt: ChangeReceipt,
         claim: IdempotencyClaim, default_threshold: int,
     ) -> ChangeReceipt:
-        update = stock_update(self._table, sku, location_id, receipt, default_threshold)
-        update["UpdateExpression"] += (
-            ", on_hand = if_not_exists(on_hand, :zero) + :d"
-            ", unreserved = if_not_exists(unreserved, :zero) + :d"
-            ", sellable = if_not_exists(sellable, :zero) + :d"
-            ", #committed = if_not_exists(#committed, :zero)"
-        )
-        update["ExpressionAttributeValues"][":d"] = items.to_attr(delta)
-        if delta < 0:  # on_hand + delta >= reserved  <=>  unreserved >= -delta
-            update["ConditionExpression"] = "unreserved >= :need"
-            update["ExpressionAttributeValues"][":need"] = items.to_attr(-delta)
+        update = delta_update(self._table, sku, location_id, receipt, default_threshold, delta)
         try:
             self._transact(update, claim, receipt)
         except TransactionCancelled as cancelled:
@@ -235,6 +225,36 @@ table: str, sku: str, location_id: str, receipt: ChangeReceipt, default_threshol
         },
         "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
     }
+
+
+def delta_update(table: str, sku: str, location_id: str, receipt: ChangeReceipt, default_threshold: int,
+                 delta: int) -> dict[str, Any]:
+    """A relative change to on_hand, refused (conditionally) if it would take held units."""
+    update = stock_update(table, sku, location_id, receipt, default_threshold)
+    update["UpdateExpression"] += (
+        ", on_hand = if_not_exists(on_hand, :zero) + :d"
+        ", unreserved = if_not_exists(unreserved, :zero) + :d"
+        ", sellable = if_not_exists(sellable, :zero) + :d"
+        ", #committed = if_not_exists(#committed, :zero)"
+    )
+    update["ExpressionAttributeValues"][":d"] = items.to_attr(delta)
+    if delta < 0:  # on_hand + delta >= reserved  <=>  unreserved >= -delta
+        update["ConditionExpression"] = "unreserved >= :need"
+        update["ExpressionAttributeValues"][":need"] = items.to_attr(-delta)
+    return update
+
+
+def bucket_update(table: str, sku: str, location_id: str, receipt: ChangeReceipt, bucket: str,
+                  quantity: int) -> dict[str, Any]:
+    """Units into a non-sellable bucket (damaged, quality_check), e.g. a returned item."""
+    update = stock_update(table, sku, location_id, receipt, 0)
+    update["UpdateExpression"] = update["UpdateExpression"].replace(
+        f"{bucket} = if_not_exists({bucket}, :zero)", f"{bucket} = if_not_exists({bucket}, :zero) + :q")
+    update["UpdateExpression"] += (
+        ", on_hand = if_not_exists(on_hand, :zero), unreserved = if_not_exists(unreserved, :zero)"
+        ", sellable = if_not_exists(sellable, :zero), #committed = if_not_exists(#committed, :zero)")
+    update["ExpressionAttributeValues"][":q"] = items.to_attr(quantity)
+    return update
 
 
 def _receipt_to_map(receipt: ChangeReceipt) -> dict[str, Any]:

@@ -23,11 +23,15 @@ class ContactBody(BaseModel):
         return Contact(email=str(self.email), language=self.language, phone=self.phone)
 
 
+class OrderLineBody(LineBody):
+    unit_price_cents: int = Field(ge=0, le=10_000_000, description="Price per unit in euro cents, as charged")
+
+
 class OrderBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     location_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
-    lines: list[LineBody] = Field(min_length=1, max_length=40)
+    lines: list[OrderLineBody] = Field(min_length=1, max_length=40)
     payment: Payment
     contact: ContactBody
     channel: Literal["web", "app", "kiosk"] = "web"
@@ -35,6 +39,10 @@ class OrderBody(BaseModel):
     @property
     def channel_value(self) -> Channel:
         return Channel(self.channel)
+
+    @property
+    def prices(self) -> dict[str, int]:
+        return {line.sku: line.unit_price_cents for line in self.lines}
 
 
 class CollectBody(BaseModel):
@@ -46,6 +54,7 @@ class CollectBody(BaseModel):
 class OrderLineView(BaseModel):
     sku: str
     quantity: int
+    unit_price_cents: int
     short: bool
 
 
@@ -64,7 +73,8 @@ class OrderView(BaseModel):
     def of(order: Order) -> OrderView:
         return OrderView(
             order_id=order.order_id, status=order.status, location_id=order.location_id,
-            lines=[OrderLineView(sku=x.sku, quantity=x.quantity, short=x.short) for x in order.lines],
+            lines=[OrderLineView(sku=x.sku, quantity=x.quantity, unit_price_cents=x.unit_price_cents, short=x.short)
+                   for x in order.lines],
             payment=order.payment, placed_at=order.placed_at, ready_at=order.ready_at,
             pickup_deadline=order.pickup_deadline, reservation_id=order.reservation_id,
         )

@@ -53,6 +53,7 @@ class Contact:
 class OrderLine:
     sku: str
     quantity: int
+    unit_price_cents: int = 0  # what the customer pays per unit (after discounts)
     short: bool = False
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from shared.orders.model import Order
 from shared.reservations.model import Reservation, ReservationStatus
@@ -14,7 +14,8 @@ class OrderStore(Protocol):
 
     def save(self, before: Order, after: Order) -> Order: ...
 
-    def finish(self, before: Order, after: Order, hold_ends_as: ReservationStatus) -> Order: ...
+    def finish(self, before: Order, after: Order, hold_ends_as: ReservationStatus,
+               extra: list[dict[str, Any]] | None = None) -> Order: ...
 
     def mark_short(self, before: Order, after: Order, sku: str) -> Order: ...
 

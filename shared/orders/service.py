@@ -12,6 +12,9 @@ from shared.locations.directory import LocationDirectory
 from shared.locations.model import Service
 from shared.orders.model import REMIND_BEFORE, Contact, Order, OrderLine, OrderStatus, Payment
 from shared.orders.ports import OrderStore
+from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
+from shared.purchases.ports import PurchaseStore
+from shared.purchases.service import purchase_id_for
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus, merge_lines
 from shared.reservations.service import alternatives
 from shared.stock.ports import IdempotencyClaim, StockStore
@@ -43,7 +46,7 @@ def _staff_order(orders: OrderStore, caller: Caller, order_id: str) -> Order:
 
 def place(orders: OrderStore, stock: StockStore, directory: LocationDirectory, caller: Caller,
           location_id: str, lines: list[Line], payment: Payment, contact: Contact, channel: Channel,
-          idempotency_key: str) -> tuple[Order, bool]:
+          idempotency_key: str, prices: dict[str, int] | None = None) -> tuple[Order, bool]:
     """Hold the stock and record the order in one transaction; a retry returns the same order."""
     caller.require({"customer"})
     location = directory.get(location_id)
@@ -53,7 +56,7 @@ def place(orders: OrderStore, stock: StockStore, directory: LocationDirectory, c
     claim = IdempotencyClaim.for_request(caller.principal, idempotency_key, {
         "op": "order", "loc": location_id, "payment": payment.value, "email": contact.email,
         "phone": contact.phone, "lang": contact.language, "channel": channel.value,
-        "lines": [(line.sku, line.quantity) for line in merged]})
+        "lines": [(line.sku, line.quantity) for line in merged], "prices": sorted((prices or {}).items())})
     order_id = str(uuid.uuid5(_ORDER_NAMESPACE, f"order\n{claim.scope}\n{claim.key}"))
     now = _now()
     hold = Reservation(
@@ -64,7 +67,8 @@ def place(orders: OrderStore, stock: StockStore, directory: LocationDirectory, c
     )
     order = Order(
         order_id=order_id, customer_id=caller.subject, location_id=location_id,
-        lines=tuple(OrderLine(line.sku, line.quantity) for line in merged), payment=payment, contact=contact,
+        lines=tuple(OrderLine(line.sku, line.quantity, (prices or {}).get(line.sku, 0)) for line in merged),
+        payment=payment, contact=contact,
         reservation_id=hold.reservation_id, status=OrderStatus.PLACED, placed_at=now,
         fingerprint=claim.fingerprint,
     )
@@ -125,13 +129,21 @@ def resend_ready(orders: OrderStore, caller: Caller, order_id: str) -> Order:
     return orders.save(order, replace(order, ready_notices=order.ready_notices + 1, version=order.version + 1))
 
 
-def collect(orders: OrderStore, caller: Caller, order_id: str, pickup_code: str) -> Order:
-    """Hand over with the code: the held units leave on_hand and reserved together."""
+def collect(orders: OrderStore, purchases: PurchaseStore, caller: Caller, order_id: str, pickup_code: str) -> Order:
+    """Hand over with the code: the held units leave on_hand and reserved together, and the
+    order becomes a purchase in the customer's timeline, in the same transaction."""
     order = _staff_order(orders, caller, order_id)
     if order.status is OrderStatus.COLLECTED:
         return order
     order.check_code(pickup_code)
-    return orders.finish(order, order.moved_to(OrderStatus.COLLECTED), ReservationStatus.FULFILLED)
+    purchase = Purchase(
+        purchase_id=purchase_id_for(order.location_id, order.order_id), channel=PurchaseChannel.CLICK_AND_COLLECT,
+        location_id=order.location_id, purchased_at=_now(), reference=order.order_id, customer_id=order.customer_id,
+        receipt_email=order.contact.email,
+        lines=tuple(PurchasedLine(x.sku, x.quantity, x.unit_price_cents) for x in order.lines if not x.short),
+    )
+    return orders.finish(order, order.moved_to(OrderStatus.COLLECTED), ReservationStatus.FULFILLED,
+                         extra=[purchases.purchase_put(purchase, order.fingerprint)])
 
 
 def cancel(orders: OrderStore, caller: Caller, order_id: str) -> Order:

@@ -46,7 +46,8 @@ def test_customer_a_reserves_online_and_collects_in_the_nearest_store(system: Ru
 
     # 2. reserve it there, pay in the store
     status, order, _ = call("POST", url(system, "/orders"), {
-        "location_id": "utrecht-oudegracht", "lines": [{"sku": sku, "quantity": 1}], "payment": "pay_at_pickup",
+        "location_id": "utrecht-oudegracht", "lines": [{"sku": sku, "quantity": 1, "unit_price_cents": 8995}],
+        "payment": "pay_at_pickup",
         "contact": {"email": email, "language": "en"}, "channel": "web"}, customer,
         {"idempotency-key": str(uuid.uuid4())})
     assert status == 201, order

@@ -122,7 +122,7 @@ class HoldsMachine(RuleBasedStateMachine):
             elif action == "ready":
                 orders.ready(store, wiring.location_directory(), STAFF, oid)
             elif action == "collect":
-                orders.collect(store, STAFF, oid, order.pickup_code or "000000")
+                orders.collect(store, wiring.return_store(), STAFF, oid, order.pickup_code or "000000")
             elif action == "cancel":
                 orders.cancel(store, STAFF, oid)
             else:

@@ -29,6 +29,7 @@ EMAIL = "anna.de.vries@example.nl"
 
 
 def place(lines: list[dict], key: str | None = None, **extra) -> tuple[int, dict, dict]:
+    lines = [{"unit_price_cents": 2495, **line} for line in lines]
     body = {"location_id": UTRECHT, "lines": lines, "payment": "pay_at_pickup",
             "contact": {"email": EMAIL, "language": "nl", "phone": "+31612345678"}, **extra}
     return http(api, "POST /orders", body=body, as_="customer", headers={"idempotency-key": key or str(uuid.uuid4())})

@@ -1,0 +1,246 @@
+"""Purchases and returns in DynamoDB.
+
+Purchase: pk=PUR#<id>, sk=#, with ``remaining`` (units per SKU that may still be returned) and
+gsi2 in the customer's timeline. A till sale is one transaction: a conditional sale update per
+line and the purchase record (whose id derives from store and receipt id: a resent sale is
+recorded once). A return request takes its units off ``remaining`` with a condition per line in
+the same transaction as the return record, so concurrent requests can never return more than
+was bought. Return: pk=RET#<id>, in gsi1 under RETURNS#<location> while it is on its way.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from shared.adapters import items
+from shared.adapters.aws import client
+from shared.adapters.dynamodb_stock import TransactionCancelled, bucket_update, delta_update, run_transaction
+from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock
+from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
+from shared.returns.model import Disposition, HistoryEntry, Return, ReturnLine, ReturnStatus
+from shared.settings import settings
+from shared.stock.ports import ChangeReceipt
+
+ON_ITS_WAY = {ReturnStatus.REQUESTED, ReturnStatus.APPROVED, ReturnStatus.RECEIVED}
+
+
+def _purchase_key(purchase_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"PUR#{purchase_id}"}, "sk": {"S": "#"}}
+
+
+def _return_key(return_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"RET#{return_id}"}, "sk": {"S": "#"}}
+
+
+def purchase_to_item(p: Purchase, fingerprint: str) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "purchase_id": p.purchase_id, "channel": p.channel.value, "location_id": p.location_id,
+        "lines": [{"sku": x.sku, "quantity": x.quantity, "unit_price_cents": x.unit_price_cents} for x in p.lines],
+        "purchased_at": items.stamp(p.purchased_at), "reference": p.reference, "customer_id": p.customer_id,
+        "receipt_email": p.receipt_email, "fingerprint": fingerprint,
+        "remaining": {x.sku: x.quantity for x in p.lines},
+    }
+    if p.customer_id:
+        values |= {"gsi2pk": f"CUST#{p.customer_id}", "gsi2sk": f"{items.stamp(p.purchased_at)}#{p.purchase_id}"}
+    return _purchase_key(p.purchase_id) | items.to_item(values)
+
+
+def purchase_from_item(item: dict[str, Any]) -> Purchase:
+    v = items.from_item(item)
+    return Purchase(
+        purchase_id=str(v["purchase_id"]), channel=PurchaseChannel(v["channel"]), location_id=str(v["location_id"]),
+        lines=tuple(PurchasedLine(str(x["sku"]), int(x["quantity"]), int(x["unit_price_cents"])) for x in v["lines"]),
+        purchased_at=items.parse_stamp(v["purchased_at"]), reference=str(v["reference"]),
+        customer_id=v.get("customer_id"), receipt_email=v.get("receipt_email"),
+    )
+
+
+def return_to_item(r: Return) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "return_id": r.return_id, "purchase_id": r.purchase_id, "customer_id": r.customer_id,
+        "location_id": r.location_id, "status": r.status.value, "requested_at": items.stamp(r.requested_at),
+        "lines": [{"sku": x.sku, "quantity": x.quantity, "unit_price_cents": x.unit_price_cents,
+                   "disposition": x.disposition.value if x.disposition else None} for x in r.lines],
+        "history": [{"status": h.status.value, "at": items.stamp(h.at)} for h in r.history],
+        "contact_email": r.contact_email, "fingerprint": r.fingerprint, "reason": r.reason,
+        "refund_reference": r.refund_reference, "version": r.version,
+    }
+    for line in values["lines"]:
+        if line["disposition"] is None:
+            del line["disposition"]
+    if r.customer_id:
+        values |= {"gsi2pk": f"CUST#{r.customer_id}", "gsi2sk": f"{items.stamp(r.requested_at)}#{r.return_id}"}
+    if r.status in ON_ITS_WAY:
+        values |= {"gsi1pk": f"RETURNS#{r.location_id}", "gsi1sk": f"{items.stamp(r.requested_at)}#{r.return_id}"}
+    return _return_key(r.return_id) | items.to_item(values)
+
+
+def return_from_item(item: dict[str, Any]) -> Return:
+    v = items.from_item(item)
+    return Return(
+        return_id=str(v["return_id"]), purchase_id=str(v["purchase_id"]), customer_id=v.get("customer_id"),
+        location_id=str(v["location_id"]), status=ReturnStatus(v["status"]),
+        lines=tuple(ReturnLine(str(x["sku"]), int(x["quantity"]), int(x["unit_price_cents"]),
+                               Disposition(x["disposition"]) if x.get("disposition") else None) for x in v["lines"]),
+        requested_at=items.parse_stamp(v["requested_at"]), contact_email=v.get("contact_email"),
+        fingerprint=str(v["fingerprint"]), reason=v.get("reason"), refund_reference=v.get("refund_reference"),
+        history=tuple(HistoryEntry(ReturnStatus(h["status"]), items.parse_stamp(h["at"])) for h in v["history"]),
+        version=int(v["version"]),
+    )
+
+
+class DynamoDBReturnStore:
+    def __init__(self, table_name: str | None = None) -> None:
+        self._table = table_name or settings().table_name
+
+    @property
+    def _db(self) -> Any:
+        return client("dynamodb")
+
+    def _receipt(self, sku: str, location_id: str, kind: str, ref: str, delta: int | None) -> ChangeReceipt:
+        return ChangeReceipt(change_id=f"{ref}:{kind}:{sku}", sku=sku, location_id=location_id, kind=kind,
+                             on_hand_delta=delta, on_hand=None, applied_at=datetime.now(UTC), source=ref)
+
+    # -- purchases -----------------------------------------------------------------------
+
+    def purchase_put(self, purchase: Purchase, fingerprint: str) -> dict[str, Any]:
+        return {"Put": {"TableName": self._table, "Item": purchase_to_item(purchase, fingerprint),
+                        "ConditionExpression": "attribute_not_exists(pk)"}}
+
+    def record_sale(self, purchase: Purchase, fingerprint: str, threshold: int) -> tuple[Purchase, bool]:
+        sales = [{"Update": delta_update(self._table, line.sku, purchase.location_id,
+                                         self._receipt(line.sku, purchase.location_id, "sale",
+                                                       f"purchase:{purchase.purchase_id}", -line.quantity),
+                                         threshold, -line.quantity)} for line in purchase.lines]
+        try:
+            run_transaction(self._db, [*sales, self.purchase_put(purchase, fingerprint)])
+            return purchase, True
+        except TransactionCancelled as cancelled:
+            if cancelled.reasons and cancelled.reasons[-1].get("Code") == "ConditionalCheckFailed":
+                item = self._db.get_item(TableName=self._table, Key=_purchase_key(purchase.purchase_id),
+                                         ConsistentRead=True).get("Item")
+                if item is not None:
+                    if items.from_item(item)["fingerprint"] != fingerprint:
+                        raise IdempotencyKeyReused("This receipt id was recorded with other lines.") from None
+                    return purchase_from_item(item), False
+            short = [line.sku for line, reason in zip(purchase.lines, cancelled.reasons, strict=False)
+                     if reason.get("Code") == "ConditionalCheckFailed"]
+            raise InsufficientStock(f"Not enough unreserved stock at {purchase.location_id} for {short}.",
+                                    skus=short) from None
+
+    def get_purchase(self, purchase_id: str) -> Purchase | None:
+        item = self._db.get_item(TableName=self._table, Key=_purchase_key(purchase_id)).get("Item")
+        return purchase_from_item(item) if item else None
+
+    def timeline(self, customer_id: str, limit: int, cursor: str | None) -> tuple[list[Purchase], str | None]:
+        query: dict[str, Any] = {
+            "TableName": self._table, "IndexName": "gsi2", "ScanIndexForward": False, "Limit": limit,
+            "KeyConditionExpression": "gsi2pk = :pk AND begins_with(gsi2sk, :any)",
+            "FilterExpression": "begins_with(pk, :pur)",
+            "ExpressionAttributeValues": {":pk": items.to_attr(f"CUST#{customer_id}"), ":any": items.to_attr("2"),
+                                          ":pur": items.to_attr("PUR#")}}
+        found: list[Purchase] = []
+        start = _decode(cursor)
+        while len(found) < limit:
+            page = self._db.query(**query, **({"ExclusiveStartKey": start} if start else {}))
+            found += [purchase_from_item(it) for it in page.get("Items", [])]
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                break
+        return found[:limit], _encode(start) if start else None
+
+    # -- returns -------------------------------------------------------------------------
+
+    def request(self, ret: Return) -> tuple[Return, bool]:
+        names = {f"#s{i}": line.sku for i, line in enumerate(ret.lines)}
+        values = {f":q{i}": items.to_attr(line.quantity) for i, line in enumerate(ret.lines)}
+        take = {"Update": {
+            "TableName": self._table, "Key": _purchase_key(ret.purchase_id),
+            "UpdateExpression": "SET " + ", ".join(f"remaining.#s{i} = remaining.#s{i} - :q{i}"
+                                                   for i in range(len(ret.lines))),
+            "ConditionExpression": " AND ".join(f"remaining.#s{i} >= :q{i}" for i in range(len(ret.lines))),
+            "ExpressionAttributeNames": names, "ExpressionAttributeValues": values,
+        }}
+        put = {"Put": {"TableName": self._table, "Item": return_to_item(ret),
+                       "ConditionExpression": "attribute_not_exists(pk)"}}
+        try:
+            run_transaction(self._db, [put, take])
+            return ret, True
+        except TransactionCancelled as cancelled:
+            if cancelled.reasons and cancelled.reasons[0].get("Code") == "ConditionalCheckFailed":
+                existing = self.get(ret.return_id)
+                if existing is not None:
+                    if existing.fingerprint != ret.fingerprint:
+                        raise IdempotencyKeyReused("This Idempotency-Key was used for another return.") from None
+                    return existing, False
+            raise Conflict("More units would be returned than were bought (other returns of this purchase "
+                           "count too).", field="lines") from None
+
+    def save(self, before: Return, after: Return, restore_remaining: bool = False) -> Return:
+        """A step; on rejection the units become returnable again; on inspection, stock moves."""
+        put = {"Put": {"TableName": self._table, "Item": return_to_item(after), "ConditionExpression": "version = :v",
+                       "ExpressionAttributeValues": {":v": items.to_attr(before.version)}}}
+        more: list[dict[str, Any]] = []
+        if restore_remaining:
+            more.append({"Update": {
+                "TableName": self._table, "Key": _purchase_key(after.purchase_id),
+                "UpdateExpression": "SET " + ", ".join(f"remaining.#s{i} = remaining.#s{i} + :q{i}"
+                                                       for i in range(len(after.lines))),
+                "ExpressionAttributeNames": {f"#s{i}": x.sku for i, x in enumerate(after.lines)},
+                "ExpressionAttributeValues": {f":q{i}": items.to_attr(x.quantity) for i, x in enumerate(after.lines)},
+            }})
+        if after.status is ReturnStatus.INSPECTED and before.status is not ReturnStatus.INSPECTED:
+            more += [{"Update": self._stock_effect(after, line)} for line in after.lines]
+        try:
+            run_transaction(self._db, [put, *more])
+        except TransactionCancelled:
+            raise Conflict(f"Return {before.return_id} changed meanwhile; read it and retry.") from None
+        return after
+
+    def _stock_effect(self, ret: Return, line: ReturnLine) -> dict[str, Any]:
+        ref = f"return:{ret.return_id}"
+        if line.disposition is Disposition.RESTOCK:
+            receipt = self._receipt(line.sku, ret.location_id, "return_restock", ref, line.quantity)
+            return delta_update(self._table, line.sku, ret.location_id, receipt, 0, line.quantity)
+        bucket = "damaged" if line.disposition is Disposition.DAMAGED else "quality_check"
+        receipt = self._receipt(line.sku, ret.location_id, f"return_{bucket}", ref, 0)
+        return bucket_update(self._table, line.sku, ret.location_id, receipt, bucket, line.quantity)
+
+    def get(self, return_id: str) -> Return | None:
+        item = self._db.get_item(TableName=self._table, Key=_return_key(return_id), ConsistentRead=True).get("Item")
+        return return_from_item(item) if item else None
+
+    def list_for_customer(self, customer_id: str) -> list[Return]:
+        page = self._db.query(TableName=self._table, IndexName="gsi2", KeyConditionExpression="gsi2pk = :pk",
+                              ExpressionAttributeValues={":pk": items.to_attr(f"CUST#{customer_id}")},
+                              ScanIndexForward=False)
+        return [return_from_item(it) for it in page.get("Items", []) if it["pk"]["S"].startswith("RET#")]
+
+    def expected_at(self, location_id: str) -> list[Return]:
+        page = self._db.query(TableName=self._table, IndexName="gsi1", KeyConditionExpression="gsi1pk = :pk",
+                              ExpressionAttributeValues={":pk": items.to_attr(f"RETURNS#{location_id}")})
+        return [return_from_item(it) for it in page.get("Items", [])]
+
+
+def _encode(key: dict[str, Any]) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+
+def _decode(cursor: str | None) -> dict[str, Any] | None:
+    import base64
+    import binascii
+    import json
+
+    if not cursor:
+        return None
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (binascii.Error, ValueError):
+        from shared.errors import InvalidRequest
+
+        raise InvalidRequest("The cursor is not one this API gave out.", field="cursor") from None
+    return decoded if isinstance(decoded, dict) else None

@@ -1,0 +1,30 @@
+"""What purchase and return use cases need from storage."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from shared.purchases.model import Purchase
+from shared.returns.model import Return
+
+
+class PurchaseStore(Protocol):
+    def record_sale(self, purchase: Purchase, fingerprint: str, threshold: int) -> tuple[Purchase, bool]: ...
+
+    def purchase_put(self, purchase: Purchase, fingerprint: str) -> dict[str, Any]: ...
+
+    def get_purchase(self, purchase_id: str) -> Purchase | None: ...
+
+    def timeline(self, customer_id: str, limit: int, cursor: str | None) -> tuple[list[Purchase], str | None]: ...
+
+
+class ReturnStore(PurchaseStore, Protocol):
+    def request(self, ret: Return) -> tuple[Return, bool]: ...
+
+    def save(self, before: Return, after: Return, restore_remaining: bool = False) -> Return: ...
+
+    def get(self, return_id: str) -> Return | None: ...
+
+    def list_for_customer(self, customer_id: str) -> list[Return]: ...
+
+    def expected_at(self, location_id: str) -> list[Return]: ...

@@ -1,0 +1,1 @@
+"""Returns (RMA) in any channel: request, approve, receive, inspect, refund, close."""

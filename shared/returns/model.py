@@ -1,0 +1,108 @@
+"""A return (RMA) and its lifecycle (pure).
+
+REQUESTED -> APPROVED | REJECTED; APPROVED -> RECEIVED -> INSPECTED -> REFUNDED -> CLOSED.
+Each line gets a disposition at inspection: RESTOCK (sellable again at the receiving
+location), DAMAGED or QUALITY_CHECK. The refund is what was paid for the returned units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from shared.errors import Conflict, InvalidRequest
+from shared.purchases.model import Purchase
+
+RETURN_WINDOW = timedelta(days=30)
+
+
+class ReturnStatus(StrEnum):
+    REQUESTED = "REQUESTED"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    RECEIVED = "RECEIVED"
+    INSPECTED = "INSPECTED"
+    REFUNDED = "REFUNDED"
+    CLOSED = "CLOSED"
+
+
+class Disposition(StrEnum):
+    RESTOCK = "RESTOCK"
+    DAMAGED = "DAMAGED"
+    QUALITY_CHECK = "QUALITY_CHECK"
+
+
+NEXT = {
+    ReturnStatus.REQUESTED: {ReturnStatus.APPROVED, ReturnStatus.REJECTED},
+    ReturnStatus.APPROVED: {ReturnStatus.RECEIVED},
+    ReturnStatus.RECEIVED: {ReturnStatus.INSPECTED},
+    ReturnStatus.INSPECTED: {ReturnStatus.REFUNDED},
+    ReturnStatus.REFUNDED: {ReturnStatus.CLOSED},
+}
+
+
+@dataclass(frozen=True)
+class ReturnLine:
+    sku: str
+    quantity: int
+    unit_price_cents: int
+    disposition: Disposition | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    status: ReturnStatus
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Return:
+    return_id: str
+    purchase_id: str
+    customer_id: str | None
+    location_id: str  # where it is brought or sent to
+    lines: tuple[ReturnLine, ...]
+    status: ReturnStatus
+    requested_at: datetime
+    contact_email: str | None
+    fingerprint: str
+    history: tuple[HistoryEntry, ...] = ()
+    reason: str | None = None
+    refund_reference: str | None = None
+    version: int = 1
+
+    @property
+    def refund_cents(self) -> int:
+        return sum(line.quantity * line.unit_price_cents for line in self.lines)
+
+    def moved_to(self, status: ReturnStatus, at: datetime) -> Return:
+        if status not in NEXT.get(self.status, set()):
+            raise Conflict(f"Return {self.return_id} is {self.status.value}; it cannot become {status.value}.",
+                           current_status=self.status.value)
+        return replace(self, status=status, version=self.version + 1,
+                       history=(*self.history, HistoryEntry(status, at)))
+
+    def inspected(self, dispositions: dict[str, Disposition], at: datetime) -> Return:
+        if set(dispositions) != {line.sku for line in self.lines}:
+            raise InvalidRequest("Give one disposition for every returned line.", field="dispositions")
+        moved = self.moved_to(ReturnStatus.INSPECTED, at)
+        return replace(moved, lines=tuple(replace(line, disposition=dispositions[line.sku]) for line in self.lines))
+
+
+def check_request(purchase: Purchase, wanted: dict[str, int], now: datetime) -> tuple[ReturnLine, ...]:
+    """The window and what was bought; the 'not more than bought across returns' rule is enforced
+    atomically by the store, which keeps a remaining count per line on the purchase."""
+    if now - purchase.purchased_at > RETURN_WINDOW:
+        raise InvalidRequest(f"The return window of {RETURN_WINDOW.days} days has passed.", field="purchase_id")
+    lines = []
+    for sku, quantity in sorted(wanted.items()):
+        bought = purchase.line(sku)
+        if bought is None:
+            raise InvalidRequest(f"{sku} is not part of this purchase.", field="lines")
+        if quantity <= 0 or quantity > bought.quantity:
+            raise InvalidRequest(f"At most {bought.quantity} of {sku} can be returned.", field="lines")
+        lines.append(ReturnLine(sku, quantity, bought.unit_price_cents))
+    if not lines:
+        raise InvalidRequest("A return needs at least one line.", field="lines")
+    return tuple(lines)
