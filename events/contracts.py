@@ -13,7 +13,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from events.sources import INBOUND_STOCK_SOURCES, ORDER_EVENT_SOURCE, RESERVATION_EVENT_SOURCE, STOCK_EVENT_SOURCE
+from events.sources import (
+    INBOUND_STOCK_SOURCES,
+    ORDER_EVENT_SOURCE,
+    RESERVATION_EVENT_SOURCE,
+    RETURN_EVENT_SOURCE,
+    STOCK_EVENT_SOURCE,
+)
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 LOCATION_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
@@ -147,6 +153,62 @@ ORDER_EVENTS: dict[str, type[OrderEvent]] = {
 }
 
 
+# -- published by this system (source retail.returns) ----------------------------------------
+
+
+class PaidLine(Contract):
+    sku: str
+    quantity: int
+    unit_price_cents: int
+
+
+class PurchaseRecorded(Contract):
+    purchase_id: str
+    channel: str
+    location_id: str
+    customer_id: str | None
+    reference: str
+    purchased_at: datetime
+    lines: list[PaidLine]
+    total_cents: int
+    e_receipt: bool
+
+
+class ReturnedLine(Contract):
+    sku: str
+    quantity: int
+    unit_price_cents: int
+    disposition: str | None = None
+
+
+class ReturnEvent(Contract):
+    return_id: str
+    purchase_id: str
+    customer_id: str | None
+    location_id: str
+    status: str
+    lines: list[ReturnedLine]
+    refund_cents: int
+
+
+class RefundRequested(Contract):
+    """For the payment integration: refund this amount against the original payment."""
+
+    return_id: str
+    purchase_id: str
+    amount_cents: int
+    currency: str = "EUR"
+
+
+RETURN_EVENT_NAMES = ("ReturnRequested", "ReturnApproved", "ReturnRejected", "ReturnReceived", "ReturnInspected",
+                      "ReturnRefunded", "ReturnClosed")
+RETURN_STATUS_EVENTS: dict[str, type[ReturnEvent]] = {
+    name: type(name, (ReturnEvent,), {"__doc__": f"{name}: see events/README.md"}) for name in RETURN_EVENT_NAMES
+}
+RETURN_EVENTS: dict[str, type[Contract]] = {
+    "PurchaseRecorded": PurchaseRecorded, "RefundRequested": RefundRequested, **RETURN_STATUS_EVENTS}
+
+
 # -- put on the bus by POS, ERP and WMS, consumed here --------------------------------------
 
 
@@ -190,7 +252,7 @@ RESERVATION_EVENTS: dict[str, type[ReservationEvent]] = {
     "ReservationExpired": ReservationExpired,
     "ReservationFulfilled": ReservationFulfilled,
 }
-PUBLISHED = STOCK_EVENTS | RESERVATION_EVENTS | ORDER_EVENTS
+PUBLISHED = STOCK_EVENTS | RESERVATION_EVENTS | ORDER_EVENTS | RETURN_EVENTS
 CONSUMED: dict[str, type[Contract]] = {
     "SaleRecorded": SaleRecorded,
     "GoodsReceived": GoodsReceived,
@@ -199,6 +261,7 @@ CONSUMED: dict[str, type[Contract]] = {
 SOURCES = {name: (STOCK_EVENT_SOURCE,) for name in STOCK_EVENTS} | {
     name: (RESERVATION_EVENT_SOURCE,) for name in RESERVATION_EVENTS} | {
     name: (ORDER_EVENT_SOURCE,) for name in ORDER_EVENTS} | {
+    name: (RETURN_EVENT_SOURCE,) for name in RETURN_EVENTS} | {
     name: INBOUND_STOCK_SOURCES for name in CONSUMED
 }
 

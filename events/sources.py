@@ -4,3 +4,4 @@ INBOUND_STOCK_SOURCES = ("retail.pos", "retail.erp", "retail.wms")
 STOCK_EVENT_SOURCE = "retail.stock"
 RESERVATION_EVENT_SOURCE = "retail.reservations"
 ORDER_EVENT_SOURCE = "retail.orders"
+RETURN_EVENT_SOURCE = "retail.returns"  # purchases and returns

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from events.sources import INBOUND_STOCK_SOURCES, ORDER_EVENT_SOURCE
+from events.sources import INBOUND_STOCK_SOURCES, ORDER_EVENT_SOURCE, RETURN_EVENT_SOURCE
 
 
 class Access(StrEnum):
@@ -197,6 +197,35 @@ TOPOLOGY = Topology(
             table_access="write",
         ),
         Function(
+            name="purchases-api",
+            handler="functions.purchases_api.handler",
+            description="Store sales from the till, and every customer's purchases from every channel",
+            routes=(
+                Route("POST", "/purchases", (Access.STAFF, Access.INTEGRATION)),
+                Route("GET", "/purchases", (Access.CUSTOMER,)),
+                Route("GET", "/purchases/{purchase_id}", (Access.CUSTOMER, *OPERATIONS)),
+            ),
+            table_access="write",
+        ),
+        Function(
+            name="returns-api",
+            handler="functions.returns_api.handler",
+            description="Returns in any channel: requested, approved, received, inspected, refunded, closed",
+            routes=(
+                Route("POST", "/returns", (Access.CUSTOMER, *OPERATIONS)),
+                Route("GET", "/returns", (Access.CUSTOMER,)),
+                Route("GET", "/returns/{return_id}", (Access.CUSTOMER, *OPERATIONS)),
+                Route("GET", "/locations/{location_id}/returns", OPERATIONS),
+                Route("POST", "/returns/{return_id}/approve", OPERATIONS),
+                Route("POST", "/returns/{return_id}/reject", OPERATIONS),
+                Route("POST", "/returns/{return_id}/receive", OPERATIONS),
+                Route("POST", "/returns/{return_id}/inspect", OPERATIONS),
+                Route("POST", "/returns/{return_id}/refunded", (Access.INTEGRATION, Access.ADMIN)),
+                Route("POST", "/returns/{return_id}/close", OPERATIONS),
+            ),
+            table_access="write",
+        ),
+        Function(
             name="customer-notifier",
             handler="functions.customer_notifier.handler",
             description="Tells customers about their orders by e-mail (SES) and SMS (SNS), in nl or en",
@@ -226,7 +255,7 @@ TOPOLOGY = Topology(
             handler="functions.stock_stream_publisher.handler",
             description="Publishes committed stock changes from the table stream to the bus",
             table_stream=True,
-            stream_key_prefixes=("SKU#", "RES#", "ORD#"),
+            stream_key_prefixes=("SKU#", "RES#", "ORD#", "PUR#", "RET#"),
             table_access="read",
             publishes_events=True,
             timeout_seconds=30,
@@ -248,11 +277,13 @@ TOPOLOGY = Topology(
         ),
         EventRule(
             name="customer-order-messages",
-            description="Order steps a customer is told about go to the customer notifier",
+            description="Order and return steps a customer is told about, and e-receipts, go to the notifier",
             pattern={
-                "source": [ORDER_EVENT_SOURCE],
+                "source": [ORDER_EVENT_SOURCE, RETURN_EVENT_SOURCE],
                 "detail-type": ["OrderPlaced", "OrderLineShort", "OrderReadyForPickup", "OrderPickupReminder",
-                                "OrderCollected", "OrderCancelled", "OrderNotCollected"],
+                                "OrderCollected", "OrderCancelled", "OrderNotCollected", "PurchaseRecorded",
+                                "ReturnRequested", "ReturnApproved", "ReturnRejected", "ReturnReceived",
+                                "ReturnInspected", "ReturnRefunded", "ReturnClosed"],
             },
             queue="customer-messages",
         ),

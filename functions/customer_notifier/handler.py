@@ -1,4 +1,4 @@
-"""Sends customers their order messages (e-mail, and SMS where they gave a number).
+"""Sends customers their messages: orders (e-mail, SMS where given), e-receipts, return steps.
 
 Order events reach it through a rule and a queue. Sending is idempotent on the event id
 (Powertools idempotency, records in the table), so a redelivered event is not sent twice;
@@ -21,10 +21,10 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from events.contracts import ORDER_EVENTS
+from events.contracts import ORDER_EVENTS, RETURN_EVENTS
 from shared import wiring
 from shared.adapters.messaging import SesEmailSender, SnsSmsSender
-from shared.notifications.service import notify_customer
+from shared.notifications.service import notify_customer, notify_return, send_e_receipt
 from shared.observability import logger, metrics, tracer
 from shared.settings import settings
 
@@ -39,20 +39,31 @@ def _persistence() -> DynamoDBPersistenceLayer:
 
 
 def send(detail: dict[str, Any], detail_type: str) -> dict[str, Any]:
-    data = ORDER_EVENTS[detail_type].model_validate(detail["data"])
-    order = wiring.order_store().get(data.order_id)
-    if order is None:
-        raise LookupError(f"order {data.order_id} not found")
-    sent = notify_customer(detail_type, order, wiring.location_directory(), SesEmailSender(), SnsSmsSender())
-    logger.info("customer notified", extra={"order_id": order.order_id, "event_type": detail_type,
-                                            "messages": len(sent)})
+    """Reads the record the event is about (contact details never travel in events) and sends."""
+    directory, data = wiring.location_directory(), detail["data"]
+    if detail_type in ORDER_EVENTS:
+        order = wiring.order_store().get(ORDER_EVENTS[detail_type].model_validate(data).order_id)
+        if order is None:
+            raise LookupError("order not found")
+        sent = notify_customer(detail_type, order, directory, SesEmailSender(), SnsSmsSender())
+    elif detail_type == "PurchaseRecorded":
+        purchase = wiring.return_store().get_purchase(str(data["purchase_id"]))
+        if purchase is None:
+            raise LookupError("purchase not found")
+        sent = send_e_receipt(purchase, directory, SesEmailSender())
+    else:
+        ret = wiring.return_store().get(str(data["return_id"]))
+        if ret is None:
+            raise LookupError("return not found")
+        sent = notify_return(detail_type, ret, directory, SesEmailSender())
+    logger.info("customer notified", extra={"event_type": detail_type, "messages": len(sent)})
     return {"sent": sent}
 
 
 @tracer.capture_method
 def handle_record(record: SQSRecord) -> None:
     event = EventBridgeModel.model_validate_json(record.body)
-    if event.detail_type not in ORDER_EVENTS:
+    if event.detail_type not in ORDER_EVENTS and event.detail_type not in RETURN_EVENTS:
         raise ValueError(f"unexpected detail-type {event.detail_type!r}")
     once = idempotent_function(data_keyword_argument="detail", persistence_store=_persistence(), config=config)(send)
     once(detail=event.detail, detail_type=event.detail_type)

@@ -10,7 +10,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
-from shared.http.app import current_caller, http_app, path
+from shared.http.app import current_caller, http_app, path, resolve
 from shared.http.models import LocationBody, LocationList, LocationView
 from shared.locations import service
 from shared.locations.model import LocationType, Service
@@ -51,4 +51,4 @@ def put_location(location_id: LocationId, body: LocationBody) -> Response[Locati
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return resolve(app, event, context)

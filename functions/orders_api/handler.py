@@ -14,7 +14,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
-from shared.http.app import current_caller, http_app, path
+from shared.http.app import current_caller, http_app, path, resolve
 from shared.http.order_models import CollectBody, OrderBody, OrderList, OrderView
 from shared.observability import logger, metrics, tracer
 from shared.orders import service
@@ -98,4 +98,4 @@ def cancel(order_id: OrderId) -> OrderView:
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return resolve(app, event, context)

@@ -14,7 +14,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
-from shared.http.app import current_caller, http_app, path
+from shared.http.app import current_caller, http_app, path, resolve
 from shared.http.reservation_models import ExtendBody, ReservationBody, ReservationList, ReservationView
 from shared.observability import logger, metrics, tracer
 from shared.reservations import service
@@ -65,4 +65,4 @@ def extend(reservation_id: ReservationId, body: ExtendBody) -> ReservationView:
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return resolve(app, event, context)

@@ -9,7 +9,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
-from shared.http.app import current_caller, http_app, path
+from shared.http.app import current_caller, http_app, path, resolve
 from shared.http.models import (
     Availability,
     AvailabilityMatrix,
@@ -80,4 +80,4 @@ def stock_at(sku: Sku, location_id: LocationId) -> StockView:
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return resolve(app, event, context)

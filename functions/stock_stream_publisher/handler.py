@@ -7,8 +7,9 @@ refused one never publishes. A failed record is reported so that Lambda retries 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -20,16 +21,19 @@ from shared import wiring
 from shared.adapters import items
 from shared.adapters.dynamodb_orders import order_from_item
 from shared.adapters.dynamodb_reservations import reservation_from_item
+from shared.adapters.dynamodb_returns import purchase_from_item, return_from_item
 from shared.adapters.event_bus import OutboundEvent
 from shared.observability import logger, metrics, tracer
 from shared.orders.model import Order
 from shared.orders.publishing import events_for_order
 from shared.reservations.model import Reservation
 from shared.reservations.publishing import events_for_reservation
+from shared.returns.publishing import events_for_purchase, events_for_return
 from shared.stock.model import StockLevel
 from shared.stock.publishing import events_for_commit
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+T = TypeVar("T")
 
 
 def _level(record: dict[str, Any], which: str) -> StockLevel | None:
@@ -48,7 +52,7 @@ def publish_record(record: DynamoDBRecord) -> None:
     raw = record.raw_event
     keys = raw.get("dynamodb", {}).get("Keys", {})
     pk = str(keys.get("pk", {}).get("S", ""))
-    if pk.startswith(("RES#", "ORD#")):
+    if pk.startswith(("RES#", "ORD#", "PUR#", "RET#")):
         publish_hold_or_order(raw, pk[:4])
         return
     after = _level(raw, "NewImage")
@@ -71,6 +75,11 @@ def publish_record(record: DynamoDBRecord) -> None:
     })
 
 
+def _image(record: dict[str, Any], which: str, parse: Callable[[dict[str, Any]], T]) -> T | None:
+    image = record.get("dynamodb", {}).get(which)
+    return parse(image) if image and "lines" in image else None
+
+
 def _order(record: dict[str, Any], which: str) -> Order | None:
     image = record.get("dynamodb", {}).get(which)
     return order_from_item(image) if image and "status" in image else None
@@ -83,6 +92,10 @@ def publish_hold_or_order(raw: dict[str, Any], prefix: str) -> None:
         events = events_for_reservation(_reservation(raw, "OldImage"), reservation, occurred)
     elif prefix == "ORD#" and (order := _order(raw, "NewImage")) is not None:
         events = events_for_order(_order(raw, "OldImage"), order, occurred)
+    elif prefix == "PUR#" and (purchase := _image(raw, "NewImage", purchase_from_item)) is not None:
+        events = events_for_purchase(_image(raw, "OldImage", purchase_from_item), purchase, occurred)
+    elif prefix == "RET#" and (ret := _image(raw, "NewImage", return_from_item)) is not None:
+        events = events_for_return(_image(raw, "OldImage", return_from_item), ret, occurred)
     if events:
         wiring.event_publisher().publish(events)
         logger.info("events published", extra={"key": raw["dynamodb"]["Keys"]["pk"]["S"],

@@ -15,7 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
-from shared.http.app import correlation_id, current_caller, http_app, path
+from shared.http.app import correlation_id, current_caller, http_app, path, resolve
 from shared.http.models import ChangeBody, ChangeReceiptView, CountBody, SettingsBody, StockView
 from shared.observability import logger, metrics, tracer
 from shared.stock import service
@@ -83,4 +83,4 @@ def stock_settings(sku: Sku, location_id: LocationId, body: SettingsBody) -> Sto
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return resolve(app, event, context)

@@ -64,7 +64,7 @@ def return_to_item(r: Return) -> dict[str, Any]:
                    "disposition": x.disposition.value if x.disposition else None} for x in r.lines],
         "history": [{"status": h.status.value, "at": items.stamp(h.at)} for h in r.history],
         "contact_email": r.contact_email, "fingerprint": r.fingerprint, "reason": r.reason,
-        "refund_reference": r.refund_reference, "version": r.version,
+        "refund_reference": r.refund_reference, "language": r.language, "version": r.version,
     }
     for line in values["lines"]:
         if line["disposition"] is None:
@@ -86,7 +86,7 @@ def return_from_item(item: dict[str, Any]) -> Return:
         requested_at=items.parse_stamp(v["requested_at"]), contact_email=v.get("contact_email"),
         fingerprint=str(v["fingerprint"]), reason=v.get("reason"), refund_reference=v.get("refund_reference"),
         history=tuple(HistoryEntry(ReturnStatus(h["status"]), items.parse_stamp(h["at"])) for h in v["history"]),
-        version=int(v["version"]),
+        language=str(v.get("language", "nl")), version=int(v["version"]),
     )
 
 

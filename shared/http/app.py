@@ -19,7 +19,8 @@ from shared.http.problems import problem
 from shared.identity import Caller, caller_from_claims
 from shared.observability import logger
 
-_ROUTE_KEYS = {route.route_key for route, _ in TOPOLOGY.routes}
+_ROUTES = {route.route_key: route for route, _ in TOPOLOGY.routes}
+_ROUTE_KEYS = set(_ROUTES)
 
 
 def path(route_key: str) -> str:
@@ -45,6 +46,23 @@ def _validation_problem(error: RequestValidationError) -> Response[str]:
     ]
     return problem(422, "validation-failed", "The request is not valid",
                    "One or more fields are missing or invalid.", errors=errors)
+
+
+def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Every route's ``access`` in the topology holds here, before anything reads the request.
+
+    API Gateway's authorizer only proves the token is valid; which roles may call a route is
+    checked once, here, ahead of validation (so a caller cannot even learn a route's body).
+    A caller the route is not for gets a 404, as if it did not exist.
+    """
+    route = _ROUTES.get(str(event.get("routeKey", "")))
+    if route is not None and not route.is_public:
+        claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt", {}).get("claims")
+        if caller_from_claims(claims).role not in {access.value for access in route.access}:
+            refused = problem(404, "not-found", "Not found", "There is no such resource.")
+            return {"statusCode": 404, "headers": {"Content-Type": refused.headers["Content-Type"]},
+                    "body": refused.body, "isBase64Encoded": False}
+    return app.resolve(event, context)
 
 
 def http_app() -> APIGatewayHttpResolver:

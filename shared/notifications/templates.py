@@ -1,7 +1,7 @@
 """What a customer reads, per event and language. Plain text: it survives every mail client.
 
-Placeholders: {order_ref} (short order number), {store}, {address}, {code}, {deadline},
-{lines} (one per line), {short_lines}, {payment}.
+Placeholders: {order_ref} / {return_ref} (short numbers), {store}, {address}, {code}, {deadline},
+{lines} (one per line), {short_lines}, {payment}, {amount}, {reference}.
 """
 
 from __future__ import annotations
@@ -61,6 +61,43 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
                "If you paid already, you will get your money back."),
     },
 }
+RETURN_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
+    "ReturnRequested": {
+        "nl": ("Je retour {return_ref} is aangemeld", "We hebben je retour aangemeld bij {store}.\n\n{lines}"),
+        "en": ("Your return {return_ref} is registered", "We registered your return at {store}.\n\n{lines}"),
+    },
+    "ReturnApproved": {
+        "nl": ("Je retour {return_ref} is goedgekeurd", "Breng of stuur de artikelen naar {store}, {address}."),
+        "en": ("Your return {return_ref} is approved", "Bring or send the items to {store}, {address}."),
+    },
+    "ReturnRejected": {
+        "nl": ("Je retour {return_ref} is afgewezen", "We kunnen deze retour helaas niet aannemen."),
+        "en": ("Your return {return_ref} was rejected", "Unfortunately we cannot accept this return."),
+    },
+    "ReturnReceived": {
+        "nl": ("We hebben je retour {return_ref} ontvangen", "Je retour is binnen bij {store}; we bekijken hem nu."),
+        "en": ("We received your return {return_ref}", "Your return arrived at {store}; we are checking it now."),
+    },
+    "ReturnInspected": {
+        "nl": ("Je retour {return_ref} is gecontroleerd", "We storten {amount} terug op je oorspronkelijke betaling."),
+        "en": ("Your return {return_ref} was checked", "We are refunding {amount} to your original payment."),
+    },
+    "ReturnRefunded": {
+        "nl": ("Je geld voor retour {return_ref} is teruggestort",
+               "{amount} is teruggestort (referentie {reference})."),
+        "en": ("Your refund for return {return_ref} was paid", "{amount} was refunded (reference {reference})."),
+    },
+    "ReturnClosed": {
+        "nl": ("Je retour {return_ref} is afgerond", "Bedankt. Je retour is afgerond."),
+        "en": ("Your return {return_ref} is complete", "Thank you. Your return is complete."),
+    },
+    "PurchaseRecorded": {
+        "nl": ("Je kassabon van {store}", "Bedankt voor je aankoop bij {store}.\n\n{lines}\n\nTotaal: {amount}\n"
+               "Bon {reference}"),
+        "en": ("Your receipt from {store}", "Thank you for shopping at {store}.\n\n{lines}\n\nTotal: {amount}\n"
+               "Receipt {reference}"),
+    },
+}
 PAYMENT = {
     ("paid_online", "nl"): "Je hebt online betaald.",
     ("paid_online", "en"): "You paid online.",
@@ -78,7 +115,7 @@ class Message:
 
 def render(event_type: str, language: str, values: dict[str, str]) -> Message:
     language = language if language in ("nl", "en") else "nl"
-    subject, body = TEMPLATES[event_type][language]
+    subject, body = (TEMPLATES | RETURN_TEMPLATES)[event_type][language]
     filled_subject, filled_body = subject.format(**values), body.format(**values)
     sms = f"{filled_subject}." + (f" Code: {values['code']}" if "{code}" in body else "")
     return Message(subject=filled_subject, body=filled_body, sms=sms[:160])

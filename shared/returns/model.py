@@ -70,6 +70,7 @@ class Return:
     history: tuple[HistoryEntry, ...] = ()
     reason: str | None = None
     refund_reference: str | None = None
+    language: str = "nl"
     version: int = 1
 
     @property

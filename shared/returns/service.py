@@ -33,7 +33,7 @@ def _visible(caller: Caller, ret: Return | None, return_id: str) -> Return:
 
 def request(store: ReturnStore, directory: LocationDirectory, caller: Caller, purchase_id: str,
             wanted: dict[str, int], location_id: str, idempotency_key: str, contact_email: str | None,
-            reason: str | None) -> tuple[Return, bool]:
+            reason: str | None, language: str = "nl") -> tuple[Return, bool]:
     from shared.purchases import service as purchases
 
     purchase = purchases.get(store, caller, purchase_id)  # 404 for someone else's purchase
@@ -48,7 +48,7 @@ def request(store: ReturnStore, directory: LocationDirectory, caller: Caller, pu
         return_id=str(uuid.uuid5(_NAMESPACE, f"{claim.scope}\n{claim.key}")), purchase_id=purchase_id,
         customer_id=purchase.customer_id, location_id=location_id, lines=lines, status=ReturnStatus.REQUESTED,
         requested_at=now, contact_email=contact_email or purchase.receipt_email, fingerprint=claim.fingerprint,
-        history=(HistoryEntry(ReturnStatus.REQUESTED, now),), reason=reason,
+        history=(HistoryEntry(ReturnStatus.REQUESTED, now),), reason=reason, language=language,
     )
     return store.request(ret)
 

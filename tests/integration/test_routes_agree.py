@@ -30,3 +30,34 @@ def test_a_route_is_either_public_or_needs_a_token() -> None:
 
 def test_the_committed_openapi_document_is_current() -> None:
     assert DOCUMENT.read_text() == render(), "run: make openapi"
+
+
+ROLE_CLAIMS = {
+    "customer": {"sub": "c-1", "cognito:groups": "[customer]"},
+    "staff": {"sub": "s-1", "cognito:groups": "[staff]", "custom:location_id": "utrecht-oudegracht"},
+    "integration": {"sub": "erp", "cognito:groups": "[integration]"},
+    "admin": {"sub": "a-1", "cognito:groups": "[admin]"},
+}
+
+
+@pytest.mark.parametrize(("route", "function"), [(r, f) for r, f in TOPOLOGY.routes if not r.is_public],
+                         ids=lambda x: getattr(x, "route_key", ""))
+def test_a_role_a_route_is_not_declared_for_gets_a_404(route, function) -> None:
+    import json
+
+    from local.gateway import build_event
+    from local.lambdas import FakeContext
+
+    handler = importlib.import_module(function.handler)
+    params = {name: "00000000-0000-0000-0000-000000000000" if name.endswith("_id") and name != "location_id"
+              else ("utrecht-oudegracht" if name == "location_id" else "SKU-1")
+              for name in __import__("re").findall(r"{(\w+)}", route.path)}
+    path = route.path.format(**params)
+    for role, claims in ROLE_CLAIMS.items():
+        if role in {a.value for a in route.access}:
+            continue
+        event = build_event(route, params, route.method, path, "", {"content-type": "application/json"}, b"{}",
+                            claims, "127.0.0.1")
+        result = handler.lambda_handler(event, FakeContext(function_name=function.name, aws_request_id="r"))
+        assert result["statusCode"] == 404, (route.route_key, role, result["body"])
+        assert json.loads(result["body"])["type"].endswith("/not-found")

@@ -1,0 +1,47 @@
+"""Purchases: the till records store sales; customers see every purchase, from every channel."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared import wiring
+from shared.http.app import current_caller, http_app, path, resolve
+from shared.http.return_models import PurchaseView, StoreSaleBody, Timeline
+from shared.observability import logger, metrics, tracer
+from shared.purchases import service
+
+app = http_app()
+
+
+@app.post(path("POST /purchases"), summary="Record a store sale (stock leaves the store once per receipt)")
+def record(body: StoreSaleBody) -> Response[PurchaseView]:
+    purchase, created = service.record_store_sale(
+        wiring.return_store(), wiring.location_directory(), current_caller(app), body.location_id, body.receipt_id,
+        [line.to_domain() for line in body.lines], body.purchased_at, body.customer_id,
+        str(body.receipt_email) if body.receipt_email else None)
+    return Response(status_code=201 if created else 200, content_type="application/json",
+                    body=PurchaseView.of(purchase), headers=None if created else {"Idempotent-Replayed": "true"})
+
+
+@app.get(path("GET /purchases"), summary="The customer's purchases from every channel, newest first")
+def timeline(limit: Annotated[int, Query(ge=1, le=100)] = 20,
+             cursor: Annotated[str | None, Query(max_length=2048)] = None) -> Timeline:
+    found, next_cursor = service.timeline(wiring.return_store(), current_caller(app), limit, cursor)
+    return Timeline(purchases=[PurchaseView.of(p) for p in found], next_cursor=next_cursor)
+
+
+@app.get(path("GET /purchases/{purchase_id}"), summary="Read one purchase")
+def read(purchase_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]) -> PurchaseView:
+    return PurchaseView.of(service.get(wiring.return_store(), current_caller(app), purchase_id))
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return resolve(app, event, context)

@@ -1,0 +1,92 @@
+"""Returns (RMA): requested in any channel, handled at the receiving location, refunded once."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared import wiring
+from shared.http.app import current_caller, http_app, path, resolve
+from shared.http.return_models import InspectBody, RefundedBody, ReturnBody, ReturnList, ReturnView
+from shared.observability import logger, metrics, tracer
+from shared.returns import service
+from shared.returns.model import ReturnStatus
+
+app = http_app()
+ReturnId = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
+IdempotencyKey = Annotated[str, Header(alias="idempotency-key", min_length=8, max_length=128,
+                                       pattern=r"^[\x21-\x7e]+$")]
+
+
+def _step(return_id: str, status: ReturnStatus, **extra: Any) -> ReturnView:
+    return ReturnView.of(service.step(wiring.return_store(), current_caller(app), return_id, status, **extra))
+
+
+@app.post(path("POST /returns"), summary="Request a return of lines of one purchase")
+def request(body: ReturnBody, idempotency_key: IdempotencyKey) -> Response[ReturnView]:
+    wanted: dict[str, int] = {}
+    for line in body.lines:
+        wanted[line.sku] = wanted.get(line.sku, 0) + line.quantity
+    ret, created = service.request(
+        wiring.return_store(), wiring.location_directory(), current_caller(app), body.purchase_id, wanted,
+        body.location_id, idempotency_key, str(body.contact_email) if body.contact_email else None, body.reason,
+        body.language)
+    return Response(status_code=201 if created else 200, content_type="application/json", body=ReturnView.of(ret),
+                    headers=None if created else {"Idempotent-Replayed": "true"})
+
+
+@app.get(path("GET /returns"), summary="The customer's own returns")
+def list_mine() -> ReturnList:
+    return ReturnList(returns=[ReturnView.of(r) for r in service.list_mine(wiring.return_store(), current_caller(app))])
+
+
+@app.get(path("GET /returns/{return_id}"), summary="A return's status and history")
+def read(return_id: ReturnId) -> ReturnView:
+    return ReturnView.of(service.get(wiring.return_store(), current_caller(app), return_id))
+
+
+@app.get(path("GET /locations/{location_id}/returns"), summary="Returns on their way to a location")
+def expected(location_id: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]) -> ReturnList:
+    found = service.expected_at(wiring.return_store(), current_caller(app), location_id)
+    return ReturnList(returns=[ReturnView.of(r) for r in found])
+
+
+@app.post(path("POST /returns/{return_id}/approve"), summary="Approve the return")
+def approve(return_id: ReturnId) -> ReturnView:
+    return _step(return_id, ReturnStatus.APPROVED)
+
+
+@app.post(path("POST /returns/{return_id}/reject"), summary="Reject: the units can be returned again later")
+def reject(return_id: ReturnId) -> ReturnView:
+    return _step(return_id, ReturnStatus.REJECTED)
+
+
+@app.post(path("POST /returns/{return_id}/receive"), summary="The goods arrived at the location")
+def receive(return_id: ReturnId) -> ReturnView:
+    return _step(return_id, ReturnStatus.RECEIVED)
+
+
+@app.post(path("POST /returns/{return_id}/inspect"), summary="A disposition per line; RESTOCK sells them here")
+def inspect(return_id: ReturnId, body: InspectBody) -> ReturnView:
+    return _step(return_id, ReturnStatus.INSPECTED, dispositions=body.dispositions)
+
+
+@app.post(path("POST /returns/{return_id}/refunded"), summary="The payment system refunded it (its reference)")
+def refunded(return_id: ReturnId, body: RefundedBody) -> ReturnView:
+    return _step(return_id, ReturnStatus.REFUNDED, refund_reference=body.refund_reference)
+
+
+@app.post(path("POST /returns/{return_id}/close"), summary="Close the return")
+def close(return_id: ReturnId) -> ReturnView:
+    return _step(return_id, ReturnStatus.CLOSED)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return resolve(app, event, context)

@@ -1,0 +1,122 @@
+"""API models for purchases and returns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from events.contracts import SKU_PATTERN
+from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
+from shared.returns.model import Disposition, Return, ReturnStatus
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SaleLineBody(Strict):
+    sku: str = Field(pattern=SKU_PATTERN)
+    quantity: int = Field(ge=1, le=1000)
+    unit_price_cents: int = Field(ge=0, le=10_000_000, description="Paid per unit, after discounts")
+
+    def to_domain(self) -> PurchasedLine:
+        return PurchasedLine(self.sku, self.quantity, self.unit_price_cents)
+
+
+class StoreSaleBody(Strict):
+    """What the till sends when a sale is paid."""
+
+    location_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+    receipt_id: str = Field(min_length=1, max_length=64, description="Unique per store; a resend is ignored")
+    lines: list[SaleLineBody] = Field(min_length=1, max_length=200)
+    purchased_at: datetime
+    customer_id: str | None = Field(default=None, max_length=128, description="From the loyalty card")
+    receipt_email: EmailStr | None = Field(default=None, description="Send the e-receipt here")
+
+
+class PurchaseLineView(BaseModel):
+    sku: str
+    quantity: int
+    unit_price_cents: int
+
+
+class PurchaseView(BaseModel):
+    purchase_id: str
+    channel: PurchaseChannel
+    location_id: str
+    reference: str
+    purchased_at: datetime
+    lines: list[PurchaseLineView]
+    total_cents: int
+
+    @staticmethod
+    def of(p: Purchase) -> PurchaseView:
+        return PurchaseView(purchase_id=p.purchase_id, channel=p.channel, location_id=p.location_id,
+                            reference=p.reference, purchased_at=p.purchased_at, total_cents=p.total_cents,
+                            lines=[PurchaseLineView(sku=x.sku, quantity=x.quantity, unit_price_cents=x.unit_price_cents)
+                                   for x in p.lines])
+
+
+class Timeline(BaseModel):
+    purchases: list[PurchaseView]
+    next_cursor: str | None = None
+
+
+class ReturnLineBody(Strict):
+    sku: str = Field(pattern=SKU_PATTERN)
+    quantity: int = Field(ge=1, le=1000)
+
+
+class ReturnBody(Strict):
+    purchase_id: str = Field(pattern=r"^[0-9a-f-]{36}$")
+    location_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$", description="Where it is brought or sent")
+    lines: list[ReturnLineBody] = Field(min_length=1, max_length=200)
+    reason: str | None = Field(default=None, max_length=500)
+    contact_email: EmailStr | None = None
+    language: Literal["nl", "en"] = "nl"
+
+
+class InspectBody(Strict):
+    dispositions: dict[str, Disposition] = Field(description="Per returned SKU: RESTOCK, DAMAGED, QUALITY_CHECK")
+
+
+class RefundedBody(Strict):
+    refund_reference: str = Field(min_length=1, max_length=128)
+
+
+class ReturnLineView(BaseModel):
+    sku: str
+    quantity: int
+    unit_price_cents: int
+    disposition: Disposition | None
+
+
+class HistoryView(BaseModel):
+    status: ReturnStatus
+    at: datetime
+
+
+class ReturnView(BaseModel):
+    return_id: str
+    purchase_id: str
+    location_id: str
+    status: ReturnStatus
+    lines: list[ReturnLineView]
+    refund_cents: int
+    refund_reference: str | None
+    history: list[HistoryView]
+
+    @staticmethod
+    def of(r: Return) -> ReturnView:
+        return ReturnView(
+            return_id=r.return_id, purchase_id=r.purchase_id, location_id=r.location_id, status=r.status,
+            lines=[ReturnLineView(sku=x.sku, quantity=x.quantity, unit_price_cents=x.unit_price_cents,
+                                  disposition=x.disposition) for x in r.lines],
+            refund_cents=r.refund_cents, refund_reference=r.refund_reference,
+            history=[HistoryView(status=h.status, at=h.at) for h in r.history])
+
+
+class ReturnList(BaseModel):
+    returns: list[ReturnView]
