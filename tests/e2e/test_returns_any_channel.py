@@ -1,0 +1,107 @@
+"""Purchases from every channel and returns in any channel, over HTTP on the local system."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import pytest
+
+from local.auth import issue_token
+from tests.e2e.conftest import Running, call
+from tests.e2e.test_customer_a_story import wait_for_message
+from tests.e2e.test_local_stock import set_count, stock, url
+
+pytestmark = pytest.mark.e2e
+A, B = "utrecht-oudegracht", "amsterdam-kalverstraat"
+
+
+def collected_order(system: Running, tokens: dict, customer: str, email: str, sku: str, price: int) -> str:
+    status, order, _ = call("POST", url(system, "/orders"), {
+        "location_id": A, "lines": [{"sku": sku, "quantity": 1, "unit_price_cents": price}],
+        "payment": "paid_online", "contact": {"email": email, "language": "nl"}}, customer,
+        {"idempotency-key": str(uuid.uuid4())})
+    assert status == 201, order
+    for action in ("accept", "picking", "ready"):
+        step = url(system, f"/orders/{order['order_id']}/{action}")
+        assert call("POST", step, token=tokens["staff-utrecht"])[0] == 200
+    ready = wait_for_message(system, email, "ligt klaar")
+    code = ready["body"].split("Je ophaalcode: ")[1][:6]
+    assert call("POST", url(system, f"/orders/{order['order_id']}/collect"), {"pickup_code": code},
+                tokens["staff-utrecht"])[0] == 200
+    return str(order["order_id"])
+
+
+def test_a_web_order_collected_at_a_is_returned_at_b_and_sold_again_there(system: Running, tokens: dict) -> None:
+    sku = f"E2E-RET-{uuid.uuid4().hex[:6].upper()}"
+    subject = f"cust-{uuid.uuid4().hex[:6]}"
+    email = f"{subject}@example.nl"
+    customer, staff_b = issue_token("customer", subject), issue_token("staff", "e2e-kees", B)
+    set_count(system, tokens["erp"], sku, A, 1)
+    order_id = collected_order(system, tokens, customer, email, sku, 7995)
+    purchases = call("GET", url(system, "/purchases"), token=customer)[1]["purchases"]
+    assert [(p["channel"], p["reference"]) for p in purchases] == [("click_and_collect", order_id)]
+    status, ret, _ = call("POST", url(system, "/returns"), {
+        "purchase_id": purchases[0]["purchase_id"], "location_id": B, "lines": [{"sku": sku, "quantity": 1}],
+        "reason": "te klein"}, customer, {"idempotency-key": str(uuid.uuid4())})
+    assert status == 201 and ret["refund_cents"] == 7995
+    rid = ret["return_id"]
+    for action, body in [("approve", None), ("receive", None), ("inspect", {"dispositions": {sku: "RESTOCK"}})]:
+        status, after, _ = call("POST", url(system, f"/returns/{rid}/{action}"), body, staff_b)
+        assert status == 200, after
+    assert stock(system, tokens["erp"], sku, B)["available"] == 1
+    assert stock(system, tokens["erp"], sku, A)["available"] == 0
+    assert call("POST", url(system, f"/returns/{rid}/refunded"), {"refund_reference": "PSP-2026-0042"},
+                tokens["erp"])[0] == 200
+    status, closed, _ = call("POST", url(system, f"/returns/{rid}/close"), token=staff_b)
+    assert closed["status"] == "CLOSED" and closed["refund_reference"] == "PSP-2026-0042"
+    assert call("GET", url(system, f"/returns/{rid}"), token=tokens["customer"])[0] == 404  # someone else
+    ref = rid[:8].upper()
+    for subject_text in (f"retour {ref} is aangemeld", f"retour {ref} is goedgekeurd", f"retour {ref} ontvangen",
+                         f"retour {ref} is gecontroleerd", f"retour {ref} is teruggestort",
+                         f"retour {ref} is afgerond"):
+        wait_for_message(system, email, subject_text)
+    status, seen, _ = call("GET", url(system, f"/returns/{rid}"), token=customer)
+    assert [h["status"] for h in seen["history"]] == ["REQUESTED", "APPROVED", "RECEIVED", "INSPECTED", "REFUNDED",
+                                                      "CLOSED"]
+
+
+def test_a_store_sale_with_a_loyalty_card_joins_the_web_orders_in_one_timeline(system: Running, tokens: dict) -> None:
+    sku = f"E2E-LOY-{uuid.uuid4().hex[:6].upper()}"
+    subject = f"loyal-{uuid.uuid4().hex[:6]}"
+    email = f"{subject}@example.nl"
+    customer, till = issue_token("customer", subject), issue_token("staff", "till-3", B)
+    set_count(system, tokens["erp"], sku, A, 1)
+    set_count(system, tokens["erp"], sku, B, 4)
+    order_id = collected_order(system, tokens, customer, email, sku, 2995)
+    receipt = f"R-{uuid.uuid4().hex[:8]}"
+    status, sale, _ = call("POST", url(system, "/purchases"), {
+        "location_id": B, "receipt_id": receipt, "lines": [{"sku": sku, "quantity": 2, "unit_price_cents": 2495}],
+        "purchased_at": datetime.now(UTC).isoformat(), "customer_id": subject,
+        "receipt_email": email}, till)
+    assert status == 201 and sale["total_cents"] == 4990
+    assert stock(system, tokens["erp"], sku, B)["on_hand"] == 2
+    timeline = call("GET", url(system, "/purchases"), token=customer)[1]["purchases"]
+    assert [(p["channel"], p["reference"]) for p in timeline] == [("store", receipt), ("click_and_collect", order_id)]
+    e_receipt = wait_for_message(system, email, "kassabon")
+    assert "Totaal: \u20ac 49,90" in e_receipt["body"]
+
+
+def test_two_concurrent_returns_cannot_return_more_than_was_bought(system: Running, tokens: dict) -> None:
+    sku = f"E2E-OVR-{uuid.uuid4().hex[:6].upper()}"
+    subject = f"twice-{uuid.uuid4().hex[:6]}"
+    customer, till = issue_token("customer", subject), issue_token("staff", "till-4", B)
+    set_count(system, tokens["erp"], sku, B, 5)
+    sale = call("POST", url(system, "/purchases"), {
+        "location_id": B, "receipt_id": f"R-{uuid.uuid4().hex[:8]}", "purchased_at": "2026-11-23T09:00:00Z",
+        "lines": [{"sku": sku, "quantity": 2, "unit_price_cents": 1000}], "customer_id": subject}, till)[1]
+
+    def request(_: int) -> int:
+        return call("POST", url(system, "/returns"), {"purchase_id": sale["purchase_id"], "location_id": B,
+                                                       "lines": [{"sku": sku, "quantity": 2}]}, customer,
+                    {"idempotency-key": str(uuid.uuid4())})[0]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(request, range(8)))
+    assert (statuses.count(201), statuses.count(409)) == (1, 7)

@@ -1,0 +1,114 @@
+"""Random sequences of sales, return requests (retried, too large, repeated), rejections and
+inspections against the real DynamoDB code, checking after every step that a purchase never has
+more units on their way back than were bought, and that restocked units appear at the receiving
+location only."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from datetime import UTC, datetime
+
+import boto3
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from moto import mock_aws
+
+from infra.topology import TOPOLOGY
+from local.provision import provision
+from local.seed import LOCATIONS
+from shared import wiring
+from shared.errors import Conflict, IdempotencyKeyReused, InvalidRequest
+from shared.identity import Caller
+from shared.purchases import service as purchases
+from shared.purchases.model import PurchasedLine
+from shared.returns import service as returns
+from shared.returns.model import Disposition, ReturnStatus
+from shared.stock import service as stock
+from shared.stock.model import ChangeKind
+from tests.integration.conftest import use_moto_environment
+
+SELLER, RECEIVER = "amsterdam-kalverstraat", "utrecht-oudegracht"
+TILL = Caller(role="staff", subject="till", location_id=SELLER)
+STAFF = Caller(role="staff", subject="anna", location_id=RECEIVER)
+SHOPPER = Caller(role="customer", subject="c-1")
+
+
+class ReturnsMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.mock = mock_aws()
+        self.mock.start()
+        wiring.reset()
+        provision(TOPOLOGY, lambda service: boto3.client(service))
+        for location in LOCATIONS:
+            wiring.location_store().put(location)
+        stock.record_change(wiring.stock_store(), wiring.location_directory(), Caller(role="admin", subject="a"),
+                            "R-1", SELLER, ChangeKind.RECEIPT, 50, "initial-stock", "test")
+        self.bought: dict[str, int] = {}  # purchase id -> units bought
+        self.return_ids: list[str] = []
+        self.keys: list[tuple[str, str, int]] = []
+        self.restocked = 0
+
+    def teardown(self) -> None:
+        self.mock.stop()
+
+    @rule(quantity=st.integers(1, 3))
+    def sell(self, quantity: int) -> None:
+        purchase, _ = purchases.record_store_sale(
+            wiring.return_store(), wiring.location_directory(), TILL, SELLER, f"R-{uuid.uuid4().hex[:8]}",
+            [PurchasedLine("R-1", quantity, 1500)], datetime.now(UTC), SHOPPER.subject, None)
+        self.bought[purchase.purchase_id] = quantity
+
+    @precondition(lambda self: self.bought)
+    @rule(pick=st.integers(0, 99), quantity=st.integers(1, 4), retry=st.booleans())
+    def request_return(self, pick: int, quantity: int, retry: bool) -> None:
+        purchase_id = sorted(self.bought)[pick % len(self.bought)]
+        if retry and self.keys:
+            purchase_id, key, quantity = self.keys[pick % len(self.keys)]
+        else:
+            key = str(uuid.uuid4())
+        with contextlib.suppress(Conflict, InvalidRequest, IdempotencyKeyReused):
+            ret, created = returns.request(wiring.return_store(), wiring.location_directory(), SHOPPER, purchase_id,
+                                           {"R-1": quantity}, RECEIVER, key, None, None)
+            if created:
+                self.return_ids.append(ret.return_id)
+                self.keys.append((purchase_id, key, quantity))
+
+    @precondition(lambda self: self.return_ids)
+    @rule(pick=st.integers(0, 99), action=st.sampled_from(["reject", "approve", "receive", "inspect"]))
+    def handle(self, pick: int, action: str) -> None:
+        rid = self.return_ids[pick % len(self.return_ids)]
+        target = {"reject": ReturnStatus.REJECTED, "approve": ReturnStatus.APPROVED,
+                  "receive": ReturnStatus.RECEIVED, "inspect": ReturnStatus.INSPECTED}[action]
+        before = wiring.return_store().get(rid)
+        with contextlib.suppress(Conflict):
+            after = returns.step(wiring.return_store(), STAFF, rid, target,
+                                 dispositions={"R-1": Disposition.RESTOCK})
+            if target is ReturnStatus.INSPECTED and before is not None and before.status is not after.status:
+                self.restocked += after.lines[0].quantity
+
+    @invariant()
+    def never_more_back_than_bought(self) -> None:
+        on_the_way: dict[str, int] = {}
+        for rid in self.return_ids:
+            ret = wiring.return_store().get(rid)
+            assert ret is not None
+            if ret.status is not ReturnStatus.REJECTED:
+                on_the_way[ret.purchase_id] = on_the_way.get(ret.purchase_id, 0) + ret.lines[0].quantity
+        for purchase_id, bought in self.bought.items():
+            assert on_the_way.get(purchase_id, 0) <= bought
+        received = wiring.stock_store().get("R-1", RECEIVER)
+        assert (received.on_hand if received else 0) == self.restocked
+        sold = wiring.stock_store().get("R-1", SELLER)
+        assert sold is not None and sold.on_hand == 50 - sum(self.bought.values())
+
+
+def setup_module() -> None:
+    use_moto_environment()
+
+
+TestReturns = ReturnsMachine.TestCase
+TestReturns.settings = settings(max_examples=12, stateful_step_count=15, deadline=None,
+                                suppress_health_check=[HealthCheck.too_slow])
