@@ -5,7 +5,8 @@ STAMP   := .venv/.installed
 NODE_STAMP := node_modules/.installed
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: setup local test lint typecheck unit integration e2e infra bench synth openapi schemas clean
+
+.PHONY: chromium setup local test lint typecheck unit integration e2e infra bench synth openapi schemas clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	python3 -m venv .venv
@@ -16,7 +17,12 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-setup: $(STAMP) $(NODE_STAMP)
+# Debian's Chromium for the store app's browser test (Playwright drives it; no browser download)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+setup: $(STAMP) $(NODE_STAMP) chromium
 
 ## Run the whole system locally (embedded AWS emulation, demo data): http://127.0.0.1:8080
 local: $(STAMP)

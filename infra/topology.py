@@ -11,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from events.sources import INBOUND_STOCK_SOURCES, ORDER_EVENT_SOURCE, RETURN_EVENT_SOURCE
+from events.sources import (
+    INBOUND_STOCK_SOURCES,
+    ORDER_EVENT_SOURCE,
+    RESERVATION_EVENT_SOURCE,
+    RETURN_EVENT_SOURCE,
+    STOCK_EVENT_SOURCE,
+)
 
 
 class Access(StrEnum):
@@ -74,6 +80,9 @@ class Function:
     publishes_events: bool = False
     schedule_minutes: int | None = None  # invoked on this schedule (EventBridge rule)
     sends_messages: bool = False  # e-mail through SES and SMS through SNS
+    websocket_routes: tuple[str, ...] = ()  # routes of the store feed (WebSocket API) it serves
+    manages_devices: bool = False  # creates and deletes SNS platform endpoints for store devices
+    pushes: bool = False  # publishes to device endpoints and posts to WebSocket connections
     memory_mb: int = 512
     timeout_seconds: int = 10
 
@@ -95,6 +104,7 @@ class EventRule:
 @dataclass(frozen=True)
 class Topology:
     bus_name: str
+    store_app_dir: str  # the store staff web app (static files), served from S3 + CloudFront
     table: Table
     functions: tuple[Function, ...]
     queues: tuple[Queue, ...]
@@ -121,6 +131,7 @@ OPERATIONS = (Access.STAFF, Access.INTEGRATION, Access.ADMIN)  # staff only at t
 
 TOPOLOGY = Topology(
     bus_name="retail",
+    store_app_dir="storeapp",
     table=Table(
         name="retail",
         partition_key="pk",
@@ -226,6 +237,35 @@ TOPOLOGY = Topology(
             table_access="write",
         ),
         Function(
+            name="devices-api",
+            handler="functions.devices_api.handler",
+            description="Store devices register their push tokens; staff get suggested accessories",
+            routes=(
+                Route("POST", "/locations/{location_id}/devices", (Access.STAFF, Access.ADMIN)),
+                Route("GET", "/locations/{location_id}/devices", (Access.STAFF, Access.ADMIN)),
+                Route("DELETE", "/locations/{location_id}/devices/{device_id}", (Access.STAFF, Access.ADMIN)),
+                Route("GET", "/locations/{location_id}/suggestions", OPERATIONS),
+            ),
+            table_access="write",
+            manages_devices=True,
+        ),
+        Function(
+            name="store-feed",
+            handler="functions.store_feed.handler",
+            description="The live feed's connections: authorized for one store on $connect, removed on leave",
+            websocket_routes=("$connect", "$disconnect"),
+            table_access="write",
+        ),
+        Function(
+            name="store-notifier",
+            handler="functions.store_notifier.handler",
+            description="Tells a store's devices what to do: push to each device and the live feed, once",
+            queue="store-notifications",
+            table_access="write",
+            pushes=True,
+            timeout_seconds=30,
+        ),
+        Function(
             name="customer-notifier",
             handler="functions.customer_notifier.handler",
             description="Tells customers about their orders by e-mail (SES) and SMS (SNS), in nl or en",
@@ -264,6 +304,7 @@ TOPOLOGY = Topology(
     queues=(
         Queue(name="stock-updates", batch_size=10, max_receive_count=3),
         Queue(name="customer-messages", batch_size=10, max_receive_count=5),
+        Queue(name="store-notifications", batch_size=10, max_receive_count=5),
     ),
     rules=(
         EventRule(
@@ -286,6 +327,16 @@ TOPOLOGY = Topology(
                                 "ReturnInspected", "ReturnRefunded", "ReturnClosed"],
             },
             queue="customer-messages",
+        ),
+        EventRule(
+            name="store-notifications",
+            description="What a store must act on: new orders and holds, pickups due, low stock, returns coming",
+            pattern={
+                "source": [ORDER_EVENT_SOURCE, RESERVATION_EVENT_SOURCE, STOCK_EVENT_SOURCE, RETURN_EVENT_SOURCE],
+                "detail-type": ["OrderPlaced", "OrderPickupReminder", "OrderCancelled", "ReservationCreated",
+                                "StockLow", "OutOfStock", "ReturnApproved"],
+            },
+            queue="store-notifications",
         ),
     ),
 )

@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"seeded {counts['locations']} locations, {counts['skus']} SKUs, "
               f"{counts['stock_levels']} stock levels", flush=True)
     base = system.base_url
+    from local.auth import issue_token
+
+    store_token = issue_token("staff", "associate-b", "utrecht-oudegracht")
     print(f"""
 Omnichannel retail backend, running locally
   API          {base}
@@ -44,6 +47,8 @@ Omnichannel retail backend, running locally
   nearest      {base}/stock/JKT-RAIN-NAVY-M/nearest?lat=52.0907&lon=5.1214
   emulator     {system.emulator.url}  (moto; AWS_ENDPOINT_URL for the aws CLI or boto3)
   a token      .venv/bin/python -m local.token --role admin
+  store app    {base}/store/?location=utrecht-oudegracht&token={store_token}
+  live feed    {system.feed_url}
 ready""", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

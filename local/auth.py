@@ -69,3 +69,11 @@ def verify(authorization: str | None, key_dir: Path = KEY_DIR) -> dict[str, str]
     except jwt.PyJWTError as error:
         raise TokenRejected(str(error)) from None
     return {k: f"[{' '.join(map(str, v))}]" if isinstance(v, list) else str(v) for k, v in claims.items()}
+
+
+def jwks(key_dir: Path = KEY_DIR) -> dict[str, Any]:
+    """The public key as Cognito publishes its keys, for verifiers that fetch a JWKS."""
+    import json
+
+    public = jwt.algorithms.RSAAlgorithm.to_jwk(_private_key(key_dir).public_key())
+    return {"keys": [{**json.loads(public), "kid": "local", "use": "sig", "alg": "RS256"}]}

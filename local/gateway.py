@@ -21,6 +21,8 @@ from infra.topology import Function, Route, Topology
 from local import auth
 
 Invoke = Callable[[Function, dict[str, Any]], Any]
+Reply = tuple[int, dict[str, str], bytes]
+Extra = Callable[[str, Any, bytes], "Reply | None"]
 
 
 def _pattern(route_path: str) -> re.Pattern[str]:
@@ -82,21 +84,17 @@ def _problem(status: int, slug: str, title: str, detail: str) -> tuple[int, dict
 
 
 class Gateway:
-    def __init__(self, topology: Topology, invoke: Invoke, openapi: Callable[[], dict[str, Any]]) -> None:
+    def __init__(self, topology: Topology, invoke: Invoke, extra: Extra) -> None:
         self.routes = RouteTable(topology)
         self._invoke = invoke
-        self._openapi = openapi
+        self._extra = extra  # what only the local system serves (docs, store app, feed management...)
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes,
                source_ip: str) -> tuple[int, dict[str, str], bytes]:
         split = urlsplit(target)
-        if method == "GET" and split.path == "/openapi.json":
-            return 200, {"content-type": "application/json"}, json.dumps(self._openapi()).encode()
-        if method == "GET" and split.path == "/_local/messages":
-            from local.outbox import captured
-
-            to = dict(parse_qsl(split.query)).get("to")
-            return 200, {"content-type": "application/json"}, json.dumps(captured(to)).encode()
+        served = self._extra(method, split, body)
+        if served is not None:
+            return served
         matched = self.routes.match(method, split.path)
         if matched is None:
             return _problem(404, "not-found", "Not found", "There is no such resource.")

@@ -6,9 +6,13 @@ or a test reads what a customer would have received. Not part of the deployed AP
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import TYPE_CHECKING, Any
 
 from local.provision import ACCOUNT, REGION
+
+if TYPE_CHECKING:
+    from local.system import LocalSystem
 
 
 def captured(to: str | None = None) -> dict[str, list[dict[str, Any]]]:
@@ -26,3 +30,21 @@ def captured(to: str | None = None) -> dict[str, list[dict[str, Any]]]:
         emails = [e for e in emails if to in e["to"]]
         sms = [s for s in sms if s["to"] == to]
     return {"emails": emails, "sms": sms}
+
+
+def pushes(system: LocalSystem, location_id: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Pushes sent to device endpoints (as SNS received them) and messages posted to the feed."""
+    from moto.sns.models import sns_backends
+
+    from shared import wiring
+
+    devices = {d.endpoint_arn: d for d in wiring.device_store().devices_at(location_id)} if location_id else None
+    sent = []
+    for arn, endpoint in list(sns_backends[ACCOUNT][REGION].platform_endpoints.items()):
+        if devices is not None and arn not in devices:
+            continue
+        sent += [{"endpoint_arn": arn, "message_id": mid, "message": json.loads(text)}
+                 for mid, text in list(endpoint.messages.items())]
+    feed = [p for p in (system.feed.posted if system.feed else [])
+            if location_id is None or p["payload"].get("location_id") == location_id]
+    return {"devices": sent, "feed": feed}

@@ -19,6 +19,7 @@ class Provisioned:
     stream_arn: str
     bus_name: str
     queue_urls: dict[str, str] = field(default_factory=dict)  # queue name -> url (DLQs too)
+    platform_apps: dict[str, str] = field(default_factory=dict)  # env var -> platform application ARN
     rule_names: list[str] = field(default_factory=list)
 
 
@@ -72,4 +73,11 @@ def provision(topology: Topology, clients: Any) -> Provisioned:
         result.rule_names.append(rule.name)
     if any(fn.sends_messages for fn in topology.functions):
         clients("ses").verify_email_identity(EmailAddress=SENDER)
+    if any(fn.manages_devices for fn in topology.functions):
+        sns = clients("sns")
+        for env, platform in (("PLATFORM_APP_FCM_ARN", "GCM"), ("PLATFORM_APP_APNS_ARN", "APNS")):
+            result.platform_apps[env] = sns.create_platform_application(
+                Name=f"retail-store-devices-{platform.lower()}", Platform=platform,
+                Attributes={"PlatformCredential": "local-credential", "PlatformPrincipal": "local-principal"},
+            )["PlatformApplicationArn"]
     return result

@@ -7,11 +7,14 @@ import threading
 from collections.abc import Callable
 from functools import cache
 from typing import Any
+from urllib.parse import parse_qsl
 
 from infra.topology import TOPOLOGY, Function, Topology
+from local import auth
 from local.emulator import Emulator
 from local.environment import LOCAL_ENVIRONMENT
-from local.gateway import Gateway, serve
+from local.feed import LocalFeed
+from local.gateway import Gateway, Reply, serve
 from local.lambdas import FunctionPool
 from local.pollers import Poller, QueuePoller, Schedule, StreamPoller
 from local.provision import REGION, Provisioned, provision
@@ -19,16 +22,18 @@ from local.provision import REGION, Provisioned, provision
 
 class LocalSystem:
     def __init__(self, host: str = "127.0.0.1", port: int = 8080, emulator_port: int = 0,
-                 topology: Topology = TOPOLOGY, schedule_seconds: float = 5.0) -> None:
+                 topology: Topology = TOPOLOGY, schedule_seconds: float = 5.0, feed_port: int = 0) -> None:
         self._schedule_seconds = schedule_seconds
+        self._feed_port = feed_port
         self.topology = topology
         self._host, self._port = host, port
         self.emulator = Emulator(host, emulator_port)
         self.pools = {fn.name: FunctionPool(fn) for fn in topology.functions}
         self.pollers: list[Poller] = []
         self.resources: Provisioned | None = None
-        self.gateway = Gateway(topology, self.invoke, self._openapi)
+        self.gateway = Gateway(topology, self.invoke, self._local_endpoint)
         self._server: Any = None
+        self.feed: LocalFeed | None = None
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -42,12 +47,26 @@ class LocalSystem:
 
         wiring.reset()
         self.resources = provision(self.topology, self.client)
-        self._start_pollers()
+        os.environ.update(self.resources.platform_apps)
         self._server = serve(self.gateway, self._host, self._port)
+        feed_function = next((fn for fn in self.topology.functions if fn.websocket_routes), None)
+        if feed_function is not None:
+            self.feed = LocalFeed(self._invoker(feed_function), self._host, self._feed_port)
+            self.feed.start()
+        os.environ.update({  # what CDK gives these functions on AWS, pointing at the local stand-ins
+            "FEED_ENDPOINT": self.base_url, "JWKS_URL": f"{self.base_url}/.well-known/jwks.json",
+            "JWT_ISSUER": auth.ISSUER, "JWT_AUDIENCE": auth.AUDIENCE})
+        self._start_pollers()
         threading.Thread(target=self._server.serve_forever, name="gateway", daemon=True).start()
         return self
 
+    @property
+    def feed_url(self) -> str:
+        return f"ws://{self._host}:{self.feed.port}" if self.feed else ""
+
     def stop(self) -> None:
+        if self.feed:
+            self.feed.stop()
         for poller in self.pollers:
             poller.stop()
         if self._server:
@@ -89,10 +108,10 @@ class LocalSystem:
         for poller in self.pollers:
             poller.start()
 
-    def _openapi(self) -> dict[str, Any]:
-        from local.openapi import openapi_document
+    def _local_endpoint(self, method: str, url: Any, body: bytes) -> Reply | None:
+        from local.endpoints import serve_local
 
-        return openapi_document(self.topology)
+        return serve_local(self, method, url.path, dict(parse_qsl(url.query)), body)
 
 
 @cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
 from shared.adapters.dynamodb_locations import DynamoDBLocationStore
 from shared.adapters.dynamodb_orders import DynamoDBOrderStore
 from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
@@ -45,6 +46,11 @@ def return_store() -> DynamoDBReturnStore:
 
 
 @cache
+def device_store() -> DynamoDBDeviceStore:
+    return DynamoDBDeviceStore()
+
+
+@cache
 def event_publisher() -> EventBridgePublisher:
     return EventBridgePublisher()
 
@@ -55,6 +61,6 @@ def reset() -> None:
     from shared.settings import settings
 
     for made in (stock_store, location_store, location_directory, reservation_store, order_store,
-                 return_store, event_publisher, settings):
+                 return_store, device_store, event_publisher, settings):
         made.cache_clear()
     reset_clients()

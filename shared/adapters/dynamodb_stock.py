@@ -61,6 +61,19 @@ class DynamoDBStockStore:
             if not start:
                 return levels
 
+    def list_at_location(self, location_id: str) -> list[StockLevel]:
+        """Every SKU at one location: one query on gsi1 (eventually consistent)."""
+        levels, start = [], None
+        while True:
+            page = self._db.query(
+                TableName=self._table, IndexName="gsi1", KeyConditionExpression="gsi1pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": f"LOC#{location_id}"}},
+                **({"ExclusiveStartKey": start} if start else {}))
+            levels += [items.stock_level_from_item(it) for it in page.get("Items", [])]
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                return levels
+
     def get_many(self, keys: list[tuple[str, str]]) -> list[StockLevel]:
         levels: list[StockLevel] = []
         for chunk_start in range(0, len(keys), 100):

@@ -46,6 +46,9 @@ class MemoryStockStore:
     def list_for_sku(self, sku: str) -> list[StockLevel]:
         return [lvl for (s, _), lvl in self.levels.items() if s == sku]
 
+    def list_at_location(self, location_id: str) -> list[StockLevel]:
+        return [lvl for (_, loc), lvl in self.levels.items() if loc == location_id]
+
     def get_many(self, keys: list[tuple[str, str]]) -> list[StockLevel]:
         return [self.levels[k] for k in keys if k in self.levels]
 

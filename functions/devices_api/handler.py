@@ -1,0 +1,57 @@
+"""Store devices register for push; staff see accessories to suggest at pickup."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared import wiring
+from shared.adapters.push import SnsPushService
+from shared.devices import service
+from shared.http.app import current_caller, http_app, path, resolve
+from shared.http.device_models import DeviceBody, DeviceList, DeviceView, Suggestion, Suggestions
+from shared.observability import logger, metrics, tracer
+
+app = http_app()
+LocationId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+
+
+@app.post(path("POST /locations/{location_id}/devices"), summary="Register a store device's push token")
+def register(location_id: LocationId, body: DeviceBody) -> Response[DeviceView]:
+    device, created = service.register(wiring.device_store(), SnsPushService(), wiring.location_directory(),
+                                       current_caller(app), location_id, body.platform, body.token, body.name)
+    return Response(status_code=201 if created else 200, content_type="application/json", body=DeviceView.of(device))
+
+
+@app.get(path("GET /locations/{location_id}/devices"), summary="The store's registered devices")
+def list_devices(location_id: LocationId) -> DeviceList:
+    found = service.devices(wiring.device_store(), current_caller(app), location_id)
+    return DeviceList(devices=[DeviceView.of(d) for d in found])
+
+
+@app.delete(path("DELETE /locations/{location_id}/devices/{device_id}"), summary="Unregister a device")
+def unregister(location_id: LocationId, device_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]) -> Response[str]:
+    service.unregister(wiring.device_store(), SnsPushService(), current_caller(app), location_id, device_id)
+    return Response(status_code=204, body="")
+
+
+@app.get(path("GET /locations/{location_id}/suggestions"), summary="Accessories in stock here, for these SKUs")
+def suggestions(
+    location_id: LocationId,
+    skus: Annotated[str, Query(min_length=1, max_length=2000, description="Comma-separated")],
+) -> Suggestions:
+    wanted = [sku.strip() for sku in skus.split(",") if sku.strip()][:40]
+    found = service.suggestions(wiring.stock_store(), wiring.location_directory(), current_caller(app),
+                                location_id, wanted)
+    return Suggestions(location_id=location_id, for_skus=wanted, suggestions=[Suggestion.of(x) for x in found])
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return resolve(app, event, context)

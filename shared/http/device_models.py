@@ -1,0 +1,50 @@
+"""API models for store devices and suggestions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.devices.model import Device, Platform
+from shared.stock.model import StockLevel
+
+
+class DeviceBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    platform: Platform
+    token: str = Field(min_length=8, max_length=4096, description="The FCM registration token or APNs token")
+    name: str = Field(default="store device", min_length=1, max_length=100)
+
+
+class DeviceView(BaseModel):
+    device_id: str
+    location_id: str
+    platform: Platform
+    name: str
+    registered_at: datetime
+
+    @staticmethod
+    def of(d: Device) -> DeviceView:
+        return DeviceView(device_id=d.device_id, location_id=d.location_id, platform=d.platform, name=d.name,
+                          registered_at=d.registered_at)
+
+
+class DeviceList(BaseModel):
+    devices: list[DeviceView]
+
+
+class Suggestion(BaseModel):
+    sku: str
+    available: int
+
+    @staticmethod
+    def of(level: StockLevel) -> Suggestion:
+        return Suggestion(sku=level.sku, available=level.available)
+
+
+class Suggestions(BaseModel):
+    location_id: str
+    for_skus: list[str]
+    suggestions: list[Suggestion]
