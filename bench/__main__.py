@@ -12,6 +12,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,6 +24,7 @@ from typing import Any
 from bench.capacity import Tally, item_size, reads, writes
 
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
+BACKGROUND = ("stream-poller", "queue-poller", "schedule-")  # thread names in local/pollers.py
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -42,6 +44,8 @@ class DynamoDBMeter:
         context["bench_params"] = params
 
     def after_call(self, model: Any, parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        if threading.current_thread().name.startswith(BACKGROUND):
+            return  # the stream, queue and schedule pollers: not the operation being measured
         try:
             self._price(model.name, context.get("bench_params", {}), parsed)
         except Exception as error:  # a meter must never break the call it measures

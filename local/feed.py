@@ -55,12 +55,15 @@ class LocalFeed:
         from websockets.asyncio.server import serve
 
         async def main() -> None:
+            self._stopping = asyncio.Event()
             async with serve(self._handler, self._host, self._port, process_request=self._process_request) as server:
                 self.port = next(iter(server.sockets)).getsockname()[1]
                 self._ready.set()
-                await asyncio.Future()  # until the loop stops
+                await self._stopping.wait()  # leaving the block closes every connection cleanly
 
-        threading.Thread(target=lambda: self._loop.run_until_complete(main()), name="feed", daemon=True).start()
+        self._thread = threading.Thread(target=lambda: self._loop.run_until_complete(main()), name="feed",
+                                        daemon=True)
+        self._thread.start()
         self._ready.wait(10)
         return self.port
 
@@ -78,4 +81,6 @@ class LocalFeed:
         return True
 
     def stop(self) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
+        if self._ready.is_set():
+            self._loop.call_soon_threadsafe(self._stopping.set)
+            self._thread.join(timeout=10)
