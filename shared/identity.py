@@ -28,6 +28,12 @@ class Caller:
             return True
         return self.role == "staff" and self.location_id == location_id
 
+    def sees(self, customer_id: str | None, location_id: str) -> bool:
+        """A customer sees their own things, staff their own store's, head office and integrations all."""
+        return ((self.role == "customer" and customer_id == self.subject)
+                or self.role in ("admin", "integration")
+                or (self.role == "staff" and self.location_id == location_id))
+
     def require(self, allowed: Iterable[str]) -> None:
         if self.role not in set(allowed):
             raise Forbidden(f"A {self.role} caller may not do this.")

@@ -28,11 +28,7 @@ def _now() -> datetime:
 
 
 def _visible(caller: Caller, order: Order | None, order_id: str) -> Order:
-    if order is not None and (
-        (caller.role == "customer" and order.customer_id == caller.subject)
-        or caller.role in ("admin", "integration")
-        or (caller.role == "staff" and caller.location_id == order.location_id)
-    ):
+    if order is not None and caller.sees(order.customer_id, order.location_id):
         return order
     raise NotFound(f"Order {order_id!r} was not found.")
 

@@ -45,11 +45,7 @@ def record_store_sale(store: PurchaseStore, directory: LocationDirectory, caller
 
 def get(store: PurchaseStore, caller: Caller, purchase_id: str) -> Purchase:
     purchase = store.get_purchase(purchase_id)
-    if purchase is not None and (
-        (caller.role == "customer" and purchase.customer_id == caller.subject)
-        or caller.role in ("admin", "integration")
-        or (caller.role == "staff" and caller.location_id == purchase.location_id)
-    ):
+    if purchase is not None and caller.sees(purchase.customer_id, purchase.location_id):
         return purchase
     raise NotFound(f"Purchase {purchase_id!r} was not found.")
 

@@ -37,11 +37,7 @@ def _customer_of(caller: Caller, customer_id: str | None) -> str:
 
 def _visible(caller: Caller, reservation: Reservation | None, reservation_id: str) -> Reservation:
     """Only the customer, staff of its location and head office see a reservation; others get 404."""
-    if reservation is not None and (
-        (caller.role == "customer" and reservation.customer_id == caller.subject)
-        or (caller.role in ("admin", "integration"))
-        or (caller.role == "staff" and caller.location_id == reservation.location_id)
-    ):
+    if reservation is not None and caller.sees(reservation.customer_id, reservation.location_id):
         return reservation
     raise NotFound(f"Reservation {reservation_id!r} was not found.")
 

@@ -22,11 +22,7 @@ def _now() -> datetime:
 
 
 def _visible(caller: Caller, ret: Return | None, return_id: str) -> Return:
-    if ret is not None and (
-        (caller.role == "customer" and ret.customer_id == caller.subject)
-        or caller.role in ("admin", "integration")
-        or (caller.role == "staff" and caller.location_id == ret.location_id)
-    ):
+    if ret is not None and caller.sees(ret.customer_id, ret.location_id):
         return ret
     raise NotFound(f"Return {return_id!r} was not found.")
 

@@ -37,6 +37,17 @@ def use_moto_environment() -> None:
     os.environ["TABLE_NAME"] = TOPOLOGY.table.name
 
 
+def start_moto_system() -> object:
+    """For state machines: a fresh emulated account with the topology and the demo locations."""
+    mock = mock_aws()
+    mock.start()
+    wiring.reset()
+    provision(TOPOLOGY, lambda service: boto3.client(service))
+    for location in LOCATIONS:
+        wiring.location_store().put(location)
+    return mock
+
+
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Provisioned]:
     for key, value in LOCAL_ENVIRONMENT.items():

@@ -9,15 +9,10 @@ import contextlib
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import boto3
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-from moto import mock_aws
 
-from infra.topology import TOPOLOGY
-from local.provision import provision
-from local.seed import LOCATIONS
 from shared import wiring
 from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock
 from shared.identity import Caller
@@ -27,7 +22,7 @@ from shared.reservations import service as reservations
 from shared.reservations.model import Channel, Line
 from shared.stock import service as stock
 from shared.stock.model import ChangeKind, StockLevel
-from tests.integration.conftest import use_moto_environment
+from tests.integration.conftest import start_moto_system, use_moto_environment
 
 SKUS = ("H-1", "H-2")
 STORE = "utrecht-oudegracht"
@@ -39,18 +34,13 @@ SHOPPERS = [Caller(role="customer", subject=f"c{i}") for i in range(3)]
 class HoldsMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.mock = mock_aws()
-        self.mock.start()
-        wiring.reset()
-        provision(TOPOLOGY, lambda service: boto3.client(service))
-        for location in LOCATIONS:
-            wiring.location_store().put(location)
+        self.mock = start_moto_system()
         self.reservation_ids: list[str] = []
         self.order_ids: list[str] = []
         self.requests: list[tuple[Caller, str, list[Line]]] = []  # for retries
 
     def teardown(self) -> None:
-        self.mock.stop()
+        self.mock.stop()  # type: ignore[attr-defined]
 
     @rule(sku=st.sampled_from(SKUS), kind=st.sampled_from([ChangeKind.RECEIPT, ChangeKind.SALE]),
           qty=st.integers(1, 4))

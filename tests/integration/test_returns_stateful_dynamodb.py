@@ -9,15 +9,10 @@ import contextlib
 import uuid
 from datetime import UTC, datetime
 
-import boto3
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-from moto import mock_aws
 
-from infra.topology import TOPOLOGY
-from local.provision import provision
-from local.seed import LOCATIONS
 from shared import wiring
 from shared.errors import Conflict, IdempotencyKeyReused, InvalidRequest
 from shared.identity import Caller
@@ -27,7 +22,7 @@ from shared.returns import service as returns
 from shared.returns.model import Disposition, ReturnStatus
 from shared.stock import service as stock
 from shared.stock.model import ChangeKind
-from tests.integration.conftest import use_moto_environment
+from tests.integration.conftest import start_moto_system, use_moto_environment
 
 SELLER, RECEIVER = "amsterdam-kalverstraat", "utrecht-oudegracht"
 TILL = Caller(role="staff", subject="till", location_id=SELLER)
@@ -38,12 +33,7 @@ SHOPPER = Caller(role="customer", subject="c-1")
 class ReturnsMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.mock = mock_aws()
-        self.mock.start()
-        wiring.reset()
-        provision(TOPOLOGY, lambda service: boto3.client(service))
-        for location in LOCATIONS:
-            wiring.location_store().put(location)
+        self.mock = start_moto_system()
         stock.record_change(wiring.stock_store(), wiring.location_directory(), Caller(role="admin", subject="a"),
                             "R-1", SELLER, ChangeKind.RECEIPT, 50, "initial-stock", "test")
         self.bought: dict[str, int] = {}  # purchase id -> units bought
@@ -52,7 +42,7 @@ class ReturnsMachine(RuleBasedStateMachine):
         self.restocked = 0
 
     def teardown(self) -> None:
-        self.mock.stop()
+        self.mock.stop()  # type: ignore[attr-defined]
 
     @rule(quantity=st.integers(1, 3))
     def sell(self, quantity: int) -> None:
