@@ -81,6 +81,7 @@ class Function:
     schedule_minutes: int | None = None  # invoked on this schedule (EventBridge rule)
     sends_messages: bool = False  # e-mail through SES and SMS through SNS
     websocket_routes: tuple[str, ...] = ()  # routes of the store feed (WebSocket API) it serves
+    authorizes_websocket: bool = False  # the feed's $connect authorizer (REQUEST, token in the query)
     manages_devices: bool = False  # creates and deletes SNS platform endpoints for store devices
     pushes: bool = False  # publishes to device endpoints and posts to WebSocket connections
     memory_mb: int = 512
@@ -248,6 +249,13 @@ TOPOLOGY = Topology(
             ),
             table_access="write",
             manages_devices=True,
+        ),
+        Function(
+            name="feed-authorizer",
+            handler="functions.feed_authorizer.handler",
+            description="Verifies a store device's token on $connect and allows the feed of one store",
+            authorizes_websocket=True,
+            table_access="read",
         ),
         Function(
             name="store-feed",

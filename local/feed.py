@@ -1,9 +1,10 @@
 """API Gateway's WebSocket API, locally: a real WebSocket server in front of the store-feed
 function, and the management endpoint (POST /@connections/<id>) the store notifier posts to.
 
-A browser connects to ws://127.0.0.1:<port>/?location=<id>&token=<jwt>; the $connect function
-decides (200 lets it in, anything else refuses the upgrade with that status), $disconnect runs
-when it leaves. Every message posted is also kept, so tests can read what a store was told.
+A browser connects to ws://127.0.0.1:<port>/?location=<id>&token=<jwt>; the authorizer
+function decides (an exception is a 401, a Deny a 403), then $connect runs with the
+authorizer's context (200 lets it in), and $disconnect runs when it leaves. Every message
+posted is also kept, so tests can read what a store was told.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ Invoke = Callable[[dict[str, Any]], Any]
 
 
 class LocalFeed:
-    def __init__(self, invoke: Invoke, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._invoke, self._host, self._port = invoke, host, port
+    def __init__(self, invoke: Invoke, authorize: Invoke, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._invoke, self._authorize, self._host, self._port = invoke, authorize, host, port
         self._loop = asyncio.new_event_loop()
         self._connections: dict[str, Any] = {}
         self.posted: list[dict[str, Any]] = []  # {"connection_id", "payload"}
@@ -34,8 +35,21 @@ class LocalFeed:
                 "queryStringParameters": query, "isBase64Encoded": False}
 
     async def _process_request(self, connection: Any, request: Any) -> Any:
+        """As API Gateway does: the REQUEST authorizer first, then $connect with its context."""
         query = dict(parse_qsl(urlsplit(request.path).query))
-        result = await asyncio.to_thread(self._invoke, self._event("$connect", str(connection.id), query))
+        arn = "arn:aws:execute-api:eu-west-1:123456789012:local/live/$connect"
+        try:
+            policy = await asyncio.to_thread(self._authorize, {
+                "type": "REQUEST", "methodArn": arn, "queryStringParameters": query,
+                "requestContext": {"routeKey": "$connect", "eventType": "CONNECT",
+                                   "connectionId": str(connection.id)}})
+        except Exception:
+            return connection.respond(401, "Unauthorized\n")
+        if policy["policyDocument"]["Statement"][0]["Effect"] != "Allow":
+            return connection.respond(403, "Forbidden\n")
+        event = self._event("$connect", str(connection.id), query)
+        event["requestContext"]["authorizer"] = {**policy.get("context", {}), "principalId": policy["principalId"]}
+        result = await asyncio.to_thread(self._invoke, event)
         status = int((result or {}).get("statusCode", 500))
         if status != 200:
             return connection.respond(status, "refused\n")

@@ -50,8 +50,10 @@ class LocalSystem:
         os.environ.update(self.resources.platform_apps)
         self._server = serve(self.gateway, self._host, self._port)
         feed_function = next((fn for fn in self.topology.functions if fn.websocket_routes), None)
-        if feed_function is not None:
-            self.feed = LocalFeed(self._invoker(feed_function), self._host, self._feed_port)
+        authorizer = next((fn for fn in self.topology.functions if fn.authorizes_websocket), None)
+        if feed_function is not None and authorizer is not None:
+            self.feed = LocalFeed(self._invoker(feed_function), self._invoker(authorizer), self._host,
+                                  self._feed_port)
             self.feed.start()
         os.environ.update({  # what CDK gives these functions on AWS, pointing at the local stand-ins
             "FEED_ENDPOINT": self.base_url, "JWKS_URL": f"{self.base_url}/.well-known/jwks.json",

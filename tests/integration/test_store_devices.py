@@ -119,3 +119,35 @@ def test_an_orders_own_hold_does_not_notify_the_store_twice() -> None:
     hold = {"reservation_id": "r-1", "location_id": UTRECHT, "lines": [], "expires_at": "2026-11-24T10:00:00Z"}
     assert store_message("ReservationCreated", hold, utrecht) is not None
     assert store_message("ReservationCreated", {**hold, "order_id": "o-1"}, utrecht) is None
+
+
+def test_the_feed_authorizer_allows_one_store_to_its_staff_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tokens are checked like the Cognito ones on AWS (signature, issuer, audience), here with the
+    local key instead of the pool's JWKS."""
+    import jwt as pyjwt
+
+    from functions.feed_authorizer import handler as authorizer
+    from local import auth
+
+    class LocalKeys:
+        def get_signing_key_from_jwt(self, token: str) -> object:
+            return pyjwt.PyJWK(auth.jwks()["keys"][0])
+
+    monkeypatch.setattr(authorizer, "_keys", lambda: LocalKeys())
+    monkeypatch.setenv("JWT_ISSUER", auth.ISSUER)
+    monkeypatch.setenv("JWT_AUDIENCE", auth.AUDIENCE)
+
+    def decide(token: str, location: str | None = None) -> str:
+        query = {"token": token, **({"location": location} if location else {})}
+        policy = authorizer.lambda_handler({"type": "REQUEST", "methodArn": "arn:feed", "queryStringParameters": query},
+                                           CTX)
+        assert policy["context"]["location_id"] in (location or UTRECHT, "")
+        return str(policy["policyDocument"]["Statement"][0]["Effect"])
+
+    staff = auth.issue_token("staff", "anna", UTRECHT)
+    assert decide(staff) == "Allow"
+    assert decide(staff, ROTTERDAM) == "Deny"
+    assert decide(auth.issue_token("customer", "c-1"), UTRECHT) == "Deny"
+    assert decide(auth.issue_token("admin", "a-1"), ROTTERDAM) == "Allow"
+    with pytest.raises(Exception, match="Unauthorized"):
+        decide(staff[:-4] + "AAAA")
