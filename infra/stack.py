@@ -12,11 +12,16 @@ from collections.abc import Sequence
 from aws_cdk import CfnOutput, Environment, Stack
 from constructs import Construct
 
+from infra.build_layer import ROOT
 from infra.constructs.api import RetailApi
 from infra.constructs.data import RetailTable
 from infra.constructs.events import RetailEvents
+from infra.constructs.feed import StoreFeed
 from infra.constructs.functions import DEFAULT_SENDER, RetailFunctions
 from infra.constructs.identity import DEFAULT_DOMAIN_PREFIX, RetailIdentity
+from infra.constructs.nag import acknowledge_wildcard_resources
+from infra.constructs.push import PLATFORMS, PushPlatforms
+from infra.constructs.site import StoreSite
 from infra.topology import TOPOLOGY, Topology
 
 
@@ -31,7 +36,7 @@ def _origins(value: object) -> list[str]:
 
 
 class RetailStack(Stack):
-    """Table, bus, queues, functions, user pool and HTTP API of the omnichannel retail backend."""
+    """Table, bus, queues, functions, user pool, HTTP API, store feed, push and store app of the backend."""
 
     def __init__(
         self,
@@ -65,7 +70,45 @@ class RetailStack(Stack):
             audiences=[self.identity.web_client, self.identity.machine_client],
             allowed_origins=_origins(self.node.try_get_context("allowed_origins")),
         )
+        self.feed = StoreFeed(self, "Feed", topology=topology, functions=self.compute.functions)
+        self.push = PushPlatforms(
+            self, "Push", credentials_version=str(self.node.try_get_context("push_credentials_version") or "1")
+        )
+        self._wire_store_devices(topology)
+        self.site = StoreSite(
+            self,
+            "StoreApp",
+            app_dir=ROOT / topology.store_app_dir,
+            config={
+                "api": self.api.base_url,
+                "feed": self.feed.url,
+                "region": self.region,
+                "userPoolId": self.identity.user_pool.user_pool_id,
+                "clientId": self.identity.web_client.user_pool_client_id,
+            },
+            connect_sources=[self.api.base_url, self.feed.url],
+        )
         self._outputs()
+
+    def _wire_store_devices(self, topology: Topology) -> None:
+        """What the topology's authorizes_websocket, pushes and manages_devices flags ask of a function."""
+        issuer = f"https://cognito-idp.{self.region}.{self.url_suffix}/{self.identity.user_pool.user_pool_id}"
+        for spec in topology.functions:
+            fn = self.compute.functions[spec.name]
+            if spec.authorizes_websocket:  # the feed's $connect authorizer verifies the token itself
+                fn.add_environment("JWKS_URL", f"{issuer}/.well-known/jwks.json")
+                fn.add_environment("JWT_ISSUER", issuer)
+                fn.add_environment("JWT_AUDIENCE", self.identity.web_client.user_pool_client_id)
+            if spec.pushes:
+                fn.add_environment("FEED_ENDPOINT", self.feed.callback_url)
+                grant = self.feed.grant_manage_connections(fn)
+                acknowledge_wildcard_resources(
+                    fn.role or fn, [r for s in grant.principal_statements for r in s.resources],
+                    "Connections are opened at run time: the grant is this API's live stage "
+                    "(<api>/live/*/@connections/*) and nothing else.")
+                self.push.grant_push(fn)
+            if spec.manages_devices:
+                self.push.grant_manage_devices(fn)
 
     def _outputs(self) -> None:
         CfnOutput(self, "ApiUrl", value=self.api.url, description="Base URL of the HTTP API")
@@ -77,3 +120,9 @@ class RetailStack(Stack):
         CfnOutput(self, "TokenEndpoint", value=self.identity.domain.base_url() + "/oauth2/token")
         CfnOutput(self, "EventBusName", value=self.events.bus.event_bus_name)
         CfnOutput(self, "TableName", value=self.data.table.table_name)
+        CfnOutput(self, "StoreAppUrl", value=self.site.url, description="The store staff web app (CloudFront)")
+        CfnOutput(self, "FeedUrl", value=self.feed.url, description="The store live feed (WebSocket)")
+        for platform in PLATFORMS:
+            CfnOutput(self, f"PushSecret{platform.key.upper()}", value=platform.secret_name,
+                      description=f"{platform.sns_platform} credentials: fill in, then deploy with a new "
+                                  "-c push_credentials_version")

@@ -8,7 +8,7 @@ synthesized template and the running local system agree with this file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from events.sources import (
@@ -110,7 +110,6 @@ class Topology:
     functions: tuple[Function, ...]
     queues: tuple[Queue, ...]
     rules: tuple[EventRule, ...]
-    event_sources: tuple[str, ...] = field(default=())
 
     @property
     def routes(self) -> tuple[tuple[Route, Function], ...]:

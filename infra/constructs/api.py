@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import jsii
+from aws_cdk import Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
@@ -41,11 +42,12 @@ ACCESS_LOG_FIELDS = {
 
 
 @jsii.implements(apigwv2.IAccessLogSettings)
-class _JsonAccessLogs:
+class JsonAccessLogs:
     """IAccessLogSettings is a jsii interface, not a struct: a dict is not accepted for it."""
 
-    def __init__(self, log_group: logs.ILogGroup) -> None:
+    def __init__(self, log_group: logs.ILogGroup, fields: Mapping[str, str] = ACCESS_LOG_FIELDS) -> None:
         self._destination = apigwv2.LogGroupLogDestination(log_group)
+        self._fields = dict(fields)
 
     @property
     def destination(self) -> apigwv2.IAccessLogDestination:
@@ -53,7 +55,7 @@ class _JsonAccessLogs:
 
     @property
     def format(self) -> apigw.AccessLogFormat:
-        return apigw.AccessLogFormat.custom(json.dumps(ACCESS_LOG_FIELDS))
+        return apigw.AccessLogFormat.custom(json.dumps(self._fields))
 
 
 class RetailApi(Construct):
@@ -90,7 +92,7 @@ class RetailApi(Construct):
             http_api=self.http_api,
             auto_deploy=True,
             throttle=THROTTLE,
-            access_log_settings=_JsonAccessLogs(access_logs),
+            access_log_settings=JsonAccessLogs(access_logs),
         )
         self.authorizer = authorizers.HttpUserPoolAuthorizer(
             "CognitoJwt", user_pool, user_pool_clients=list(audiences)
@@ -115,3 +117,9 @@ class RetailApi(Construct):
     @property
     def url(self) -> str:
         return self.stage.url
+
+    @property
+    def base_url(self) -> str:
+        """The URL without the trailing slash, for clients that append "/path"."""
+        stack = Stack.of(self)
+        return f"https://{self.http_api.api_id}.execute-api.{stack.region}.{stack.url_suffix}"

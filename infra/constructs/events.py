@@ -92,9 +92,12 @@ class RetailEvents(Construct):
         self.rules: dict[str, events.Rule] = {}
         for rule in topology.rules:
             queue, dlq = self.queues[rule.queue], self.dead_letter_queues[rule.queue]
+            # A rule may share its name with the queue it feeds: the id must not (and the ids of the
+            # other rules stay as they were, so their logical ids do not change).
+            rule_id = f"{rule.name}-rule" if rule.name in self.queues else rule.name
             self.rules[rule.name] = events.Rule(
                 self,
-                rule.name,
+                rule_id,
                 event_bus=self.bus,
                 description=rule.description,
                 event_pattern=event_pattern(rule.pattern),

@@ -41,9 +41,21 @@ class Synthesized:
         """Topology function name -> (logical id, resource), via POWERTOOLS_SERVICE_NAME."""
         found = {}
         for lid, res in self.of_type("AWS::Lambda::Function").items():
-            name = res["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
-            found[name] = (lid, res)
+            variables = res["Properties"].get("Environment", {}).get("Variables", {})
+            if "POWERTOOLS_SERVICE_NAME" in variables:  # not CDK's or the custom resources' handlers
+                found[variables["POWERTOOLS_SERVICE_NAME"]] = (lid, res)
         return found
+
+    def api_id(self, protocol: str) -> str:
+        """Logical id of the one API Gateway v2 API with this protocol (HTTP or WEBSOCKET)."""
+        (found,) = [lid for lid, api in self.of_type("AWS::ApiGatewayV2::Api").items()
+                    if api["Properties"]["ProtocolType"] == protocol]
+        return found
+
+    def of_api(self, resource_type: str, protocol: str) -> dict[str, Resource]:
+        """Routes, integrations or stages of the API with this protocol."""
+        api = {"Ref": self.api_id(protocol)}
+        return {lid: res for lid, res in self.of_type(resource_type).items() if res["Properties"]["ApiId"] == api}
 
     def mappings_of(self, function_name: str) -> list[dict[str, Any]]:
         """Properties of the event source mappings that invoke the topology function."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -37,7 +38,41 @@ def test_bus_stream_queue_and_messaging_access_only_where_declared(synthesized: 
     assert ("dynamodb:GetRecords" in actions) is spec.table_stream
     assert ("sqs:ReceiveMessage" in actions) is (spec.queue is not None)
     assert ("ses:SendEmail" in actions) is spec.sends_messages
-    assert ("sns:Publish" in actions) is spec.sends_messages
+    assert ("sns:Publish" in actions) is (spec.sends_messages or spec.pushes)
+    assert ("execute-api:ManageConnections" in actions) is spec.pushes
+    assert ("sns:CreatePlatformEndpoint" in actions) is spec.manages_devices
+
+
+def _resources(statement: dict[str, Any]) -> list[str]:
+    raw = statement["Resource"]
+    return [json.dumps(r) for r in (raw if isinstance(raw, list) else [raw])]
+
+
+def _allows(statements: list[dict[str, Any]], action: str) -> list[str]:
+    return [r for s in statements if s["Effect"] == "Allow" and action in s["Action"] for r in _resources(s)]
+
+
+@pytest.mark.parametrize("spec", [fn for fn in TOPOLOGY.functions if fn.pushes], ids=lambda fn: fn.name)
+def test_pushers_reach_only_store_device_endpoints_and_feed_connections(synthesized: Synthesized,
+                                                                       spec: Function) -> None:
+    statements = _statements(synthesized, spec.name)
+    endpoints = ['":endpoint/GCM/RetailBackend-store-fcm/*"', '":endpoint/APNS/RetailBackend-store-apns/*"']
+    for action in ("sns:Publish", "sns:DeleteEndpoint"):
+        assert sorted(r.rsplit(", ", 1)[-1].rstrip("]}") for r in _allows(statements, action)) == sorted(endpoints)
+    (connections,) = _allows(statements, "execute-api:ManageConnections")
+    assert synthesized.api_id("WEBSOCKET") in connections
+    assert connections.endswith('"/live/*/@connections/*"]]}')
+
+
+@pytest.mark.parametrize("spec", [fn for fn in TOPOLOGY.functions if fn.manages_devices], ids=lambda fn: fn.name)
+def test_device_managers_touch_only_the_store_platform_applications(synthesized: Synthesized,
+                                                                   spec: Function) -> None:
+    statements = _statements(synthesized, spec.name)
+    apps = sorted(r.rsplit(", ", 1)[-1] for r in _allows(statements, "sns:CreatePlatformEndpoint"))
+    assert apps == ['":app/APNS/RetailBackend-store-apns"]]}', '":app/GCM/RetailBackend-store-fcm"]]}']
+    for action in ("sns:DeleteEndpoint", "sns:GetEndpointAttributes", "sns:SetEndpointAttributes"):
+        assert all(":endpoint/" in r for r in _allows(statements, action)), action
+        assert len(_allows(statements, action)) == 2, action
 
 
 def test_sms_senders_cannot_publish_to_topics(synthesized: Synthesized) -> None:

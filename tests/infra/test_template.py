@@ -133,17 +133,31 @@ def test_scheduled_functions_run_at_their_rate(synthesized: Synthesized) -> None
     assert schedules == expected
 
 
-def test_stage_is_throttled_and_access_logged_as_json(synthesized: Synthesized) -> None:
-    (stage,) = synthesized.of_type("AWS::ApiGatewayV2::Stage").values()
+@pytest.mark.parametrize(("protocol", "stage_name"), [("HTTP", "$default"), ("WEBSOCKET", "live")])
+def test_stages_are_throttled_and_access_logged_as_json(synthesized: Synthesized, protocol: str,
+                                                        stage_name: str) -> None:
+    (stage,) = synthesized.of_api("AWS::ApiGatewayV2::Stage", protocol).values()
     props = stage["Properties"]
-    assert props["StageName"] == "$default"
+    assert props["StageName"] == stage_name
+    assert props["AutoDeploy"] is True
     assert props["DefaultRouteSettings"] == {"ThrottlingBurstLimit": 400, "ThrottlingRateLimit": 200}
     fields = json.loads(props["AccessLogSettings"]["Format"])
     assert {"requestId", "routeKey", "status", "latency"} <= set(fields)
+    assert get_att_id(props["AccessLogSettings"]["DestinationArn"]) in synthesized.of_type("AWS::Logs::LogGroup")
+
+
+def test_websocket_access_logs_can_be_written(synthesized: Synthesized) -> None:
+    """WebSocket stages log through the account's API Gateway CloudWatch role: set it before the stage."""
+    (account_id, account), = synthesized.of_type("AWS::ApiGateway::Account").items()
+    role = synthesized.resources[get_att_id(account["Properties"]["CloudWatchRoleArn"])]
+    assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
+        "Service": "apigateway.amazonaws.com"}
+    (stage,) = synthesized.of_api("AWS::ApiGatewayV2::Stage", "WEBSOCKET").values()
+    assert account_id in stage.get("DependsOn", [])
 
 
 def test_cors_preflight_allows_the_api_methods(synthesized: Synthesized) -> None:
-    (api,) = synthesized.of_type("AWS::ApiGatewayV2::Api").values()
+    api = synthesized.resources[synthesized.api_id("HTTP")]
     cors = api["Properties"]["CorsConfiguration"]
     assert set(cors["AllowMethods"]) == {"GET", "POST", "PUT", "DELETE"}
     assert cors["AllowOrigins"] == ["*"]
@@ -166,6 +180,118 @@ def test_identity_has_the_role_groups_and_both_clients(synthesized: Synthesized)
 
 
 def test_outputs(synthesized: Synthesized) -> None:
-    assert {"ApiUrl", "UserPoolId", "WebClientId", "IntegrationClientId", "EventBusName", "TableName"} <= set(
-        synthesized.template["Outputs"]
-    )
+    assert {"ApiUrl", "UserPoolId", "WebClientId", "IntegrationClientId", "EventBusName", "TableName",
+            "StoreAppUrl", "FeedUrl", "PushSecretFCM", "PushSecretAPNS"} <= set(synthesized.template["Outputs"])
+
+
+# --- store devices: live feed, push, store app ---------------------------------------------------------------
+
+
+def _env(synthesized: Synthesized, name: str) -> dict[str, object]:
+    _, fn = synthesized.functions_by_service()[name]
+    return dict(fn["Properties"]["Environment"]["Variables"])
+
+
+def _web_client_id(synthesized: Synthesized) -> str:
+    clients = synthesized.of_type("AWS::Cognito::UserPoolClient")
+    (web,) = [lid for lid, c in clients.items() if not c["Properties"].get("GenerateSecret")]
+    return web
+
+
+@pytest.mark.parametrize("spec", [fn for fn in TOPOLOGY.functions if fn.authorizes_websocket],
+                         ids=lambda fn: fn.name)
+def test_feed_authorizer_verifies_tokens_of_the_user_pool(synthesized: Synthesized, spec: Function) -> None:
+    env = _env(synthesized, spec.name)
+    (pool_id,) = synthesized.of_type("AWS::Cognito::UserPool")
+    issuer = json.dumps(env["JWT_ISSUER"])
+    assert issuer.startswith('{"Fn::Join": ["", ["https://cognito-idp.", {"Ref": "AWS::Region"}')
+    assert json.dumps({"Ref": pool_id}) in issuer
+    assert json.dumps(env["JWKS_URL"]).endswith('"/.well-known/jwks.json"]]}')
+    assert env["JWT_AUDIENCE"] == {"Ref": _web_client_id(synthesized)}
+
+
+@pytest.mark.parametrize("spec", [fn for fn in TOPOLOGY.functions if fn.pushes], ids=lambda fn: fn.name)
+def test_pushers_post_to_the_feed_stage(synthesized: Synthesized, spec: Function) -> None:
+    endpoint = json.dumps(_env(synthesized, spec.name)["FEED_ENDPOINT"])
+    assert endpoint.startswith(f'{{"Fn::Join": ["", ["https://", {{"Ref": "{synthesized.api_id("WEBSOCKET")}"}}')
+    assert endpoint.endswith('"/live"]]}')
+
+
+@pytest.mark.parametrize("spec", [fn for fn in TOPOLOGY.functions if fn.manages_devices], ids=lambda fn: fn.name)
+def test_device_managers_know_the_platform_applications(synthesized: Synthesized, spec: Function) -> None:
+    env = _env(synthesized, spec.name)
+    assert json.dumps(env["PLATFORM_APP_FCM_ARN"]).endswith(':app/GCM/RetailBackend-store-fcm"]]}')
+    assert json.dumps(env["PLATFORM_APP_APNS_ARN"]).endswith(':app/APNS/RetailBackend-store-apns"]]}')
+
+
+def test_platform_applications_are_made_from_the_push_secrets(synthesized: Synthesized) -> None:
+    secrets = synthesized.of_type("AWS::SecretsManager::Secret")
+    assert {s["Properties"]["Name"] for s in secrets.values()} == {"retail/push/fcm", "retail/push/apns"}
+    assert all("placeholder" in json.loads(s["Properties"]["SecretString"]) for s in secrets.values())
+    apps = [r["Properties"] for r in synthesized.of_type("Custom::SnsPlatformApplication").values()]
+    assert sorted((a["Platform"], a["Name"]) for a in apps) == [
+        ("APNS", "RetailBackend-store-apns"), ("GCM", "RetailBackend-store-fcm")]
+    assert {a["SecretArn"]["Ref"] for a in apps} == set(secrets)
+    assert "resolve:secretsmanager" not in json.dumps(apps)  # CloudFormation does not resolve them here
+    (handler,) = {get_att_id(a["ServiceToken"]) for a in apps}
+    props = synthesized.resources[handler]["Properties"]
+    assert props["Runtime"] == "python3.14"
+    assert props["Handler"] == "platform_app_handler.handler"
+
+
+def test_store_app_bucket_is_private_encrypted_and_logged(synthesized: Synthesized) -> None:
+    buckets = synthesized.of_type("AWS::S3::Bucket")
+    assert len(buckets) == 2  # the site and its access logs
+    for bucket in buckets.values():
+        props = bucket["Properties"]
+        assert props["PublicAccessBlockConfiguration"] == {
+            "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True,
+            "RestrictPublicBuckets": True}
+        assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"] == [
+            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+    (site_id,) = [lid for lid, b in buckets.items() if "LoggingConfiguration" in b["Properties"]]
+    policies = [p["Properties"] for p in synthesized.of_type("AWS::S3::BucketPolicy").values()]
+    site_policy = next(p for p in policies if p["Bucket"] == {"Ref": site_id})
+    statements = site_policy["PolicyDocument"]["Statement"]
+    assert any(s["Effect"] == "Deny" and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}
+               for s in statements)
+    readers = [s for s in statements if s["Effect"] == "Allow" and "s3:GetObject" in s["Action"]]
+    assert [s["Principal"] for s in readers] == [{"Service": "cloudfront.amazonaws.com"}]
+    assert "AWS:SourceArn" in json.dumps(readers[0]["Condition"])  # this distribution only
+
+
+def test_store_app_distribution_uses_oac_https_and_security_headers(synthesized: Synthesized) -> None:
+    (distribution,) = synthesized.of_type("AWS::CloudFront::Distribution").values()
+    config = distribution["Properties"]["DistributionConfig"]
+    assert config["DefaultRootObject"] == "index.html"
+    behavior = config["DefaultCacheBehavior"]
+    assert behavior["ViewerProtocolPolicy"] == "https-only"
+    (origin,) = config["Origins"]
+    (oac_id,) = synthesized.of_type("AWS::CloudFront::OriginAccessControl")
+    assert origin["OriginAccessControlId"] == {"Fn::GetAtt": [oac_id, "Id"]}
+    assert origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}  # no legacy OAI
+    (headers_id, headers), = synthesized.of_type("AWS::CloudFront::ResponseHeadersPolicy").items()
+    assert behavior["ResponseHeadersPolicyId"] == {"Ref": headers_id}
+    security = headers["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
+    assert security["FrameOptions"]["FrameOption"] == "DENY"
+    assert security["ReferrerPolicy"]["ReferrerPolicy"] == "no-referrer"
+    csp = json.dumps(security["ContentSecurityPolicy"]["ContentSecurityPolicy"])
+    assert "default-src 'none'" in csp
+    assert synthesized.api_id("HTTP") in csp
+    assert synthesized.api_id("WEBSOCKET") in csp
+
+
+def test_store_app_is_deployed_with_its_config(synthesized: Synthesized) -> None:
+    (deployment,) = synthesized.of_type("Custom::CDKBucketDeployment").values()
+    props = deployment["Properties"]
+    buckets = synthesized.of_type("AWS::S3::Bucket")
+    (site_id,) = [lid for lid, b in buckets.items() if "LoggingConfiguration" in b["Properties"]]
+    assert props["DestinationBucketName"] == {"Ref": site_id}
+    assert props["DistributionPaths"] == ["/*"]
+    assert len(props["SourceObjectKeys"]) == 2  # the app folder and config.json
+    markers = json.dumps(props["SourceMarkers"])
+    for expected in (synthesized.api_id("HTTP"), synthesized.api_id("WEBSOCKET"), '\\"wss://',
+                     next(iter(synthesized.of_type("AWS::Cognito::UserPool"))), _web_client_id(synthesized)):
+        assert expected in markers, expected
+    assert '"/live\\""' in markers

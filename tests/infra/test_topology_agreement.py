@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 import pytest
 
-from infra.topology import TOPOLOGY, EventRule, Function, Queue, Route, Table
+from infra.topology import TOPOLOGY, EventRule, Function, Queue, Route, Table, Topology
 from tests.infra.synth import Synthesized, get_att_id
 
 pytestmark = pytest.mark.infra
 
+
+def _canonical(pattern: object) -> str:
+    """A sort key that does not depend on the order of a pattern's keys (repr does)."""
+    return json.dumps(pattern, sort_keys=True)
+
 # What the stack knows how to deploy. A new field in the topology fails here first, rather than
 # being silently ignored by the stack (teach infra/constructs/ about it, then add it here).
 DEPLOYED_FIELDS = {
+    Topology: {"bus_name", "store_app_dir", "table", "functions", "queues", "rules"},
     Function: {"name", "handler", "description", "routes", "queue", "table_stream", "stream_key_prefixes",
-               "table_access", "publishes_events", "schedule_minutes", "sends_messages", "memory_mb",
-               "timeout_seconds"},
+               "table_access", "publishes_events", "schedule_minutes", "sends_messages", "websocket_routes",
+               "authorizes_websocket", "manages_devices", "pushes", "memory_mb", "timeout_seconds"},
     Queue: {"name", "batch_size", "max_receive_count", "visibility_timeout_seconds"},
     Table: {"name", "partition_key", "sort_key", "global_indexes", "ttl_attribute", "stream"},
     Route: {"method", "path", "access"},
@@ -25,13 +32,16 @@ DEPLOYED_FIELDS = {
 }
 
 
+# Declared but read by nothing (neither the stack nor the local runner): not a deployment concern.
+
+
 @pytest.mark.parametrize("kind", DEPLOYED_FIELDS, ids=lambda kind: kind.__name__)
 def test_stack_knows_every_topology_field(kind: type) -> None:
     assert {f.name for f in dataclasses.fields(kind)} == DEPLOYED_FIELDS[kind]
 
 
-def _routes(synthesized: Synthesized) -> dict[str, dict[str, Any]]:
-    found = synthesized.of_type("AWS::ApiGatewayV2::Route").values()
+def _routes(synthesized: Synthesized, protocol: str = "HTTP") -> dict[str, dict[str, Any]]:
+    found = synthesized.of_api("AWS::ApiGatewayV2::Route", protocol).values()
     return {r["Properties"]["RouteKey"]: r["Properties"] for r in found}
 
 
@@ -41,7 +51,7 @@ def test_route_keys_are_the_topology_routes(synthesized: Synthesized) -> None:
 
 def test_public_routes_have_no_authorizer_and_the_others_need_a_jwt(synthesized: Synthesized) -> None:
     routes = _routes(synthesized)
-    (authorizer_id,) = synthesized.of_type("AWS::ApiGatewayV2::Authorizer")
+    (authorizer_id,) = synthesized.of_api("AWS::ApiGatewayV2::Authorizer", "HTTP")
     for route, _ in TOPOLOGY.routes:
         props = routes[route.route_key]
         if route.is_public:
@@ -54,7 +64,7 @@ def test_public_routes_have_no_authorizer_and_the_others_need_a_jwt(synthesized:
 
 def test_each_route_reaches_its_topology_function(synthesized: Synthesized) -> None:
     routes = _routes(synthesized)
-    integrations = synthesized.of_type("AWS::ApiGatewayV2::Integration")
+    integrations = synthesized.of_api("AWS::ApiGatewayV2::Integration", "HTTP")
     functions = synthesized.functions_by_service()
     for route, fn in TOPOLOGY.routes:
         target = routes[route.route_key]["Target"]["Fn::Join"][1][1]["Ref"]  # "integrations/<id>"
@@ -64,7 +74,7 @@ def test_each_route_reaches_its_topology_function(synthesized: Synthesized) -> N
 
 
 def test_jwt_authorizer_accepts_both_clients(synthesized: Synthesized) -> None:
-    (authorizer,) = synthesized.of_type("AWS::ApiGatewayV2::Authorizer").values()
+    (authorizer,) = synthesized.of_api("AWS::ApiGatewayV2::Authorizer", "HTTP").values()
     audiences = authorizer["Properties"]["JwtConfiguration"]["Audience"]
     assert sorted(a["Ref"] for a in audiences) == sorted(synthesized.of_type("AWS::Cognito::UserPoolClient"))
 
@@ -77,7 +87,7 @@ def _pattern_rules(synthesized: Synthesized) -> list[dict[str, Any]]:
 
 def test_rules_are_the_topology_rules_with_the_same_patterns(synthesized: Synthesized) -> None:
     patterns = [rule["EventPattern"] for rule in _pattern_rules(synthesized)]
-    assert sorted(patterns, key=repr) == sorted((rule.pattern for rule in TOPOLOGY.rules), key=repr)
+    assert sorted(patterns, key=_canonical) == sorted((rule.pattern for rule in TOPOLOGY.rules), key=_canonical)
     (bus_id,) = synthesized.of_type("AWS::Events::EventBus")
     assert all(rule["EventBusName"] == {"Ref": bus_id} for rule in _pattern_rules(synthesized))
 
@@ -104,3 +114,44 @@ def test_queue_count(synthesized: Synthesized) -> None:
 
 def test_one_function_per_topology_function(synthesized: Synthesized) -> None:
     assert set(synthesized.functions_by_service()) == {fn.name for fn in TOPOLOGY.functions}
+
+
+def _websocket_routes() -> dict[str, Function]:
+    return {key: fn for fn in TOPOLOGY.functions for key in fn.websocket_routes}
+
+
+def test_the_feed_is_a_websocket_api_with_exactly_the_topology_routes(synthesized: Synthesized) -> None:
+    api = synthesized.resources[synthesized.api_id("WEBSOCKET")]["Properties"]
+    assert api["RouteSelectionExpression"] == "$request.body.action"
+    routes = _routes(synthesized, "WEBSOCKET")
+    assert set(routes) == set(_websocket_routes()) == {"$connect", "$disconnect"}
+
+
+def test_feed_connect_is_authorized_by_the_topology_authorizer(synthesized: Synthesized) -> None:
+    routes = _routes(synthesized, "WEBSOCKET")
+    (authorizer_id, authorizer), = synthesized.of_api("AWS::ApiGatewayV2::Authorizer", "WEBSOCKET").items()
+    props = authorizer["Properties"]
+    assert props["AuthorizerType"] == "REQUEST"
+    assert props["IdentitySource"] == ["route.request.querystring.token"]
+    (spec,) = [fn for fn in TOPOLOGY.functions if fn.authorizes_websocket]
+    assert synthesized.functions_by_service()[spec.name][0] in json.dumps(props["AuthorizerUri"])
+    assert routes["$connect"]["AuthorizationType"] == "CUSTOM"
+    assert routes["$connect"]["AuthorizerId"] == {"Ref": authorizer_id}
+    for key in set(routes) - {"$connect"}:  # API Gateway allows an authorizer on $connect only
+        assert routes[key]["AuthorizationType"] == "NONE", key
+
+
+def test_each_websocket_route_reaches_its_topology_function(synthesized: Synthesized) -> None:
+    routes = _routes(synthesized, "WEBSOCKET")
+    integrations = synthesized.of_api("AWS::ApiGatewayV2::Integration", "WEBSOCKET")
+    functions = synthesized.functions_by_service()
+    for route_key, fn in _websocket_routes().items():
+        target = routes[route_key]["Target"]["Fn::Join"][1][1]["Ref"]
+        props = integrations[target]["Properties"]
+        assert props["IntegrationType"] == "AWS_PROXY"
+        assert functions[fn.name][0] in json.dumps(props["IntegrationUri"]), route_key
+        source_arns = [json.dumps(p["Properties"]["SourceArn"]) for p in
+                       synthesized.of_type("AWS::Lambda::Permission").values()
+                       if p["Properties"]["FunctionName"] == {"Fn::GetAtt": [functions[fn.name][0], "Arn"]}
+                       and p["Properties"]["Principal"] == "apigateway.amazonaws.com"]
+        assert [arn for arn in source_arns if arn.endswith(f'/*{route_key}"]]}}')], f"{route_key} may not invoke"
