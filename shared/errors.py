@@ -42,3 +42,23 @@ class InsufficientStock(Conflict):
 
 class IdempotencyKeyReused(DomainError):
     status, slug, title = 422, "idempotency-key-reused", "Idempotency key used for another request"
+
+
+class RetryLater(DomainError):
+    """Refused for now, not for good: the answer carries ``Retry-After`` (seconds)."""
+
+    def __init__(self, detail: str, *, retry_after_seconds: int, **extra: Any) -> None:
+        super().__init__(detail, **extra)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class TooManyRequests(RetryLater):
+    """A limit on how much or how often one caller may do something (OWASP API4/API6)."""
+
+    status, slug, title = 429, "too-many-requests", "Too many requests"
+
+
+class Unavailable(RetryLater):
+    """Contention or a dependency outlasted our retries; nothing was changed."""
+
+    status, slug, title = 503, "temporarily-unavailable", "Temporarily unavailable"

@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from infra.topology import TOPOLOGY
-from shared.errors import DomainError
+from shared.errors import DomainError, RetryLater
 from shared.http.problems import problem
 from shared.identity import Caller, caller_from_claims
 from shared.observability import logger
@@ -77,7 +77,10 @@ def http_app() -> APIGatewayHttpResolver:
         field = error.extra.get("field")
         errors = [{"field": field, "message": error.detail}] if field else None
         extra = {k: v for k, v in error.extra.items() if k != "field"}
-        return problem(error.status, error.slug, error.title, error.detail, errors=errors, **extra)
+        refused = problem(error.status, error.slug, error.title, error.detail, errors=errors, **extra)
+        if isinstance(error, RetryLater):
+            refused.headers["Retry-After"] = str(error.retry_after_seconds)
+        return refused
 
     @app.not_found
     def _no_route(_: NotFoundError) -> Response[str]:
