@@ -11,4 +11,5 @@ LOCAL_ENVIRONMENT = {
     "POWERTOOLS_METRICS_NAMESPACE": "RetailBackend",
     "POWERTOOLS_SERVICE_NAME": "retail-local",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "CURSOR_SECRET": "local-cursor-secret",  # signs list cursors; only ever used locally
 }

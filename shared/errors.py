@@ -32,6 +32,12 @@ class InvalidRequest(DomainError):
     status, slug, title = 422, "invalid-request", "The request is not valid"
 
 
+class InvalidCursor(DomainError):
+    """A list cursor this API did not give out for this list (edited, foreign or garbled)."""
+
+    status, slug, title = 400, "invalid-cursor", "Invalid cursor"
+
+
 class Conflict(DomainError):
     status, slug, title = 409, "conflict", "Conflict with the current state"
 

@@ -12,6 +12,7 @@ class Settings(BaseModel):
     table_name: str = Field(min_length=1)
     event_bus_name: str = "retail"
     idempotency_ttl_days: int = 7
+    cursor_secret: str = ""  # signs list cursors (HMAC); set per deployment
 
 
 @cache
@@ -19,4 +20,5 @@ def settings() -> Settings:
     return Settings(
         table_name=os.environ.get("TABLE_NAME", ""),
         event_bus_name=os.environ.get("EVENT_BUS_NAME", "retail"),
+        cursor_secret=os.environ.get("CURSOR_SECRET", ""),
     )

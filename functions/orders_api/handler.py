@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared import wiring
 from shared.http.app import current_caller, http_app, path, resolve
 from shared.http.order_models import CollectBody, OrderBody, OrderList, OrderView
+from shared.http.paging import Cursor, Limit
 from shared.observability import logger, metrics, tracer
 from shared.orders import service
 from shared.orders.model import OrderStatus
@@ -43,8 +44,9 @@ def place(body: OrderBody, idempotency_key: IdempotencyKey) -> Response[OrderVie
 
 
 @app.get(path("GET /orders"), summary="The customer's own orders, newest first")
-def list_mine() -> OrderList:
-    return OrderList(orders=[_view(o) for o in service.list_mine(wiring.order_store(), current_caller(app))])
+def list_mine(limit: Limit = 50, cursor: Cursor = None) -> OrderList:
+    found, next_cursor = service.list_mine(wiring.order_store(), current_caller(app), limit=limit, cursor=cursor)
+    return OrderList(orders=[_view(o) for o in found], next_cursor=next_cursor)
 
 
 @app.get(path("GET /orders/{order_id}"), summary="Read one order")
@@ -53,9 +55,10 @@ def read(order_id: OrderId) -> OrderView:
 
 
 @app.get(path("GET /locations/{location_id}/orders"), summary="A store's open orders, oldest first")
-def open_at(location_id: LocationId) -> OrderList:
-    found = service.list_open(wiring.order_store(), current_caller(app), location_id)
-    return OrderList(orders=[_view(o) for o in found])
+def open_at(location_id: LocationId, limit: Limit = 50, cursor: Cursor = None) -> OrderList:
+    found, next_cursor = service.list_open(wiring.order_store(), current_caller(app), location_id, limit=limit,
+                                           cursor=cursor)
+    return OrderList(orders=[_view(o) for o in found], next_cursor=next_cursor)
 
 
 @app.post(path("POST /orders/{order_id}/accept"), summary="The store takes the order on")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
 from shared.http.app import current_caller, http_app, path, resolve
+from shared.http.paging import Cursor, Limit
 from shared.http.return_models import PurchaseView, StoreSaleBody, Timeline
 from shared.observability import logger, metrics, tracer
 from shared.purchases import service
@@ -29,8 +30,7 @@ def record(body: StoreSaleBody) -> Response[PurchaseView]:
 
 
 @app.get(path("GET /purchases"), summary="The customer's purchases from every channel, newest first")
-def timeline(limit: Annotated[int, Query(ge=1, le=100)] = 20,
-             cursor: Annotated[str | None, Query(max_length=2048)] = None) -> Timeline:
+def timeline(limit: Limit = 20, cursor: Cursor = None) -> Timeline:
     found, next_cursor = service.timeline(wiring.return_store(), current_caller(app), limit, cursor)
     return Timeline(purchases=[PurchaseView.of(p) for p in found], next_cursor=next_cursor)
 

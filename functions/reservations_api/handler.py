@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
 from shared.http.app import current_caller, http_app, path, resolve
+from shared.http.paging import Cursor, Limit
 from shared.http.reservation_models import ExtendBody, ReservationBody, ReservationList, ReservationView
 from shared.observability import logger, metrics, tracer
 from shared.reservations import service
@@ -40,9 +41,9 @@ def create(body: ReservationBody, idempotency_key: IdempotencyKey) -> Response[R
 
 
 @app.get(path("GET /reservations"), summary="The caller's own reservations, newest first")
-def list_mine() -> ReservationList:
-    found = service.list_mine(wiring.reservation_store(), current_caller(app))
-    return ReservationList(reservations=[ReservationView.of(r) for r in found])
+def list_mine(limit: Limit = 50, cursor: Cursor = None) -> ReservationList:
+    found, next_cursor = service.list_mine(wiring.reservation_store(), current_caller(app), limit=limit, cursor=cursor)
+    return ReservationList(reservations=[ReservationView.of(r) for r in found], next_cursor=next_cursor)
 
 
 @app.get(path("GET /reservations/{reservation_id}"), summary="Read one reservation")

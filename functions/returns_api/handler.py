@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
 from shared.http.app import current_caller, http_app, path, resolve
+from shared.http.paging import Cursor, Limit
 from shared.http.return_models import InspectBody, RefundedBody, ReturnBody, ReturnList, ReturnView
 from shared.observability import logger, metrics, tracer
 from shared.returns import service
@@ -40,8 +41,9 @@ def request(body: ReturnBody, idempotency_key: IdempotencyKey) -> Response[Retur
 
 
 @app.get(path("GET /returns"), summary="The customer's own returns")
-def list_mine() -> ReturnList:
-    return ReturnList(returns=[ReturnView.of(r) for r in service.list_mine(wiring.return_store(), current_caller(app))])
+def list_mine(limit: Limit = 50, cursor: Cursor = None) -> ReturnList:
+    found, next_cursor = service.list_mine(wiring.return_store(), current_caller(app), limit=limit, cursor=cursor)
+    return ReturnList(returns=[ReturnView.of(r) for r in found], next_cursor=next_cursor)
 
 
 @app.get(path("GET /returns/{return_id}"), summary="A return's status and history")
@@ -50,9 +52,11 @@ def read(return_id: ReturnId) -> ReturnView:
 
 
 @app.get(path("GET /locations/{location_id}/returns"), summary="Returns on their way to a location")
-def expected(location_id: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]) -> ReturnList:
-    found = service.expected_at(wiring.return_store(), current_caller(app), location_id)
-    return ReturnList(returns=[ReturnView.of(r) for r in found])
+def expected(location_id: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")], limit: Limit = 50,
+             cursor: Cursor = None) -> ReturnList:
+    found, next_cursor = service.expected_at(wiring.return_store(), current_caller(app), location_id, limit=limit,
+                                             cursor=cursor)
+    return ReturnList(returns=[ReturnView.of(r) for r in found], next_cursor=next_cursor)
 
 
 @app.post(path("POST /returns/{return_id}/approve"), summary="Approve the return")

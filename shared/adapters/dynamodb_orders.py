@@ -1,7 +1,7 @@
 """Click & collect orders in DynamoDB, each change in one transaction with its stock effect.
 
 Order item: pk=ORD#<id>, sk=#. gsi1 lists a store's open orders (OPEN#<location>, oldest
-first), gsi2 a customer's history (shared with reservations), gsi3 the orders waiting for
+first), gsi2 a customer's history (shared with reservations; gsi2sk starts ORD#), gsi3 the orders waiting for
 pickup by deadline (the sweep's list for reminders and "not collected"). Every write is
 conditional on the version read, so two associates tapping at once cannot both win.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shared.adapters import items
+from shared.adapters import cursors, items
 from shared.adapters.aws import client
 from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
 from shared.errors import Conflict, IdempotencyKeyReused
@@ -40,7 +40,7 @@ def order_to_item(o: Order) -> dict[str, Any]:
         "placed_at": items.stamp(o.placed_at), "fingerprint": o.fingerprint, "pickup_code": o.pickup_code,
         "ready_at": _stamp(o.ready_at), "pickup_deadline": _stamp(o.pickup_deadline), "reminded": o.reminded,
         "ready_notices": o.ready_notices, "version": o.version,
-        "gsi2pk": f"CUST#{o.customer_id}", "gsi2sk": f"{items.stamp(o.placed_at)}#{o.order_id}",
+        "gsi2pk": f"CUST#{o.customer_id}", "gsi2sk": f"ORD#{items.stamp(o.placed_at)}#{o.order_id}",
     }
     if o.is_open:
         values |= {"gsi1pk": f"OPEN#{o.location_id}", "gsi1sk": f"{items.stamp(o.placed_at)}#{o.order_id}"}
@@ -131,11 +131,25 @@ class DynamoDBOrderStore:
                               ScanIndexForward=forward, Limit=limit)
         return [order_from_item(it) for it in page.get("Items", []) if it["pk"]["S"].startswith("ORD#")]
 
-    def list_for_customer(self, customer_id: str) -> list[Order]:
-        return self._query("gsi2", "gsi2pk = :pk", {":pk": f"CUST#{customer_id}"}, forward=False)
+    def _page(self, index: str, condition: str, values: dict[str, str], scope: str, limit: int,
+              cursor: str | None, forward: bool) -> tuple[list[Order], str | None]:
+        found, after = cursors.query_all(self._db, {
+            "TableName": self._table, "IndexName": index, "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": {k: items.to_attr(v) for k, v in values.items()},
+            "ScanIndexForward": forward}, scope, limit, cursor)
+        return [order_from_item(it) for it in found], after
 
-    def list_open_at(self, location_id: str) -> list[Order]:
-        return self._query("gsi1", "gsi1pk = :pk", {":pk": f"OPEN#{location_id}"})
+    def list_for_customer(self, customer_id: str, limit: int = 50,
+                          cursor: str | None = None) -> tuple[list[Order], str | None]:
+        """Newest first; the key selects orders only (holds share the customer's partition)."""
+        return self._page("gsi2", "gsi2pk = :pk AND begins_with(gsi2sk, :type)",
+                          {":pk": f"CUST#{customer_id}", ":type": "ORD#"}, f"orders:{customer_id}", limit, cursor,
+                          forward=False)
+
+    def list_open_at(self, location_id: str, limit: int = 50,
+                     cursor: str | None = None) -> tuple[list[Order], str | None]:
+        return self._page("gsi1", "gsi1pk = :pk", {":pk": f"OPEN#{location_id}"}, f"open-orders:{location_id}",
+                          limit, cursor, forward=True)
 
     def waiting_until(self, moment: datetime) -> list[Order]:
         """Orders ready for pickup whose deadline is at or before ``moment``."""

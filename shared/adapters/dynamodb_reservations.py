@@ -3,7 +3,8 @@ updates and the reservation's own record (which is also the request's idempotenc
 
 Reservation item: pk=RES#<id>, sk=#. While ACTIVE it is in gsi1 under HOLDS#ACTIVE sorted by
 expires_at (the sweep's work list; sparse: leaving ACTIVE removes it); gsi2 lists a customer's
-reservations newest first. TTL deletes ended ones 90 days after they expire.
+reservations newest first (gsi2sk starts RES#, so a page holds holds only).
+TTL deletes ended ones 90 days after they expire.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared.adapters import items
+from shared.adapters import cursors, items
 from shared.adapters.aws import client
 from shared.adapters.dynamodb_stock import TransactionCancelled, run_transaction, stock_update
 from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock
@@ -44,7 +45,7 @@ def _to_item(r: Reservation) -> dict[str, Any]:
         "channel": r.channel.value, "status": r.status.value, "created_at": items.stamp(r.created_at),
         "expires_at": items.stamp(r.expires_at), "fingerprint": r.fingerprint, "order_id": r.order_id,
         "version": r.version, "gsi2pk": f"CUST#{r.customer_id}",
-        "gsi2sk": f"{items.stamp(r.created_at)}#{r.reservation_id}",
+        "gsi2sk": f"RES#{items.stamp(r.created_at)}#{r.reservation_id}",
         "expires_at_epoch": int((r.expires_at + KEEP_AFTER_END).timestamp()),
     }
     if r.is_active:
@@ -207,12 +208,15 @@ class DynamoDBReservationStore:
         item = self._db.get_item(TableName=self._table, Key=_key(reservation_id), ConsistentRead=True).get("Item")
         return reservation_from_item(item) if item else None
 
-    def list_for_customer(self, customer_id: str, limit: int = 50) -> list[Reservation]:
-        page = self._db.query(
-            TableName=self._table, IndexName="gsi2", KeyConditionExpression="gsi2pk = :pk",
-            ExpressionAttributeValues={":pk": items.to_attr(f"CUST#{customer_id}")},
-            ScanIndexForward=False, Limit=limit)
-        return [reservation_from_item(it) for it in page.get("Items", []) if it["pk"]["S"].startswith("RES#")]
+    def list_for_customer(self, customer_id: str, limit: int = 50,
+                          cursor: str | None = None) -> tuple[list[Reservation], str | None]:
+        """One page of the customer's reservations, newest first (the key selects holds only)."""
+        found, after = cursors.query_all(self._db, {
+            "TableName": self._table, "IndexName": "gsi2", "ScanIndexForward": False,
+            "KeyConditionExpression": "gsi2pk = :pk AND begins_with(gsi2sk, :type)",
+            "ExpressionAttributeValues": {":pk": items.to_attr(f"CUST#{customer_id}"), ":type": items.to_attr("RES#")},
+        }, f"reservations:{customer_id}", limit, cursor)
+        return [reservation_from_item(it) for it in found], after
 
     def due(self, now: datetime, limit: int = 100) -> list[Reservation]:
         """Active holds whose time is up, oldest first (gsi1 is eventually consistent: re-checked)."""

@@ -1,10 +1,11 @@
 """Purchases and returns in DynamoDB.
 
 Purchase: pk=PUR#<id>, sk=#, with ``remaining`` (units per SKU that may still be returned) and
-gsi2 in the customer's timeline. A till sale is one transaction: a conditional sale update per
-line and the purchase record (whose id derives from store and receipt id: a resent sale is
-recorded once). A return request takes its units off ``remaining`` with a condition per line in
-the same transaction as the return record, so concurrent requests can never return more than
+gsi2 in the customer's timeline (gsi2sk starts PUR#, a return's RET#). A till sale is one
+transaction: a conditional sale update per line and the purchase record (whose id derives from
+store and receipt id: a resent sale is recorded once). A return request takes its units off
+``remaining`` with a condition per line in the same transaction as the return record, so
+concurrent requests can never return more than
 was bought. Return: pk=RET#<id>, in gsi1 under RETURNS#<location> while it is on its way.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.adapters import items
+from shared.adapters import cursors, items
 from shared.adapters.aws import client
 from shared.adapters.dynamodb_stock import TransactionCancelled, bucket_update, delta_update, run_transaction
 from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock
@@ -42,7 +43,7 @@ def purchase_to_item(p: Purchase, fingerprint: str) -> dict[str, Any]:
         "remaining": {x.sku: x.quantity for x in p.lines},
     }
     if p.customer_id:
-        values |= {"gsi2pk": f"CUST#{p.customer_id}", "gsi2sk": f"{items.stamp(p.purchased_at)}#{p.purchase_id}"}
+        values |= {"gsi2pk": f"CUST#{p.customer_id}", "gsi2sk": f"PUR#{items.stamp(p.purchased_at)}#{p.purchase_id}"}
     return _purchase_key(p.purchase_id) | items.to_item(values)
 
 
@@ -70,7 +71,7 @@ def return_to_item(r: Return) -> dict[str, Any]:
         if line["disposition"] is None:
             del line["disposition"]
     if r.customer_id:
-        values |= {"gsi2pk": f"CUST#{r.customer_id}", "gsi2sk": f"{items.stamp(r.requested_at)}#{r.return_id}"}
+        values |= {"gsi2pk": f"CUST#{r.customer_id}", "gsi2sk": f"RET#{items.stamp(r.requested_at)}#{r.return_id}"}
     if r.status in ON_ITS_WAY:
         values |= {"gsi1pk": f"RETURNS#{r.location_id}", "gsi1sk": f"{items.stamp(r.requested_at)}#{r.return_id}"}
     return _return_key(r.return_id) | items.to_item(values)
@@ -133,22 +134,19 @@ class DynamoDBReturnStore:
         item = self._db.get_item(TableName=self._table, Key=_purchase_key(purchase_id)).get("Item")
         return purchase_from_item(item) if item else None
 
+    def _customer_page(self, customer_id: str, kind: str, limit: int,
+                       cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+        """Newest first; gsi2sk starts with the item type, so a page holds only that type."""
+        return cursors.query_all(self._db, {
+            "TableName": self._table, "IndexName": "gsi2", "ScanIndexForward": False,
+            "KeyConditionExpression": "gsi2pk = :pk AND begins_with(gsi2sk, :type)",
+            "ExpressionAttributeValues": {":pk": items.to_attr(f"CUST#{customer_id}"),
+                                          ":type": items.to_attr(f"{kind}#")},
+        }, f"{kind}:{customer_id}", limit, cursor)
+
     def timeline(self, customer_id: str, limit: int, cursor: str | None) -> tuple[list[Purchase], str | None]:
-        query: dict[str, Any] = {
-            "TableName": self._table, "IndexName": "gsi2", "ScanIndexForward": False, "Limit": limit,
-            "KeyConditionExpression": "gsi2pk = :pk AND begins_with(gsi2sk, :any)",
-            "FilterExpression": "begins_with(pk, :pur)",
-            "ExpressionAttributeValues": {":pk": items.to_attr(f"CUST#{customer_id}"), ":any": items.to_attr("2"),
-                                          ":pur": items.to_attr("PUR#")}}
-        found: list[Purchase] = []
-        start = _decode(cursor)
-        while len(found) < limit:
-            page = self._db.query(**query, **({"ExclusiveStartKey": start} if start else {}))
-            found += [purchase_from_item(it) for it in page.get("Items", [])]
-            start = page.get("LastEvaluatedKey")
-            if not start:
-                break
-        return found[:limit], _encode(start) if start else None
+        found, after = self._customer_page(customer_id, "PUR", limit, cursor)
+        return [purchase_from_item(it) for it in found], after
 
     # -- returns -------------------------------------------------------------------------
 
@@ -211,36 +209,15 @@ class DynamoDBReturnStore:
         item = self._db.get_item(TableName=self._table, Key=_return_key(return_id), ConsistentRead=True).get("Item")
         return return_from_item(item) if item else None
 
-    def list_for_customer(self, customer_id: str) -> list[Return]:
-        page = self._db.query(TableName=self._table, IndexName="gsi2", KeyConditionExpression="gsi2pk = :pk",
-                              ExpressionAttributeValues={":pk": items.to_attr(f"CUST#{customer_id}")},
-                              ScanIndexForward=False)
-        return [return_from_item(it) for it in page.get("Items", []) if it["pk"]["S"].startswith("RET#")]
+    def list_for_customer(self, customer_id: str, limit: int = 50,
+                          cursor: str | None = None) -> tuple[list[Return], str | None]:
+        found, after = self._customer_page(customer_id, "RET", limit, cursor)
+        return [return_from_item(it) for it in found], after
 
-    def expected_at(self, location_id: str) -> list[Return]:
-        page = self._db.query(TableName=self._table, IndexName="gsi1", KeyConditionExpression="gsi1pk = :pk",
-                              ExpressionAttributeValues={":pk": items.to_attr(f"RETURNS#{location_id}")})
-        return [return_from_item(it) for it in page.get("Items", [])]
-
-
-def _encode(key: dict[str, Any]) -> str:
-    import base64
-    import json
-
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
-
-
-def _decode(cursor: str | None) -> dict[str, Any] | None:
-    import base64
-    import binascii
-    import json
-
-    if not cursor:
-        return None
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (binascii.Error, ValueError):
-        from shared.errors import InvalidRequest
-
-        raise InvalidRequest("The cursor is not one this API gave out.", field="cursor") from None
-    return decoded if isinstance(decoded, dict) else None
+    def expected_at(self, location_id: str, limit: int = 50,
+                    cursor: str | None = None) -> tuple[list[Return], str | None]:
+        found, after = cursors.query_all(self._db, {
+            "TableName": self._table, "IndexName": "gsi1", "KeyConditionExpression": "gsi1pk = :pk",
+            "ExpressionAttributeValues": {":pk": items.to_attr(f"RETURNS#{location_id}")},
+        }, f"RETURNS:{location_id}", limit, cursor)
+        return [return_from_item(it) for it in found], after

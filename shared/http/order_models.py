@@ -82,3 +82,4 @@ class OrderView(BaseModel):
 
 class OrderList(BaseModel):
     orders: list[OrderView]
+    next_cursor: str | None = None  # pass as ?cursor= for the next page; absent on the last

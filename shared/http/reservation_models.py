@@ -64,3 +64,4 @@ class ReservationView(BaseModel):
 
 class ReservationList(BaseModel):
     reservations: list[ReservationView]
+    next_cursor: str | None = None  # pass as ?cursor= for the next page; absent on the last

@@ -120,3 +120,4 @@ class ReturnView(BaseModel):
 
 class ReturnList(BaseModel):
     returns: list[ReturnView]
+    next_cursor: str | None = None  # pass as ?cursor= for the next page; absent on the last

@@ -79,14 +79,16 @@ def get(orders: OrderStore, caller: Caller, order_id: str) -> Order:
     return _visible(caller, orders.get(order_id), order_id)
 
 
-def list_mine(orders: OrderStore, caller: Caller) -> list[Order]:
+def list_mine(orders: OrderStore, caller: Caller, *, limit: int = 50,
+              cursor: str | None = None) -> tuple[list[Order], str | None]:
     caller.require({"customer"})
-    return orders.list_for_customer(caller.subject)
+    return orders.list_for_customer(caller.subject, limit, cursor)
 
 
-def list_open(orders: OrderStore, caller: Caller, location_id: str) -> list[Order]:
+def list_open(orders: OrderStore, caller: Caller, location_id: str, *, limit: int = 50,
+              cursor: str | None = None) -> tuple[list[Order], str | None]:
     caller.require_location(location_id)
-    return orders.list_open_at(location_id)
+    return orders.list_open_at(location_id, limit, cursor)
 
 
 def advance(orders: OrderStore, caller: Caller, order_id: str, status: OrderStatus) -> Order:

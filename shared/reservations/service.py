@@ -98,11 +98,12 @@ def get(store: ReservationStore, caller: Caller, reservation_id: str) -> Reserva
     return reservation
 
 
-def list_mine(store: ReservationStore, caller: Caller) -> list[Reservation]:
+def list_mine(store: ReservationStore, caller: Caller, *, limit: int = 50,
+              cursor: str | None = None) -> tuple[list[Reservation], str | None]:
     caller.require({"customer"})
     now = _now()
-    return [store.end(r, ReservationStatus.EXPIRED, now)[0] if r.overdue(now) else r
-            for r in store.list_for_customer(caller.subject)]
+    found, next_cursor = store.list_for_customer(caller.subject, limit, cursor)
+    return [store.end(r, ReservationStatus.EXPIRED, now)[0] if r.overdue(now) else r for r in found], next_cursor
 
 
 def cancel(store: ReservationStore, caller: Caller, reservation_id: str) -> Reservation:

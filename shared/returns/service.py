@@ -53,14 +53,16 @@ def get(store: ReturnStore, caller: Caller, return_id: str) -> Return:
     return _visible(caller, store.get(return_id), return_id)
 
 
-def list_mine(store: ReturnStore, caller: Caller) -> list[Return]:
+def list_mine(store: ReturnStore, caller: Caller, *, limit: int = 50,
+              cursor: str | None = None) -> tuple[list[Return], str | None]:
     caller.require({"customer"})
-    return store.list_for_customer(caller.subject)
+    return store.list_for_customer(caller.subject, limit, cursor)
 
 
-def expected_at(store: ReturnStore, caller: Caller, location_id: str) -> list[Return]:
+def expected_at(store: ReturnStore, caller: Caller, location_id: str, *, limit: int = 50,
+                cursor: str | None = None) -> tuple[list[Return], str | None]:
     caller.require_location(location_id)
-    return store.expected_at(location_id)
+    return store.expected_at(location_id, limit, cursor)
 
 
 def step(store: ReturnStore, caller: Caller, return_id: str, status: ReturnStatus,
