@@ -214,6 +214,7 @@ TOPOLOGY = Topology(
             routes=(
                 Route("POST", "/purchases", (Access.STAFF, Access.INTEGRATION)),
                 Route("GET", "/purchases", (Access.CUSTOMER,)),
+                Route("GET", "/purchases/lookup", (Access.STAFF, Access.ADMIN)),  # before /{purchase_id}
                 Route("GET", "/purchases/{purchase_id}", (Access.CUSTOMER, *OPERATIONS)),
             ),
             table_access="write",

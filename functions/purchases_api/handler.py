@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -32,6 +32,19 @@ def record(body: StoreSaleBody) -> Response[PurchaseView]:
 @app.get(path("GET /purchases"), summary="The customer's purchases from every channel, newest first")
 def timeline(limit: Limit = 20, cursor: Cursor = None) -> Timeline:
     found, next_cursor = service.timeline(wiring.return_store(), current_caller(app), limit, cursor)
+    return Timeline(purchases=[PurchaseView.of(p) for p in found], next_cursor=next_cursor)
+
+
+@app.get(path("GET /purchases/lookup"), summary="Staff find a purchase from any store or channel, to take it back")
+def lookup(receipt_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+           location_id: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$",
+                                                    description="The store of the receipt")] = None,
+           order_id: Annotated[str | None, Query(pattern=r"^[0-9a-f-]{36}$")] = None,
+           customer_id: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
+           limit: Limit = 20, cursor: Cursor = None) -> Timeline:
+    found, next_cursor = service.lookup(
+        wiring.return_store(), wiring.order_store(), current_caller(app), receipt_id=receipt_id,
+        location_id=location_id, order_id=order_id, customer_id=customer_id, limit=limit, cursor=cursor)
     return Timeline(purchases=[PurchaseView.of(p) for p in found], next_cursor=next_cursor)
 
 

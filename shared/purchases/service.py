@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from shared.errors import NotFound
+from shared.errors import InvalidRequest, NotFound
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
+from shared.orders.ports import OrderStore
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
 from shared.purchases.ports import PurchaseStore
 from shared.stock.ports import IdempotencyClaim
@@ -48,6 +49,29 @@ def get(store: PurchaseStore, caller: Caller, purchase_id: str) -> Purchase:
     if purchase is not None and caller.sees(purchase.customer_id, purchase.location_id):
         return purchase
     raise NotFound(f"Purchase {purchase_id!r} was not found.")
+
+
+def lookup(store: PurchaseStore, orders: OrderStore, caller: Caller, *, receipt_id: str | None = None,
+           location_id: str | None = None, order_id: str | None = None, customer_id: str | None = None,
+           limit: int = 20, cursor: str | None = None) -> tuple[list[Purchase], str | None]:
+    """Staff of any store find a purchase from any store or channel, to take it back (returns in any
+    channel). One way at a time: a till receipt (ids are per store), an order, or a customer's timeline."""
+    caller.require({"staff", "admin"})
+    ways = [way for way in (receipt_id, order_id, customer_id) if way is not None]
+    if len(ways) != 1:
+        raise InvalidRequest("Give one of receipt_id (with location_id), order_id or customer_id.",
+                             field="receipt_id")
+    if customer_id is not None:
+        return store.timeline(customer_id, limit, cursor)
+    if receipt_id is not None:
+        if location_id is None:
+            raise InvalidRequest("A receipt id is only unique at its store: give location_id too.",
+                                 field="location_id")
+        found = store.get_purchase(purchase_id_for(location_id, receipt_id))
+    else:
+        order = orders.get(str(order_id))
+        found = store.get_purchase(purchase_id_for(order.location_id, order.order_id)) if order else None
+    return ([found] if found else []), None
 
 
 def timeline(store: PurchaseStore, caller: Caller, limit: int, cursor: str | None) -> tuple[list[Purchase], str | None]:

@@ -32,7 +32,13 @@ def request(store: ReturnStore, directory: LocationDirectory, caller: Caller, pu
             reason: str | None, language: str = "nl") -> tuple[Return, bool]:
     from shared.purchases import service as purchases
 
-    purchase = purchases.get(store, caller, purchase_id)  # 404 for someone else's purchase
+    if caller.role == "staff":  # any store's purchase, taken back at the associate's own store
+        caller.require_location(location_id)
+        purchase = store.get_purchase(purchase_id)
+        if purchase is None:
+            raise NotFound(f"Purchase {purchase_id!r} was not found.")
+    else:
+        purchase = purchases.get(store, caller, purchase_id)  # 404 for someone else's purchase
     location = directory.get(location_id)
     if not location.offers(Service.RETURNS):
         raise InvalidRequest(f"{location.name} does not take returns.", field="location_id")
