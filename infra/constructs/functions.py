@@ -19,6 +19,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -84,6 +85,14 @@ class RetailFunctions(Construct):
             compatible_architectures=[ARCHITECTURE],
             description="requirements.txt (Powertools, pydantic, boto3) for Python 3.14 on arm64",
         )
+        # Signs list cursors (HMAC). Generated at deploy and handed to the API functions by a
+        # dynamic reference; replacing it only ends the pagings that are open at that moment.
+        self.cursor_secret = secretsmanager.Secret(
+            self, "CursorSecret", description="Signs the API's list cursors (HMAC-SHA256)",
+            generate_secret_string=secretsmanager.SecretStringGenerator(password_length=48,
+                                                                        exclude_punctuation=True))
+        acknowledge(self.cursor_secret, "AwsSolutions-SMG4",
+                    "A signing key for short-lived list cursors; rotating it would only end open pagings.")
         self.functions: dict[str, lambda_.Function] = {}
         self.roles: dict[str, iam.Role] = {}
         self.stream_failures: sqs.Queue | None = None
@@ -119,6 +128,7 @@ class RetailFunctions(Construct):
                 "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
                 "POWERTOOLS_LOG_LEVEL": "INFO",
                 **({"SENDER_EMAIL": self._sender_email} if spec.sends_messages else {}),
+                **({"CURSOR_SECRET": self.cursor_secret.secret_value.unsafe_unwrap()} if spec.routes else {}),
             },
         )
         self._grant_table(role, spec)

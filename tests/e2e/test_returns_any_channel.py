@@ -105,3 +105,33 @@ def test_two_concurrent_returns_cannot_return_more_than_was_bought(system: Runni
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(pool.map(request, range(8)))
     assert (statuses.count(201), statuses.count(409)) == (1, 7)
+
+
+def test_utrecht_staff_find_an_amsterdam_receipt_and_take_it_back_into_utrecht_stock(
+        system: Running, tokens: dict) -> None:
+    sku, receipt, subject = "E2E-ANYSTORE-1", "R-ANYSTORE-1", "anystore-1"
+    till_b = issue_token("staff", "till-anystore", B)
+    set_count(system, tokens["erp"], sku, A, 0)
+    set_count(system, tokens["erp"], sku, B, 3)
+    status, sale, _ = call("POST", url(system, "/purchases"), {
+        "location_id": B, "receipt_id": receipt, "purchased_at": "2026-11-20T14:00:00Z", "customer_id": subject,
+        "lines": [{"sku": sku, "quantity": 1, "unit_price_cents": 3995}]}, till_b)
+    assert status == 201, sale
+    staff_a = tokens["staff-utrecht"]
+    assert call("GET", url(system, f"/purchases/{sale['purchase_id']}"), token=staff_a)[0] == 404  # not browsable
+    status, found, _ = call("GET", url(system, f"/purchases/lookup?receipt_id={receipt}&location_id={B}"),
+                            token=staff_a)
+    assert status == 200 and [p["purchase_id"] for p in found["purchases"]] == [sale["purchase_id"]]
+    by_customer = call("GET", url(system, f"/purchases/lookup?customer_id={subject}"), token=staff_a)[1]
+    assert [p["reference"] for p in by_customer["purchases"]] == [receipt]
+    status, ret, _ = call("POST", url(system, "/returns"), {
+        "purchase_id": sale["purchase_id"], "location_id": A, "lines": [{"sku": sku, "quantity": 1}]}, staff_a,
+        {"idempotency-key": "anystore-return-1"})
+    assert status == 201 and ret["location_id"] == A, ret
+    for action, body in [("approve", None), ("receive", None), ("inspect", {"dispositions": {sku: "RESTOCK"}})]:
+        status, after, _ = call("POST", url(system, f"/returns/{ret['return_id']}/{action}"), body, staff_a)
+        assert status == 200, after
+    assert stock(system, tokens["erp"], sku, A)["on_hand"] == 1
+    assert stock(system, tokens["erp"], sku, B)["on_hand"] == 2
+    expected = call("GET", url(system, f"/locations/{A}/returns"), token=staff_a)[1]
+    assert ret["return_id"] not in {r["return_id"] for r in expected["returns"]}  # inspected: no longer on its way

@@ -62,6 +62,9 @@ def test_function_runtime_tracing_and_environment(synthesized: Synthesized, spec
     assert env["POWERTOOLS_METRICS_NAMESPACE"] == "RetailBackend"
     assert env["POWERTOOLS_LOG_LEVEL"] == "INFO"
     assert ("SENDER_EMAIL" in env) is spec.sends_messages
+    assert ("CURSOR_SECRET" in env) is bool(spec.routes)  # list cursors are signed with a generated secret
+    if spec.routes:
+        assert "resolve:secretsmanager" in json.dumps(env["CURSOR_SECRET"])
 
 
 def test_every_function_logs_to_its_own_group_with_a_retention(synthesized: Synthesized) -> None:
@@ -225,7 +228,8 @@ def test_device_managers_know_the_platform_applications(synthesized: Synthesized
 
 
 def test_platform_applications_are_made_from_the_push_secrets(synthesized: Synthesized) -> None:
-    secrets = synthesized.of_type("AWS::SecretsManager::Secret")
+    secrets = {lid: s for lid, s in synthesized.of_type("AWS::SecretsManager::Secret").items()
+               if "GenerateSecretString" not in s["Properties"]}  # not the cursor signing key
     assert {s["Properties"]["Name"] for s in secrets.values()} == {"retail/push/fcm", "retail/push/apns"}
     assert all("placeholder" in json.loads(s["Properties"]["SecretString"]) for s in secrets.values())
     apps = [r["Properties"] for r in synthesized.of_type("Custom::SnsPlatformApplication").values()]
