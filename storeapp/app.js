@@ -107,7 +107,13 @@ function render(order) {
 }
 
 async function load() {
-  const { orders } = await api(`/locations/${store}/orders`);
+  const orders = [];
+  let cursor = null;
+  do {  // every open order, page by page (the API never cuts a list short, it pages it)
+    const page = await api(`/locations/${store}/orders?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    orders.push(...page.orders);
+    cursor = page.next_cursor;
+  } while (cursor);
   const main = document.getElementById("orders");
   main.replaceChildren(...orders.map(render));
   const empty = document.getElementById("empty");

@@ -14,6 +14,7 @@ from shared.adapters.push import SnsPushService
 from shared.devices import service
 from shared.http.app import current_caller, http_app, path, resolve
 from shared.http.device_models import DeviceBody, DeviceList, DeviceView, Suggestion, Suggestions
+from shared.http.paging import Cursor, Limit
 from shared.observability import logger, metrics, tracer
 
 app = http_app()
@@ -28,9 +29,10 @@ def register(location_id: LocationId, body: DeviceBody) -> Response[DeviceView]:
 
 
 @app.get(path("GET /locations/{location_id}/devices"), summary="The store's registered devices")
-def list_devices(location_id: LocationId) -> DeviceList:
-    found = service.devices(wiring.device_store(), current_caller(app), location_id)
-    return DeviceList(devices=[DeviceView.of(d) for d in found])
+def list_devices(location_id: LocationId, limit: Limit = 50, cursor: Cursor = None) -> DeviceList:
+    found, next_cursor = service.devices(wiring.device_store(), current_caller(app), location_id, limit=limit,
+                                         cursor=cursor)
+    return DeviceList(devices=[DeviceView.of(d) for d in found], next_cursor=next_cursor)
 
 
 @app.delete(path("DELETE /locations/{location_id}/devices/{device_id}"), summary="Unregister a device")

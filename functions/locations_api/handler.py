@@ -10,8 +10,10 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
+from shared.adapters import cursors
 from shared.http.app import current_caller, http_app, path, resolve
 from shared.http.models import LocationBody, LocationList, LocationView
+from shared.http.paging import Cursor, Limit
 from shared.locations import service
 from shared.locations.model import LocationType, Service
 from shared.observability import logger, metrics, tracer
@@ -24,9 +26,13 @@ LocationId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 def list_locations(
     type: Annotated[LocationType | None, Query()] = None,  # noqa: A002 - the API's word
     service_offered: Annotated[Service | None, Query(alias="service")] = None,
+    limit: Limit = 100,
+    cursor: Cursor = None,
 ) -> LocationList:
     found = service.list_locations(wiring.location_directory(), type, service_offered)
-    return LocationList(locations=[LocationView.of(loc) for loc in found])
+    page, next_cursor = cursors.page_of_sorted(found, lambda loc: loc.location_id,
+                                               f"locations:{type}:{service_offered}", limit, cursor)
+    return LocationList(locations=[LocationView.of(loc) for loc in page], next_cursor=next_cursor)
 
 
 @app.get(path("GET /locations/{location_id}"), summary="Read one location")

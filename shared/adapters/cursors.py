@@ -12,12 +12,14 @@ import binascii
 import hashlib
 import hmac
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from shared.errors import InvalidCursor
 from shared.settings import settings
 
 _MAX_LENGTH = 2048
+T = TypeVar("T")
 
 
 def _b64(data: bytes) -> str:
@@ -65,6 +67,16 @@ def decode(cursor: str | None, scope: str) -> dict[str, Any] | None:
     if not _is_key(key):
         raise InvalidCursor("The cursor is not one this list gave out.", field="cursor")
     return key  # type: ignore[no-any-return]
+
+
+def page_of_sorted(values: Sequence[T], key: Callable[[T], str], scope: str, limit: int,
+                   cursor: str | None) -> tuple[list[T], str | None]:
+    """One page of a list that is read whole (e.g. the cached locations), sorted by ``key``."""
+    start = decode(cursor, scope)
+    after = str(start.get("id", {}).get("S", "")) if start else None
+    rest = [v for v in values if after is None or key(v) > after]
+    page = list(rest[:limit])
+    return page, encode({"id": {"S": key(page[-1])}}, scope) if len(rest) > limit else None
 
 
 def query_all(db: Any, query: dict[str, Any], scope: str, limit: int, cursor: str | None,

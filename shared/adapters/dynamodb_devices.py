@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from shared.adapters import items
+from shared.adapters import cursors, items
 from shared.adapters.aws import client
 from shared.devices.model import Connection, Device, Platform
 from shared.settings import settings
@@ -45,6 +45,13 @@ class DynamoDBDeviceStore:
 
     def devices_at(self, location_id: str) -> list[Device]:
         return [_device(it) for it in self._by_location(f"DEVICES#{location_id}")]
+
+    def devices_page(self, location_id: str, limit: int, cursor: str | None) -> tuple[list[Device], str | None]:
+        found, after = cursors.query_all(self._db, {
+            "TableName": self._table, "IndexName": "gsi1", "KeyConditionExpression": "gsi1pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": f"DEVICES#{location_id}"}}},
+            f"devices:{location_id}", limit, cursor)
+        return [_device(it) for it in found], after
 
     def put_connection(self, c: Connection) -> None:
         self._db.put_item(TableName=self._table, Item=_key("CONN", c.connection_id) | items.to_item({

@@ -44,9 +44,10 @@ def unregister(store: DeviceStore, push: PushService, caller: Caller, location_i
     store.delete_device(device_id)
 
 
-def devices(store: DeviceStore, caller: Caller, location_id: str) -> list[Device]:
+def devices(store: DeviceStore, caller: Caller, location_id: str, *, limit: int = 50,
+            cursor: str | None = None) -> tuple[list[Device], str | None]:
     caller.require_location(location_id)
-    return store.devices_at(location_id)
+    return store.devices_page(location_id, limit, cursor)
 
 
 def connect(store: DeviceStore, caller: Caller, location_id: str, connection_id: str) -> Connection:

@@ -33,6 +33,7 @@ class DeviceView(BaseModel):
 
 class DeviceList(BaseModel):
     devices: list[DeviceView]
+    next_cursor: str | None = None  # pass as ?cursor= for the next page; absent on the last
 
 
 class Suggestion(BaseModel):

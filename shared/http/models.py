@@ -57,6 +57,7 @@ class LocationView(ApiModel):
 
 class LocationList(ApiModel):
     locations: list[LocationView]
+    next_cursor: str | None = None  # pass as ?cursor= for the next page; absent on the last
 
 
 # -- stock ---------------------------------------------------------------------------------

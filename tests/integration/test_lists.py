@@ -13,15 +13,21 @@ from typing import Any
 import boto3
 import pytest
 
+from functions.devices_api import handler as devices_api
+from functions.locations_api import handler as locations_api
 from functions.orders_api import handler as orders_api
 from functions.purchases_api import handler as purchases_api
 from functions.reservations_api import handler as reservations_api
 from functions.returns_api import handler as returns_api
 from infra.topology import TOPOLOGY
 from local.provision import Provisioned
+from local.seed import LOCATIONS
+from shared import wiring
+from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
 from shared.adapters.dynamodb_orders import order_to_item
 from shared.adapters.dynamodb_reservations import _to_item as reservation_to_item
 from shared.adapters.dynamodb_returns import purchase_to_item, return_to_item
+from shared.devices.model import Device, Platform
 from shared.orders.model import Contact, Order, OrderLine, OrderStatus, Payment
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus
@@ -115,6 +121,21 @@ def test_purchases_and_returns_of_one_customer_page_apart(aws: Provisioned) -> N
     expected = every_page(returns_api, "GET /locations/{location_id}/returns", "returns", "return_id",
                           "staff-utrecht", 25, params={"location_id": UTRECHT})
     assert sorted(expected) == sorted(returned)
+
+
+def test_devices_and_locations_page_too(aws: Provisioned, locations: None) -> None:
+    devices = DynamoDBDeviceStore()
+    for n in range(23):
+        devices.put_device(Device(uid(6, n), UTRECHT, Platform.FCM, f"arn:endpoint/{n}", f"Till {n}", START))
+    listed = every_page(devices_api, "GET /locations/{location_id}/devices", "devices", "device_id", "staff-utrecht",
+                        10, params={"location_id": UTRECHT})
+    assert listed == [uid(6, n) for n in range(23)]
+    for n in range(7):
+        wiring.location_store().put(LOCATIONS[0].model_copy(update={"location_id": f"lists-store-{n}"}))
+    wiring.location_directory().invalidate()
+    every = every_page(locations_api, "GET /locations", "locations", "location_id", "admin", 3)
+    seeded = {loc.location_id for loc in LOCATIONS if loc.active}
+    assert every == sorted(seeded | {f"lists-store-{n}" for n in range(7)})
 
 
 def problem_type(status_body: tuple[int, Any, dict]) -> tuple[int, str]:
