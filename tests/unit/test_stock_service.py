@@ -109,4 +109,4 @@ class MemoryStockMachine(StockMachine):
 
 
 TestMemoryStock = MemoryStockMachine.TestCase
-TestMemoryStock.settings = settings(max_examples=60, stateful_step_count=30, deadline=None)
+TestMemoryStock.settings = settings(stateful_step_count=30)
