@@ -60,7 +60,8 @@ Omnichannel retail backend, running locally
   stop         Ctrl-C
 ready""", flush=True)
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C, also when started in the background
+        signal.signal(signum, lambda *_: stop.set())
     with contextlib.suppress(KeyboardInterrupt):
         stop.wait()
     system.stop()

@@ -17,7 +17,8 @@ def test_ports_come_from_flags_and_environment_and_ctrl_c_stops_it() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "local", "--port", str(api), "--emulator-port", str(emulator)],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "LOCAL_FEED_PORT": str(feed)},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))  # as `make local &` starts it
     assert process.stdout is not None
     printed: list[str] = []
     deadline = time.monotonic() + 120
