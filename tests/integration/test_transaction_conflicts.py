@@ -115,3 +115,19 @@ def test_a_hold_that_keeps_conflicting_is_503_not_insufficient_stock() -> None:
     _assert_503(answer, attempts)
     level = wiring.stock_store().get(AT["sku"], AT["location_id"])
     assert level is not None and level.reserved == 0
+
+
+def test_an_order_step_that_keeps_conflicting_is_503_and_the_order_stays_as_it_was() -> None:
+    from functions.orders_api import handler as orders_api
+
+    _receive(2)
+    status, order, _ = http(orders_api, "POST /orders", body={
+        "location_id": AT["location_id"], "lines": [{"sku": AT["sku"], "quantity": 1, "unit_price_cents": 995}],
+        "payment": "pay_at_pickup", "contact": {"email": "shopper@example.nl", "language": "nl"}},
+        as_="customer", headers={"idempotency-key": "conflict-order"})
+    assert status == 201, order
+    with conflicting("TransactWriteItems") as attempts:
+        answer = http(orders_api, "POST /orders/{order_id}/accept", {"order_id": order["order_id"]},
+                      as_="staff-utrecht")
+    _assert_503(answer, attempts)
+    assert wiring.order_store().get(order["order_id"]).status.value == "PLACED"  # type: ignore[union-attr]
