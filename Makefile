@@ -6,7 +6,7 @@ NODE_STAMP := node_modules/.installed
 export PYTHONPATH := $(CURDIR)
 
 
-.PHONY: chromium setup local test lint typecheck unit integration e2e infra bench synth openapi schemas clean
+.PHONY: chromium setup local test test-thorough lint typecheck unit integration e2e infra bench synth openapi schemas clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	python3 -m venv .venv
@@ -31,6 +31,10 @@ local: $(STAMP)
 ## Set up and run every test tier, lint and type checks
 test: setup lint typecheck
 	$(PY) -m pytest
+
+## The same with the thorough hypothesis profile: many more examples, fresh each run (slow)
+test-thorough: setup lint typecheck
+	HYPOTHESIS_PROFILE=thorough $(PY) -m pytest
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -11,6 +11,8 @@ import importlib.util
 import sys
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -30,6 +32,27 @@ class FakeContext:
     @staticmethod
     def get_remaining_time_in_millis() -> int:
         return 10_000
+
+
+@contextmanager
+def _logging_as(context: FakeContext) -> Iterator[None]:
+    """Log lines name this invocation's function, as on AWS (one function per process there).
+
+    Here every function shares one process and one Powertools logger, whose Lambda-context keys
+    are process-wide: a function starting elsewhere would rename this one's lines. Keys set for
+    this thread (checked after the process-wide ones) keep each invocation's own; ``service``
+    is the function's name, as the stack sets POWERTOOLS_SERVICE_NAME.
+    """
+    from shared.observability import logger
+
+    keys = {"function_name": context.function_name, "function_arn": context.invoked_function_arn,
+            "function_memory_size": context.memory_limit_in_mb, "function_request_id": context.aws_request_id,
+            "service": context.function_name}
+    logger.thread_safe_append_keys(**keys)
+    try:
+        yield
+    finally:
+        logger.thread_safe_remove_keys(keys)
 
 
 class FunctionPool:
@@ -61,11 +84,12 @@ class FunctionPool:
                 self._made += container is None
             if container is None:
                 container = self._new_container(number)
+            context = FakeContext(function_name=self.function.name, aws_request_id=str(uuid.uuid4()),
+                                  memory_limit_in_mb=self.function.memory_mb,
+                                  invoked_function_arn=f"arn:aws:lambda:eu-west-1:123456789012:function:{self.function.name}")
             try:
-                context = FakeContext(function_name=self.function.name, aws_request_id=str(uuid.uuid4()),
-                                      memory_limit_in_mb=self.function.memory_mb,
-                                      invoked_function_arn=f"arn:aws:lambda:eu-west-1:123456789012:function:{self.function.name}")
-                return container.lambda_handler(event, context)
+                with _logging_as(context):
+                    return container.lambda_handler(event, context)
             finally:
                 with self._lock:
                     self._idle.append(container)

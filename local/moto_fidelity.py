@@ -8,14 +8,23 @@ all writes or none. This replacement does exactly that; it relies on the emulato
 one DynamoDB request at a time (see ``local.emulator``), so nothing moves between the
 check and the apply. Installed by the local system and the integration tests.
 
+moto also ignores TransactWriteItems' ClientRequestToken. DynamoDB remembers a token for 10
+minutes after the transaction succeeded: the same request again is a success that changes
+nothing (what makes an SDK retry after a timeout safe), another request with the same token
+is refused with IdempotentParameterMismatchException. So does the emulator.
+
 Also: events that rules deliver to SQS lack the "account" field that EventBridge sends.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import time
 from typing import Any
 
 _installed = False
+TOKEN_LIFETIME_SECONDS = 600
 
 
 def install() -> None:
@@ -78,6 +87,7 @@ def install() -> None:
                                  expression_attribute_names=names, expression_attribute_values=values)
 
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    _remember_client_request_tokens()
 
     # EventBridge delivers "account" in every event; moto's default target template drops it.
     from moto.events.utils import EventTemplateParser
@@ -87,3 +97,37 @@ def install() -> None:
         EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE = template.replace(
             '"version": "0",', '"version": "0", "account": "<account>",')
     _installed = True
+
+
+def _remember_client_request_tokens() -> None:
+    from moto.core.responses import ActionResult
+    from moto.dynamodb.exceptions import DynamodbException
+    from moto.dynamodb.responses import DynamoHandler
+
+    class IdempotentParameterMismatch(DynamodbException):
+        def __init__(self) -> None:
+            super().__init__("com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException",
+                             "The ClientRequestToken was used before with different parameters.")
+
+    applied = DynamoHandler.transact_write_items
+
+    def transact_write_items(self: Any) -> Any:
+        token = self.body.get("ClientRequestToken")
+        if not token:
+            return applied(self)
+        request = json.dumps(self.body["TransactItems"], sort_keys=True)
+        fingerprint = hashlib.sha256(request.encode()).hexdigest()
+        backend = self.dynamodb_backend
+        now = time.monotonic()
+        tokens: dict[str, tuple[str, float]] = backend.__dict__.setdefault("client_request_tokens", {})
+        for old in [t for t, (_, until) in tokens.items() if until <= now]:
+            del tokens[old]
+        if token in tokens:
+            if tokens[token][0] != fingerprint:
+                raise IdempotentParameterMismatch()
+            return ActionResult({"ConsumedCapacity": [], "ItemCollectionMetrics": {}})  # done before
+        result = applied(self)
+        tokens[token] = (fingerprint, now + TOKEN_LIFETIME_SECONDS)
+        return result
+
+    DynamoHandler.transact_write_items = transact_write_items  # type: ignore[method-assign]

@@ -1,6 +1,7 @@
 """Put an event file (EventBridge shape, as in events/samples/) on the local bus.
 
 python -m local.put_event events/samples/SaleRecorded.json [--emulator http://127.0.0.1:5005]
+(the emulator's port defaults to LOCAL_EMULATOR_PORT, as for ``python -m local``)
 The event gets a fresh metadata.event_id unless --keep-id is given (then a resend is a duplicate).
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import uuid
 from pathlib import Path
 
@@ -17,7 +19,8 @@ import boto3
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m local.put_event", description=__doc__)
     parser.add_argument("file", type=Path)
-    parser.add_argument("--emulator", default="http://127.0.0.1:5005")
+    port = os.environ.get("LOCAL_EMULATOR_PORT", "").strip() or "5005"
+    parser.add_argument("--emulator", default=f"http://127.0.0.1:{port}")
     parser.add_argument("--keep-id", action="store_true")
     args = parser.parse_args()
     event = json.loads(args.file.read_text())

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.idempotency import (
@@ -24,11 +24,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from events.contracts import ORDER_EVENTS, RETURN_EVENTS
 from shared import wiring
 from shared.adapters.messaging import SesEmailSender, SnsSmsSender
+from shared.batching import batch_processor
 from shared.notifications.service import notify_customer, notify_return, send_e_receipt
 from shared.observability import logger, metrics, tracer
 from shared.settings import settings
 
-processor = BatchProcessor(event_type=EventType.SQS)
+processor = batch_processor(EventType.SQS)  # failures logged without personal data
 config = IdempotencyConfig(event_key_jmespath="metadata.event_id", expires_after_seconds=7 * 24 * 3600)
 
 

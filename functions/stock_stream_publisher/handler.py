@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -23,6 +23,7 @@ from shared.adapters.dynamodb_orders import order_from_item
 from shared.adapters.dynamodb_reservations import reservation_from_item
 from shared.adapters.dynamodb_returns import purchase_from_item, return_from_item
 from shared.adapters.event_bus import OutboundEvent
+from shared.batching import batch_processor
 from shared.observability import logger, metrics, tracer
 from shared.orders.model import Order
 from shared.orders.publishing import events_for_order
@@ -32,7 +33,7 @@ from shared.returns.publishing import events_for_purchase, events_for_return
 from shared.stock.model import StockLevel
 from shared.stock.publishing import events_for_commit
 
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+processor = batch_processor(EventType.DynamoDBStreams)  # failures logged without personal data
 T = TypeVar("T")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
@@ -19,12 +19,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.contracts import CONSUMED, Metadata, envelope_model
 from shared import wiring
+from shared.batching import batch_processor
 from shared.identity import Caller
 from shared.observability import logger, metrics, tracer
 from shared.stock import service
 from shared.stock.model import ChangeKind
 
-processor = BatchProcessor(event_type=EventType.SQS)
+processor = batch_processor(EventType.SQS)  # failures logged without personal data
 KIND_OF = {"SaleRecorded": ChangeKind.SALE, "GoodsReceived": ChangeKind.RECEIPT}
 
 

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.idempotency import (
@@ -26,12 +26,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
 from shared.adapters.push import ApiGatewayFeed, SnsPushService
+from shared.batching import batch_processor
 from shared.devices import service
 from shared.notifications.store_messages import store_message
 from shared.observability import logger, metrics, tracer
 from shared.settings import settings
 
-processor = BatchProcessor(event_type=EventType.SQS)
+processor = batch_processor(EventType.SQS)  # failures logged without personal data
 config = IdempotencyConfig(event_key_jmespath="key", expires_after_seconds=7 * 24 * 3600)
 
 

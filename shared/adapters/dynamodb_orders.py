@@ -14,6 +14,7 @@ from typing import Any
 from shared.adapters import cursors, items
 from shared.adapters.aws import client
 from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
+from shared.adapters.dynamodb_stock import TransactionCancelled, run_transaction
 from shared.errors import Conflict, IdempotencyKeyReused
 from shared.orders.model import Contact, Order, OrderLine, OrderStatus, Payment
 from shared.reservations.model import Reservation, ReservationStatus
@@ -96,8 +97,8 @@ class DynamoDBOrderStore:
     def save(self, before: Order, after: Order) -> Order:
         """A change with no stock effect (accept, start picking, reminder, re-send)."""
         try:
-            self._db.transact_write_items(TransactItems=[self._put(before, after)])
-        except self._db.exceptions.TransactionCanceledException:
+            run_transaction(self._db, [self._put(before, after)])
+        except TransactionCancelled:
             raise Conflict(f"Order {before.order_id} changed meanwhile; read it and retry.") from None
         return after
 

@@ -7,6 +7,8 @@ writing and answering: the key is taken if and only if the change is applied.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import time
 from dataclasses import asdict, replace
@@ -14,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shared.adapters import items
-from shared.adapters.aws import client
+from shared.adapters.aws import client, conflict_outlasted_retries
 from shared.errors import IdempotencyKeyReused, InsufficientStock
 from shared.settings import settings
 from shared.stock.model import StockLevel
@@ -195,11 +197,16 @@ class DynamoDBStockStore:
 def run_transaction(db: Any, transact_items: list[dict[str, Any]]) -> None:
     """TransactWriteItems, retried with jitter while another transaction holds an item.
 
-    Raises TransactionCancelled with the per-item reasons when a condition fails.
+    Every attempt carries the same ClientRequestToken, made from the request itself: when an
+    SDK retry (after a timeout) repeats a transaction whose first attempt was applied, DynamoDB
+    answers it as a success without applying it again, instead of failing its conditions.
+    Raises TransactionCancelled with the per-item reasons when a condition fails, and
+    Unavailable (503, Retry-After) when the conflict outlasts the retries.
     """
+    token = client_request_token(transact_items)
     for attempt in range(_MAX_CONFLICT_RETRIES):
         try:
-            db.transact_write_items(TransactItems=transact_items)
+            db.transact_write_items(TransactItems=transact_items, ClientRequestToken=token)
             return
         except db.exceptions.TransactionCanceledException as error:
             reasons = error.response.get("CancellationReasons", [])
@@ -207,7 +214,13 @@ def run_transaction(db: Any, transact_items: list[dict[str, Any]]) -> None:
             if "ConditionalCheckFailed" in codes or "TransactionConflict" not in codes:
                 raise TransactionCancelled(reasons) from None
             time.sleep(min(0.5, 0.01 * 2**attempt) * random.random())
-    raise TransactionCancelled([{"Code": "TransactionConflict"}])
+    raise conflict_outlasted_retries()
+
+
+def client_request_token(transact_items: list[dict[str, Any]]) -> str:
+    """The same request gives the same token (at most 36 characters, as DynamoDB allows)."""
+    canonical = json.dumps(transact_items, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:36]
 
 
 def stock_update(

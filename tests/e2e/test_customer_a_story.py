@@ -8,14 +8,15 @@ message with a pickup code, collects with that code, and the store's stock is re
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
 
 from local.auth import issue_token
 from tests.e2e.conftest import Running, call
 from tests.e2e.test_local_stock import set_count, stock, url
+from tests.names import Names
 
+unique = Names("story")
 pytestmark = pytest.mark.e2e
 HOME = (52.0907, 5.1214)  # Utrecht, near the Oudegracht store
 
@@ -32,11 +33,11 @@ def wait_for_message(system: Running, to: str, contains: str, seconds: float = 3
 
 
 def test_customer_a_reserves_online_and_collects_in_the_nearest_store(system: Running, tokens: dict) -> None:
-    sku = f"E2E-COAT-{uuid.uuid4().hex[:6].upper()}"
-    email = f"customer-a-{uuid.uuid4().hex[:6]}@example.nl"
+    sku = unique("E2E-COAT")
+    email = f"{unique('customer-a')}@example.nl"
     set_count(system, tokens["erp"], sku, "utrecht-oudegracht", 2)
     set_count(system, tokens["erp"], sku, "amsterdam-kalverstraat", 5)
-    customer = issue_token("customer", f"customer-a-{uuid.uuid4().hex[:6]}")
+    customer = issue_token("customer", unique("customer-a"))
 
     # 1. is it in my nearest store?
     status, nearest, _ = call("GET", url(system, f"/stock/{sku}/nearest?lat={HOME[0]}&lon={HOME[1]}&limit=2"))
@@ -49,7 +50,7 @@ def test_customer_a_reserves_online_and_collects_in_the_nearest_store(system: Ru
         "location_id": "utrecht-oudegracht", "lines": [{"sku": sku, "quantity": 1, "unit_price_cents": 8995}],
         "payment": "pay_at_pickup",
         "contact": {"email": email, "language": "en"}, "channel": "web"}, customer,
-        {"idempotency-key": str(uuid.uuid4())})
+        {"idempotency-key": unique()})
     assert status == 201, order
     assert stock(system, tokens["erp"], sku, "utrecht-oudegracht")["reserved"] == 1
     wait_for_message(system, email, "We have received your order")

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from tests.e2e.conftest import Running, call
 from tests.e2e.test_local_stock import set_count, stock, url
+from tests.names import Names
 
+unique = Names("holds")
 pytestmark = pytest.mark.e2e
 
 
 def reserve(system: Running, token: str, location: str, lines: list[dict], **extra) -> tuple[int, dict, dict]:
     return call("POST", url(system, "/reservations"), {"location_id": location, "lines": lines, **extra}, token,
-                {"idempotency-key": str(uuid.uuid4())})
+                {"idempotency-key": unique()})
 
 
 def listen(system: Running, pattern: dict) -> str:
     sqs, events = system.aws("sqs"), system.aws("events")
-    name = f"e2e-{uuid.uuid4().hex[:8]}"
+    name = unique("e2e-listener")
     queue = sqs.create_queue(QueueName=name)["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     events.put_rule(Name=name, EventBusName="retail", EventPattern=json.dumps(pattern))
@@ -43,7 +44,7 @@ def collect(system: Running, queue: str, seconds: float, until: int = 10**6) -> 
 
 
 def test_200_concurrent_reservations_for_10_units_exactly_10_succeed(system: Running, tokens: dict) -> None:
-    sku, loc = f"E2E-RES-{uuid.uuid4().hex[:6].upper()}", "utrecht-oudegracht"
+    sku, loc = unique("E2E-RES"), "utrecht-oudegracht"
     set_count(system, tokens["erp"], sku, loc, 10)
     from local.auth import issue_token
 
@@ -57,7 +58,7 @@ def test_200_concurrent_reservations_for_10_units_exactly_10_succeed(system: Run
 
 
 def test_a_multi_line_reservation_is_never_half_held(system: Running, tokens: dict) -> None:
-    a, b = (f"E2E-ML-{x}-{uuid.uuid4().hex[:4].upper()}" for x in "AB")
+    a, b = (unique(f"E2E-ML-{x}") for x in "AB")
     loc = "rotterdam-lijnbaan"
     set_count(system, tokens["erp"], a, loc, 20)
     set_count(system, tokens["erp"], b, loc, 5)
@@ -71,7 +72,7 @@ def test_a_multi_line_reservation_is_never_half_held(system: Running, tokens: di
 
 
 def test_a_one_second_hold_is_released_and_expired_once_within_60_seconds(system: Running, tokens: dict) -> None:
-    sku, loc = f"E2E-EXP-{uuid.uuid4().hex[:6].upper()}", "den-haag-spuistraat"
+    sku, loc = unique("E2E-EXP"), "den-haag-spuistraat"
     set_count(system, tokens["erp"], sku, loc, 3)
     queue = listen(system, {"source": ["retail.reservations"], "detail-type": ["ReservationExpired"],
                             "detail": {"data": {"location_id": [loc]}}})

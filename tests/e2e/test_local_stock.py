@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tests.e2e.conftest import Running, call
+from tests.names import Names
 
+unique = Names("stock")
+COUNTED_FROM = datetime(2026, 6, 1, tzinfo=UTC)  # after the demo data's counts, before today
+_COUNTS = itertools.count(1)
 pytestmark = pytest.mark.e2e
 
 
@@ -19,9 +24,9 @@ def url(system: Running, path: str) -> str:
 
 
 def set_count(system: Running, token: str, sku: str, loc: str, on_hand: int) -> None:
-    as_of = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    as_of = (COUNTED_FROM + timedelta(minutes=next(_COUNTS))).strftime("%Y-%m-%dT%H:%M:%SZ")  # each newer
     status, body, _ = call("PUT", url(system, f"/stock/{sku}/locations/{loc}/count"),
-                           {"on_hand": on_hand, "as_of": as_of}, token, {"idempotency-key": str(uuid.uuid4())})
+                           {"on_hand": on_hand, "as_of": as_of}, token, {"idempotency-key": unique()})
     assert status == 201, body
 
 
@@ -33,7 +38,7 @@ def stock(system: Running, token: str, sku: str, loc: str) -> dict:
 
 def change(system: Running, token: str, sku: str, loc: str, kind: str, qty: int, key: str | None = None):
     return call("POST", url(system, f"/stock/{sku}/locations/{loc}/changes"), {"kind": kind, "quantity": qty},
-                token, {"idempotency-key": key or str(uuid.uuid4())})
+                token, {"idempotency-key": key or unique()})
 
 
 def test_seeded_locations_and_stock_are_served(system: Running) -> None:
@@ -78,7 +83,7 @@ def test_no_unit_is_sold_twice_under_contention(system: Running, tokens: dict[st
 
 def test_retries_older_counts_and_refusals(system: Running, tokens: dict[str, str]) -> None:
     sku, loc = "E2E-RETRY-1", "rotterdam-lijnbaan"
-    key = str(uuid.uuid4())
+    key = unique()
     first = change(system, tokens["erp"], sku, loc, "receipt", 3, key)
     with ThreadPoolExecutor(max_workers=8) as pool:
         retries = list(pool.map(lambda _: change(system, tokens["erp"], sku, loc, "receipt", 3, key), range(8)))
@@ -87,7 +92,7 @@ def test_retries_older_counts_and_refusals(system: Running, tokens: dict[str, st
 
     def count(n: int, as_of: str) -> int:
         return call("PUT", url(system, f"/stock/{sku}/locations/{loc}/count"), {"on_hand": n, "as_of": as_of},
-                    tokens["erp"], {"idempotency-key": str(uuid.uuid4())})[0]
+                    tokens["erp"], {"idempotency-key": unique()})[0]
 
     assert count(8, "2026-11-22T10:00:00Z") == 201
     assert count(1, "2026-11-22T09:59:59Z") == 200  # older: ignored
@@ -114,10 +119,10 @@ def test_identity_is_checked_on_every_protected_route(system: Running, tokens: d
 def test_a_stock_event_on_the_bus_changes_stock_and_publishes_stock_changed(system: Running,
                                                                          tokens: dict[str, str]) -> None:
     sqs, events = system.aws("sqs"), system.aws("events")
-    listener = sqs.create_queue(QueueName=f"e2e-listener-{uuid.uuid4().hex[:6]}")["QueueUrl"]
+    listener = sqs.create_queue(QueueName=unique("e2e-listener"))["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=listener, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    rule = f"e2e-listener-{uuid.uuid4().hex[:6]}"
-    sku, loc = f"E2E-BUS-{uuid.uuid4().hex[:6].upper()}", "eindhoven-demer"
+    rule = unique("e2e-listener")
+    sku, loc = unique("E2E-BUS"), "eindhoven-demer"
     events.put_rule(Name=rule, EventBusName="retail",
                     EventPattern=json.dumps({"source": ["retail.stock"], "detail": {"data": {"sku": [sku]}}}))
     events.put_targets(Rule=rule, EventBusName="retail", Targets=[{"Id": "q", "Arn": arn}])

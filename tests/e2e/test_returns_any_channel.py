@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -12,7 +11,9 @@ from local.auth import issue_token
 from tests.e2e.conftest import Running, call
 from tests.e2e.test_customer_a_story import wait_for_message
 from tests.e2e.test_local_stock import set_count, stock, url
+from tests.names import Names
 
+unique = Names("returns")
 pytestmark = pytest.mark.e2e
 A, B = "utrecht-oudegracht", "amsterdam-kalverstraat"
 
@@ -21,7 +22,7 @@ def collected_order(system: Running, tokens: dict, customer: str, email: str, sk
     status, order, _ = call("POST", url(system, "/orders"), {
         "location_id": A, "lines": [{"sku": sku, "quantity": 1, "unit_price_cents": price}],
         "payment": "paid_online", "contact": {"email": email, "language": "nl"}}, customer,
-        {"idempotency-key": str(uuid.uuid4())})
+        {"idempotency-key": unique()})
     assert status == 201, order
     for action in ("accept", "picking", "ready"):
         step = url(system, f"/orders/{order['order_id']}/{action}")
@@ -34,8 +35,8 @@ def collected_order(system: Running, tokens: dict, customer: str, email: str, sk
 
 
 def test_a_web_order_collected_at_a_is_returned_at_b_and_sold_again_there(system: Running, tokens: dict) -> None:
-    sku = f"E2E-RET-{uuid.uuid4().hex[:6].upper()}"
-    subject = f"cust-{uuid.uuid4().hex[:6]}"
+    sku = unique("E2E-RET")
+    subject = unique("cust")
     email = f"{subject}@example.nl"
     customer, staff_b = issue_token("customer", subject), issue_token("staff", "e2e-kees", B)
     set_count(system, tokens["erp"], sku, A, 1)
@@ -44,7 +45,7 @@ def test_a_web_order_collected_at_a_is_returned_at_b_and_sold_again_there(system
     assert [(p["channel"], p["reference"]) for p in purchases] == [("click_and_collect", order_id)]
     status, ret, _ = call("POST", url(system, "/returns"), {
         "purchase_id": purchases[0]["purchase_id"], "location_id": B, "lines": [{"sku": sku, "quantity": 1}],
-        "reason": "te klein"}, customer, {"idempotency-key": str(uuid.uuid4())})
+        "reason": "te klein"}, customer, {"idempotency-key": unique()})
     assert status == 201 and ret["refund_cents"] == 7995
     rid = ret["return_id"]
     for action, body in [("approve", None), ("receive", None), ("inspect", {"dispositions": {sku: "RESTOCK"}})]:
@@ -68,17 +69,19 @@ def test_a_web_order_collected_at_a_is_returned_at_b_and_sold_again_there(system
 
 
 def test_a_store_sale_with_a_loyalty_card_joins_the_web_orders_in_one_timeline(system: Running, tokens: dict) -> None:
-    sku = f"E2E-LOY-{uuid.uuid4().hex[:6].upper()}"
-    subject = f"loyal-{uuid.uuid4().hex[:6]}"
+    sku = unique("E2E-LOY")
+    subject = unique("loyal")
     email = f"{subject}@example.nl"
     customer, till = issue_token("customer", subject), issue_token("staff", "till-3", B)
     set_count(system, tokens["erp"], sku, A, 1)
     set_count(system, tokens["erp"], sku, B, 4)
     order_id = collected_order(system, tokens, customer, email, sku, 2995)
-    receipt = f"R-{uuid.uuid4().hex[:8]}"
+    receipt = unique("R")
+    collected = call("GET", url(system, "/purchases"), token=customer)[1]["purchases"][0]["purchased_at"]
+    sold_at = datetime.fromisoformat(collected) + timedelta(milliseconds=1)  # after the collection, not the future
     status, sale, _ = call("POST", url(system, "/purchases"), {
         "location_id": B, "receipt_id": receipt, "lines": [{"sku": sku, "quantity": 2, "unit_price_cents": 2495}],
-        "purchased_at": datetime.now(UTC).isoformat(), "customer_id": subject,
+        "purchased_at": sold_at.isoformat(), "customer_id": subject,
         "receipt_email": email}, till)
     assert status == 201 and sale["total_cents"] == 4990
     assert stock(system, tokens["erp"], sku, B)["on_hand"] == 2
@@ -89,18 +92,18 @@ def test_a_store_sale_with_a_loyalty_card_joins_the_web_orders_in_one_timeline(s
 
 
 def test_two_concurrent_returns_cannot_return_more_than_was_bought(system: Running, tokens: dict) -> None:
-    sku = f"E2E-OVR-{uuid.uuid4().hex[:6].upper()}"
-    subject = f"twice-{uuid.uuid4().hex[:6]}"
+    sku = unique("E2E-OVR")
+    subject = unique("twice")
     customer, till = issue_token("customer", subject), issue_token("staff", "till-4", B)
     set_count(system, tokens["erp"], sku, B, 5)
     sale = call("POST", url(system, "/purchases"), {
-        "location_id": B, "receipt_id": f"R-{uuid.uuid4().hex[:8]}", "purchased_at": "2026-11-23T09:00:00Z",
+        "location_id": B, "receipt_id": unique("R"), "purchased_at": "2026-11-23T09:00:00Z",
         "lines": [{"sku": sku, "quantity": 2, "unit_price_cents": 1000}], "customer_id": subject}, till)[1]
 
     def request(_: int) -> int:
         return call("POST", url(system, "/returns"), {"purchase_id": sale["purchase_id"], "location_id": B,
                                                        "lines": [{"sku": sku, "quantity": 2}]}, customer,
-                    {"idempotency-key": str(uuid.uuid4())})[0]
+                    {"idempotency-key": unique()})[0]
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(pool.map(request, range(8)))

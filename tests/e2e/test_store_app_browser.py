@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,9 @@ from local.auth import issue_token
 from tests.e2e.conftest import ROOT, Running, call
 from tests.e2e.test_customer_a_story import wait_for_message
 from tests.e2e.test_local_stock import set_count, url
+from tests.names import Names
 
+unique = Names("app")
 pytestmark = pytest.mark.e2e
 STORE = "utrecht-oudegracht"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -26,12 +27,12 @@ FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "-
 def test_a_new_order_appears_live_and_one_tap_makes_it_ready(system: Running, tokens: dict) -> None:
     from playwright.sync_api import sync_playwright
 
-    sku = f"JKT-E2E-{uuid.uuid4().hex[:6].upper()}"  # a jacket: scarves and bags go with it
-    email = f"app-{uuid.uuid4().hex[:6]}@example.nl"
+    sku = unique("JKT-E2E")  # a jacket: scarves and bags go with it
+    email = f"{unique('app')}@example.nl"
     set_count(system, tokens["erp"], sku, STORE, 3)
     set_count(system, tokens["erp"], "SCF-KNIT-RED-OS", STORE, 4)
     staff = issue_token("staff", "associate-b", STORE)
-    shopper = issue_token("customer", f"shopper-{uuid.uuid4().hex[:6]}")
+    shopper = issue_token("customer", unique("shopper"))
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
@@ -44,7 +45,7 @@ def test_a_new_order_appears_live_and_one_tap_makes_it_ready(system: Running, to
         status, order, _ = call("POST", url(system, "/orders"), {
             "location_id": STORE, "lines": [{"sku": sku, "quantity": 1, "unit_price_cents": 12995}],
             "payment": "pay_at_pickup", "contact": {"email": email, "language": "nl"}}, shopper,
-            {"idempotency-key": str(uuid.uuid4())})
+            {"idempotency-key": unique()})
         assert status == 201
         card = f'[data-order="{order["order_id"]}"]'
         page.wait_for_selector(card, timeout=10_000)
@@ -68,18 +69,18 @@ def test_devices_of_the_store_get_one_push_and_other_stores_none(system: Running
     def register(store: str) -> str:
         staff = issue_token("staff", f"tablet-{store}", store)
         status, device, _ = call("POST", url(system, f"/locations/{store}/devices"),
-                                 {"platform": "fcm", "token": f"fcm-{uuid.uuid4().hex}"}, staff)
+                                 {"platform": "fcm", "token": unique("fcm-token")}, staff)
         assert status == 201, device
         return str(device["device_id"])
 
     register(STORE)
     register("groningen-herestraat")
-    sku = f"E2E-PUSH-{uuid.uuid4().hex[:6].upper()}"
+    sku = unique("E2E-PUSH")
     set_count(system, tokens["erp"], sku, STORE, 2)
     status, order, _ = call("POST", url(system, "/orders"), {
         "location_id": STORE, "lines": [{"sku": sku, "quantity": 1, "unit_price_cents": 995}],
         "payment": "paid_online", "contact": {"email": "push@example.nl"}}, tokens["customer"],
-        {"idempotency-key": str(uuid.uuid4())})
+        {"idempotency-key": unique()})
     assert status == 201
     deadline, mine = time.monotonic() + 20, []
     while time.monotonic() < deadline and not mine:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import boto3
 import pytest
@@ -22,7 +21,9 @@ from shared.orders import service
 from shared.orders.model import OrderStatus
 from tests.integration.conftest import http
 from tests.integration.test_reservations import UTRECHT, level, stock
+from tests.names import Names
 
+unique = Names("orders")
 pytestmark = pytest.mark.usefixtures("locations")
 CTX = FakeContext(function_name="customer-notifier", aws_request_id="r")
 EMAIL = "anna.de.vries@example.nl"
@@ -32,7 +33,7 @@ def place(lines: list[dict], key: str | None = None, **extra) -> tuple[int, dict
     lines = [{"unit_price_cents": 2495, **line} for line in lines]
     body = {"location_id": UTRECHT, "lines": lines, "payment": "pay_at_pickup",
             "contact": {"email": EMAIL, "language": "nl", "phone": "+31612345678"}, **extra}
-    return http(api, "POST /orders", body=body, as_="customer", headers={"idempotency-key": key or str(uuid.uuid4())})
+    return http(api, "POST /orders", body=body, as_="customer", headers={"idempotency-key": key or unique()})
 
 
 def step(order_id: str, action: str, body=None, as_: str = "staff-utrecht") -> tuple[int, dict, dict]:
@@ -106,7 +107,9 @@ def test_cancel_and_not_collected_put_the_units_back(aws: Provisioned) -> None:
         step(second, action)
     assert level("C-4").reserved == 2
     store = wiring.order_store()
-    late = datetime.now(UTC) + timedelta(hours=47, minutes=30)
+    deadline = store.get(second).pickup_deadline  # set by the service's clock when it became ready
+    assert deadline is not None
+    late = deadline - timedelta(minutes=30)
     assert service.sweep(store, late) == {"reminded": 1, "not_collected": 0}
     assert service.sweep(store, late) == {"reminded": 0, "not_collected": 0}
     assert service.sweep(store, late + timedelta(hours=1)) == {"reminded": 0, "not_collected": 1}
@@ -135,7 +138,7 @@ def test_staff_of_other_stores_and_other_customers_see_nothing() -> None:
 def test_placing_twice_with_one_key_places_once_and_no_stock_is_a_409_with_alternatives() -> None:
     stock("C-6", UTRECHT, 1)
     stock("C-6", "amsterdam-kalverstraat", 3)
-    key = str(uuid.uuid4())
+    key = unique()
     first, again = place([{"sku": "C-6", "quantity": 1}], key), place([{"sku": "C-6", "quantity": 1}], key)
     assert (first[0], again[0], again[1]["order_id"]) == (201, 200, first[1]["order_id"])
     assert level("C-6").reserved == 1

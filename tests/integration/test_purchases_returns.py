@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from functions.orders_api import handler as orders_api
@@ -14,7 +12,9 @@ from local.provision import Provisioned
 from tests.integration.conftest import CLAIMS, http
 from tests.integration.test_orders import deliver_messages, step
 from tests.integration.test_reservations import UTRECHT, level, stock
+from tests.names import Names
 
+unique = Names("purchases")
 pytestmark = pytest.mark.usefixtures("locations")
 AMSTERDAM = "amsterdam-kalverstraat"
 CLAIMS["pos-amsterdam"] = {"sub": "till-7", "cognito:groups": "[staff]", "custom:location_id": AMSTERDAM}
@@ -32,7 +32,7 @@ def collected_web_order(sku: str, price: int) -> str:
     status, order, _ = http(orders_api, "POST /orders", body={
         "location_id": UTRECHT, "lines": [{"sku": sku, "quantity": 2, "unit_price_cents": price}],
         "payment": "paid_online", "contact": {"email": "anna@example.nl", "language": "en"}},
-        as_="customer", headers={"idempotency-key": str(uuid.uuid4())})
+        as_="customer", headers={"idempotency-key": unique()})
     assert status == 201
     for action in ("accept", "picking", "ready"):
         step(order["order_id"], action)
@@ -75,7 +75,7 @@ def test_a_web_order_collected_in_utrecht_is_returned_in_amsterdam_and_restocked
     status, ret, _ = http(returns_api, "POST /returns", body={
         "purchase_id": purchase["purchase_id"], "location_id": AMSTERDAM, "lines": [{"sku": "P-3", "quantity": 1}],
         "contact_email": "anna@example.nl", "language": "en"}, as_="customer",
-        headers={"idempotency-key": str(uuid.uuid4())})
+        headers={"idempotency-key": unique()})
     assert status == 201 and ret["refund_cents"] == 4995
     rid = {"return_id": ret["return_id"]}
     assert http(returns_api, "POST /returns/{return_id}/approve", rid, as_="staff-utrecht")[0] == 404  # not theirs
@@ -116,7 +116,7 @@ def test_never_more_returned_than_bought_and_a_rejection_gives_the_units_back() 
     def request(qty: int) -> tuple[int, dict, dict]:
         return http(returns_api, "POST /returns", body={
             "purchase_id": purchase["purchase_id"], "location_id": AMSTERDAM,
-            "lines": [{"sku": "P-4", "quantity": qty}]}, as_="customer", headers={"idempotency-key": str(uuid.uuid4())})
+            "lines": [{"sku": "P-4", "quantity": qty}]}, as_="customer", headers={"idempotency-key": unique()})
 
     first = request(2)
     assert first[0] == 201

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import boto3
 import pytest
@@ -21,7 +20,9 @@ from shared.reservations.model import ReservationStatus
 from shared.stock import service as stock_service
 from shared.stock.model import ChangeKind
 from tests.integration.conftest import CLAIMS, http
+from tests.names import Names
 
+unique = Names("reservations")
 pytestmark = pytest.mark.usefixtures("locations")
 ERP = Caller(role="integration", subject="erp")
 CTX = FakeContext(function_name="test", aws_request_id="r")
@@ -30,7 +31,7 @@ UTRECHT = "utrecht-oudegracht"
 
 def stock(sku: str, loc: str, qty: int) -> None:
     stock_service.record_change(wiring.stock_store(), wiring.location_directory(), ERP, sku, loc,
-                                ChangeKind.RECEIPT, qty, f"seed-{sku}-{loc}-{uuid.uuid4()}", "test")
+                                ChangeKind.RECEIPT, qty, unique(f"seed-{sku}-{loc}"), "test")
 
 
 def level(sku: str, loc: str = UTRECHT):
@@ -39,7 +40,7 @@ def level(sku: str, loc: str = UTRECHT):
 
 def reserve(lines: list[dict], key: str | None = None, as_: str = "customer", **extra) -> tuple[int, dict, dict]:
     body = {"location_id": UTRECHT, "lines": lines, **extra}
-    return http(api, "POST /reservations", body=body, as_=as_, headers={"idempotency-key": key or str(uuid.uuid4())})
+    return http(api, "POST /reservations", body=body, as_=as_, headers={"idempotency-key": key or unique()})
 
 
 def test_all_lines_are_held_or_none_with_what_is_short_and_where_else() -> None:
@@ -60,7 +61,7 @@ def test_all_lines_are_held_or_none_with_what_is_short_and_where_else() -> None:
 
 def test_a_retry_returns_the_same_reservation_and_holds_once() -> None:
     stock("A-2", UTRECHT, 5)
-    key = str(uuid.uuid4())
+    key = unique()
     first = reserve([{"sku": "A-2", "quantity": 2}], key)
     again = reserve([{"sku": "A-2", "quantity": 2}], key)
     assert (first[0], again[0]) == (201, 200)
@@ -92,7 +93,7 @@ def test_an_overdue_hold_expires_once_on_read_or_by_overlapping_sweeps() -> None
     first = reserve([{"sku": "A-4", "quantity": 2}], hold_seconds=1)[1]["reservation_id"]
     second = reserve([{"sku": "A-5", "quantity": 1}], hold_seconds=1)[1]["reservation_id"]
     store = wiring.reservation_store()
-    later = datetime.now(UTC) + timedelta(seconds=2)
+    later = max(store.get(rid).expires_at for rid in (first, second)) + timedelta(seconds=1)  # the holds' own clock
     assert service.expire_due(store, later) + service.expire_due(store, later) == 2  # overlapping: once each
     assert store.get(first).status is ReservationStatus.EXPIRED
     assert (level("A-4").reserved, level("A-5").reserved) == (0, 0)
@@ -111,7 +112,9 @@ def test_extend_moves_the_deadline_within_the_location_limit() -> None:
     rid = reserve([{"sku": "A-6", "quantity": 1}], hold_seconds=60)[1]["reservation_id"]
     status, body, _ = http(api, "POST /reservations/{reservation_id}/extend", {"reservation_id": rid},
                            {"hold_seconds": 3600}, as_="customer")
-    assert status == 200 and datetime.fromisoformat(body["expires_at"]) > datetime.now(UTC) + timedelta(minutes=59)
+    assert status == 200
+    created, until = (datetime.fromisoformat(body[k]) for k in ("created_at", "expires_at"))
+    assert until > created + timedelta(minutes=59)
     status, _, _ = http(api, "POST /reservations/{reservation_id}/extend", {"reservation_id": rid},
                         {"hold_seconds": 14 * 24 * 3600}, as_="customer")
     assert status == 422
@@ -126,7 +129,7 @@ def test_each_status_change_publishes_one_reservation_event(aws: Provisioned) ->
     events.put_rule(Name="res-listener", EventBusName=aws.bus_name, EventPattern='{"source": ["retail.reservations"]}')
     events.put_targets(Rule="res-listener", EventBusName=aws.bus_name, Targets=[{"Id": "q", "Arn": arn}])
     stock("A-7", UTRECHT, 2)
-    key = str(uuid.uuid4())
+    key = unique()
     rid = reserve([{"sku": "A-7", "quantity": 1}], key)[1]["reservation_id"]
     reserve([{"sku": "A-7", "quantity": 1}], key)
     http(api, "POST /reservations/{reservation_id}/extend", {"reservation_id": rid}, {"hold_seconds": 600},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
 import boto3
@@ -17,16 +16,18 @@ from local.lambdas import FakeContext
 from local.pollers import StreamPoller
 from local.provision import Provisioned
 from shared import wiring
+from tests.names import Names
 
+unique = Names("stock-events")
 pytestmark = pytest.mark.usefixtures("locations")
 CTX = FakeContext(function_name="test", aws_request_id="r")
 
 
 def bus_event(detail_type: str, data: dict[str, Any], source: str = "retail.pos",
               event_id: str | None = None) -> dict[str, Any]:
-    return {"version": "0", "id": str(uuid.uuid4()), "detail-type": detail_type, "source": source,
+    return {"version": "0", "id": unique("envelope"), "detail-type": detail_type, "source": source,
             "account": "123456789012", "time": "2026-11-23T09:00:00Z", "region": "eu-west-1", "resources": [],
-            "detail": {"metadata": {"event_id": event_id or str(uuid.uuid4()), "event_type": detail_type,
+            "detail": {"metadata": {"event_id": event_id or unique("event"), "event_type": detail_type,
                                     "occurred_at": "2026-11-23T09:00:00Z", "producer": "test"}, "data": data}}
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from functions.stock_read_api import handler as reads
 from functions.stock_write_api import handler as writes
 from tests.integration.conftest import http
+from tests.names import Names
 
+unique = Names("stock-http")
 CHANGE = "POST /stock/{sku}/locations/{location_id}/changes"
 COUNT = "PUT /stock/{sku}/locations/{location_id}/count"
 AT = {"sku": "JKT-RAIN-NAVY-M", "location_id": "utrecht-oudegracht"}
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("locations")
 
 def change(kind: str, qty: int, key: str | None = None, as_: str = "erp") -> tuple[int, dict, dict]:
     return http(writes, CHANGE, AT, {"kind": kind, "quantity": qty}, as_=as_,
-                headers={"idempotency-key": key or str(uuid.uuid4())})
+                headers={"idempotency-key": key or unique()})
 
 
 def on_hand() -> int:
@@ -28,7 +28,7 @@ def on_hand() -> int:
 
 
 def test_the_same_change_sent_twice_is_applied_once() -> None:
-    key = str(uuid.uuid4())
+    key = unique()
     first = change("receipt", 5, key)
     second = change("receipt", 5, key)
     assert (first[0], second[0]) == (201, 200)
@@ -39,7 +39,7 @@ def test_the_same_change_sent_twice_is_applied_once() -> None:
 
 
 def test_a_key_reused_for_another_change_is_a_422_problem() -> None:
-    key = str(uuid.uuid4())
+    key = unique()
     change("receipt", 5, key)
     status, problem, headers = change("receipt", 6, key)
     assert status == 422 and problem["type"].endswith("/idempotency-key-reused")
@@ -58,7 +58,7 @@ def test_going_negative_is_a_409_problem_and_changes_nothing() -> None:
 def test_an_older_count_is_ignored() -> None:
     def count(n: int, as_of: str) -> tuple[int, dict, dict]:
         return http(writes, COUNT, AT, {"on_hand": n, "as_of": as_of}, as_="erp",
-                    headers={"idempotency-key": str(uuid.uuid4())})
+                    headers={"idempotency-key": unique()})
 
     assert count(7, "2026-11-20T08:00:00Z")[0] == 201
     status, body, _ = count(3, "2026-11-19T08:00:00Z")
@@ -87,7 +87,7 @@ def test_staff_act_only_on_their_own_store_and_customers_not_at_all() -> None:
     assert change("receipt", 1, as_="staff-utrecht")[0] == 201
     other = {"sku": "JKT-RAIN-NAVY-M", "location_id": "rotterdam-lijnbaan"}
     status, _, _ = http(writes, CHANGE, other, {"kind": "receipt", "quantity": 1}, as_="staff-utrecht",
-                        headers={"idempotency-key": str(uuid.uuid4())})
+                        headers={"idempotency-key": unique()})
     assert status == 404
     assert http(reads, "GET /stock/{sku}/locations/{location_id}", other, as_="staff-utrecht")[0] == 404
     assert change("receipt", 1, as_="customer")[0] == 404

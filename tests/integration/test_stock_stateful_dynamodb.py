@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import boto3
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 from hypothesis.stateful import invariant
 from moto import mock_aws
 
@@ -45,8 +45,7 @@ class DynamoDBStockMachine(StockMachine):
 
 
 TestDynamoDBStock = DynamoDBStockMachine.TestCase
-TestDynamoDBStock.settings = settings(max_examples=25, stateful_step_count=25, deadline=None,
-                                      suppress_health_check=[HealthCheck.too_slow])
+TestDynamoDBStock.settings = settings(stateful_step_count=25)
 
 
 def setup_module() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 
 import boto3
 import pytest
@@ -16,7 +15,9 @@ from local.provision import ACCOUNT, REGION, Provisioned
 from tests.integration.conftest import CLAIMS, http
 from tests.integration.test_reservations import UTRECHT, stock
 from tests.integration.test_stock_events import sqs_batch
+from tests.names import Names
 
+unique = Names("devices")
 pytestmark = pytest.mark.usefixtures("locations")
 CTX = FakeContext(function_name="store-notifier", aws_request_id="r")
 ROTTERDAM = "rotterdam-lijnbaan"
@@ -32,7 +33,7 @@ def _platform_apps(aws: Provisioned, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def register(location: str, as_: str, platform: str = "fcm") -> dict:
     status, device, _ = http(devices_api, "POST /locations/{location_id}/devices", {"location_id": location},
-                             {"platform": platform, "token": f"token-{uuid.uuid4().hex}", "name": "kassa"}, as_=as_)
+                             {"platform": platform, "token": unique("token"), "name": "kassa"}, as_=as_)
     assert status == 201, device
     return device
 
@@ -47,11 +48,11 @@ def pushes_to(device_id: str) -> list[dict]:
 
 
 def order_placed(location: str, event_id: str) -> dict:
-    return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "OrderPlaced", "source": "retail.orders",
+    return {"version": "0", "id": unique("envelope"), "detail-type": "OrderPlaced", "source": "retail.orders",
             "account": ACCOUNT, "time": "2026-11-23T09:00:00Z", "region": REGION, "resources": [],
             "detail": {"metadata": {"event_id": event_id, "event_type": "OrderPlaced",
                                     "occurred_at": "2026-11-23T09:00:00Z", "producer": "test"},
-                       "data": {"order_id": str(uuid.uuid4()), "customer_id": "c", "location_id": location,
+                       "data": {"order_id": unique("order"), "customer_id": "c", "location_id": location,
                                 "status": "PLACED", "payment": "paid_online",
                                 "lines": [{"sku": "JKT-1", "quantity": 1, "unit_price_cents": 100, "short": False}]}}}
 

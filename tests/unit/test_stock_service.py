@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import settings
@@ -72,7 +72,7 @@ def test_unknown_locations_are_not_found(store, directory) -> None:
 def test_counts_from_the_future_or_without_zone_are_refused(store, directory) -> None:
     with pytest.raises(InvalidRequest):
         service.record_count(store, directory, ERP, "SKU-A", "store-one", 1,
-                             datetime.now(UTC) + timedelta(hours=1), "k-0000001", "t")
+                             datetime(2100, 1, 1, tzinfo=UTC), "k-0000001", "t")  # the future, for decades
     with pytest.raises(InvalidRequest):
         service.record_count(store, directory, ERP, "SKU-A", "store-one", 1, datetime(2026, 1, 1), "k-0000002", "t")
 
@@ -109,4 +109,4 @@ class MemoryStockMachine(StockMachine):
 
 
 TestMemoryStock = MemoryStockMachine.TestCase
-TestMemoryStock.settings = settings(max_examples=60, stateful_step_count=30, deadline=None)
+TestMemoryStock.settings = settings(stateful_step_count=30)
