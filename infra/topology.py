@@ -103,6 +103,39 @@ class EventRule:
 
 
 @dataclass(frozen=True)
+class Redelivery:
+    """How long a message can come back, and so how long every consumer must remember it.
+
+    An event archived today can be replayed until the archive forgets it; a replayed (or any)
+    message that keeps failing moves to a dead-letter queue, which keeps it (from its first
+    enqueue) until it is redriven; a redriven message sits in its source queue once more.
+    Dedupe records (idempotency keys, notifier sends) outlive all of that, with a margin for a
+    redrive decided late. The CDK stack takes its retentions from here; tests/infra proves it.
+    """
+
+    archive_retention_days: int = 30
+    dead_letter_retention_days: int = 14  # the most SQS allows
+    queue_retention_days: int = 4
+    margin_days: int = 7
+
+    @property
+    def window_days(self) -> int:
+        """The longest a delivered message can come back after its first delivery."""
+        return self.archive_retention_days + self.dead_letter_retention_days + self.queue_retention_days
+
+    @property
+    def dedupe_days(self) -> int:
+        return self.window_days + self.margin_days
+
+    @property
+    def dedupe_seconds(self) -> int:
+        return self.dedupe_days * 24 * 3600
+
+
+REDELIVERY = Redelivery()
+
+
+@dataclass(frozen=True)
 class Topology:
     bus_name: str
     store_app_dir: str  # the store staff web app (static files), served from S3 + CloudFront
