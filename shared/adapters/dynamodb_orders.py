@@ -16,6 +16,7 @@ from shared.adapters.aws import client
 from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
 from shared.errors import Conflict, IdempotencyKeyReused
 from shared.orders.model import Contact, Order, OrderLine, OrderStatus, Payment
+from shared.reservations.limits import HoldLimits
 from shared.reservations.model import Reservation, ReservationStatus
 from shared.settings import settings
 
@@ -84,8 +85,10 @@ class DynamoDBOrderStore:
             put["ExpressionAttributeValues"] = {":version": items.to_attr(before.version)}
         return {"Put": put}
 
-    def place(self, order: Order, hold: Reservation, default_threshold: int) -> tuple[Order, bool]:
-        held, created = self._reservations.create(hold, default_threshold, extra=[self._put(None, order)])
+    def place(self, order: Order, hold: Reservation, default_threshold: int, *,
+              limits: HoldLimits | None = None) -> tuple[Order, bool]:
+        held, created = self._reservations.create(hold, default_threshold, extra=[self._put(None, order)],
+                                                  limits=limits)
         if created:
             return order, True
         existing = self.get(order.order_id)

@@ -29,6 +29,8 @@ class LocationBody(ApiModel):
     low_stock_threshold: int = Field(default=2, ge=0, le=10_000)
     language: Literal["nl", "en"] = "nl"
     active: bool = True
+    max_units_per_sku_per_customer: int = Field(default=5, ge=1, le=10_000)
+    max_active_holds_per_customer: int = Field(default=10, ge=1, le=1_000)
 
     def to_domain(self, location_id: str) -> Location:
         return Location(location_id=location_id, **self.model_dump(exclude={"services"}),

@@ -6,11 +6,13 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from shared.orders.model import Order
+from shared.reservations.limits import HoldLimits
 from shared.reservations.model import Reservation, ReservationStatus
 
 
 class OrderStore(Protocol):
-    def place(self, order: Order, hold: Reservation, default_threshold: int) -> tuple[Order, bool]: ...
+    def place(self, order: Order, hold: Reservation, default_threshold: int, *,
+              limits: HoldLimits | None = None) -> tuple[Order, bool]: ...
 
     def save(self, before: Order, after: Order) -> Order: ...
 

@@ -15,6 +15,7 @@ from shared.orders.ports import OrderStore
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
 from shared.purchases.ports import PurchaseStore
 from shared.purchases.service import purchase_id_for
+from shared.reservations.limits import limits_for
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus, merge_lines
 from shared.reservations.service import alternatives
 from shared.stock.ports import IdempotencyClaim, StockStore
@@ -59,7 +60,7 @@ def place(orders: OrderStore, stock: StockStore, directory: LocationDirectory, c
         reservation_id=str(uuid.uuid5(_ORDER_NAMESPACE, f"hold\n{claim.scope}\n{claim.key}")),
         customer_id=caller.subject, location_id=location_id, lines=merged, channel=channel,
         status=ReservationStatus.ACTIVE, created_at=now, expires_at=now + PREPARE_WITHIN,
-        fingerprint=claim.fingerprint, order_id=order_id,
+        fingerprint=claim.fingerprint, order_id=order_id, limited=True,
     )
     order = Order(
         order_id=order_id, customer_id=caller.subject, location_id=location_id,
@@ -69,7 +70,7 @@ def place(orders: OrderStore, stock: StockStore, directory: LocationDirectory, c
         fingerprint=claim.fingerprint,
     )
     try:
-        return orders.place(order, hold, location.low_stock_threshold)
+        return orders.place(order, hold, location.low_stock_threshold, limits=limits_for(caller, location))
     except InsufficientStock as refused:
         refused.extra["alternatives"] = alternatives(stock, directory, location, merged, Service.CLICK_AND_COLLECT)
         raise
