@@ -235,6 +235,7 @@ TOPOLOGY = Topology(
                 Route("POST", "/orders/{order_id}/lines/{sku}/short", OPERATIONS),
                 Route("POST", "/orders/{order_id}/ready", OPERATIONS),
                 Route("POST", "/orders/{order_id}/ready/resend", OPERATIONS),
+                Route("POST", "/orders/{order_id}/pickup-code", OPERATIONS),
                 Route("POST", "/orders/{order_id}/collect", OPERATIONS),
                 Route("POST", "/orders/{order_id}/cancel", (Access.CUSTOMER, *OPERATIONS)),
             ),
