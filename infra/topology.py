@@ -41,10 +41,28 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Throttle:
+    """Steady requests per second and burst for one route, over all its callers (API Gateway
+    stage route settings). Per-customer quotas (holds) and per-order lockouts (pickup codes)
+    are enforced by the handlers; these keep any one route from swamping the rest."""
+
+    rate: float
+    burst: int
+
+
+PUBLIC_READS = Throttle(rate=100, burst=200)  # webshop product and stock pages, no token
+SIGNED_IN_READS = Throttle(rate=50, burst=100)
+CUSTOMER_WRITES = Throttle(rate=20, burst=40)  # holds, orders, returns: what a hoarder or bot would call
+OPERATIONS_CALLS = Throttle(rate=50, burst=100)  # store staff, POS, ERP and head office
+CODE_CHECKS = Throttle(rate=10, burst=20)  # where pickup codes are entered (and could be guessed)
+
+
+@dataclass(frozen=True)
 class Route:
     method: str
     path: str  # API Gateway style: /stock/{sku}
     access: tuple[Access, ...]
+    throttle: Throttle | None = None  # None: by route class (see ``limits``)
 
     @property
     def route_key(self) -> str:
@@ -53,6 +71,17 @@ class Route:
     @property
     def is_public(self) -> bool:
         return Access.PUBLIC in self.access
+
+    @property
+    def limits(self) -> Throttle:
+        """The declared throttle, else the one for its class: public reads, reads, customer writes, operations."""
+        if self.throttle is not None:
+            return self.throttle
+        if self.method == "GET":
+            return PUBLIC_READS if self.is_public else SIGNED_IN_READS
+        if Access.CUSTOMER in self.access:
+            return CUSTOMER_WRITES
+        return OPERATIONS_CALLS
 
 
 @dataclass(frozen=True)
@@ -236,7 +265,7 @@ TOPOLOGY = Topology(
                 Route("POST", "/orders/{order_id}/ready", OPERATIONS),
                 Route("POST", "/orders/{order_id}/ready/resend", OPERATIONS),
                 Route("POST", "/orders/{order_id}/pickup-code", OPERATIONS),
-                Route("POST", "/orders/{order_id}/collect", OPERATIONS),
+                Route("POST", "/orders/{order_id}/collect", OPERATIONS, CODE_CHECKS),
                 Route("POST", "/orders/{order_id}/cancel", (Access.CUSTOMER, *OPERATIONS)),
             ),
             table_access="write",
