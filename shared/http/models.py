@@ -46,6 +46,8 @@ class LocationView(ApiModel):
     services: list[Service]
     pickup_hold_hours: int
     language: str
+    max_units_per_sku_per_customer: int  # what one customer may hold here at a time
+    max_active_holds_per_customer: int
 
     @staticmethod
     def of(location: Location) -> LocationView:
@@ -53,7 +55,8 @@ class LocationView(ApiModel):
             location_id=location.location_id, name=location.name, type=location.type,
             address=location.address, coordinates=location.coordinates,
             services=sorted(location.services), pickup_hold_hours=location.pickup_hold_hours,
-            language=location.language,
+            language=location.language, max_units_per_sku_per_customer=location.max_units_per_sku_per_customer,
+            max_active_holds_per_customer=location.max_active_holds_per_customer,
         )
 
 

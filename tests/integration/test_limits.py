@@ -67,7 +67,9 @@ def test_a_locations_policy_sets_its_limits() -> None:
     utrecht = next(loc for loc in LOCATIONS if loc.location_id == UTRECHT)
     body = utrecht.model_dump(mode="json", exclude={"location_id"})
     body |= {"max_units_per_sku_per_customer": 1, "max_active_holds_per_customer": 2}
-    assert http(locations_api, "PUT /locations/{location_id}", {"location_id": UTRECHT}, body, as_="admin")[0] == 200
+    status, view, _ = http(locations_api, "PUT /locations/{location_id}", {"location_id": UTRECHT}, body, as_="admin")
+    assert status == 200
+    assert (view["max_units_per_sku_per_customer"], view["max_active_holds_per_customer"]) == (1, 2)
     wiring.location_directory().invalidate()
     stock("LIM-P", UTRECHT, 10)
     assert reserve([{"sku": "LIM-P", "quantity": 1}], "lim-policy-1")[0] == 201
