@@ -119,7 +119,8 @@ class DynamoDBReservationStore:
                         raise IdempotencyKeyReused(
                             "This Idempotency-Key was used before for a different reservation.") from None
                     return existing, False
-            if counted and limits and cancelled.reasons[-2].get("Code") == "ConditionalCheckFailed":
+            if counted and limits and len(cancelled.reasons) > 1 \
+                    and cancelled.reasons[-2].get("Code") == "ConditionalCheckFailed":
                 raise limited.refusal(cancelled.reasons[-2], reservation, limits) from None
             raise InsufficientStock(
                 f"Not every line can be held at {reservation.location_id}.",
