@@ -56,11 +56,12 @@ def place(orders: OrderStore, stock: StockStore, directory: LocationDirectory, c
         "lines": [(line.sku, line.quantity) for line in merged], "prices": sorted((prices or {}).items())})
     order_id = str(uuid.uuid5(_ORDER_NAMESPACE, f"order\n{claim.scope}\n{claim.key}"))
     now = _now()
+    limits = limits_for(caller, location)
     hold = Reservation(
         reservation_id=str(uuid.uuid5(_ORDER_NAMESPACE, f"hold\n{claim.scope}\n{claim.key}")),
         customer_id=caller.subject, location_id=location_id, lines=merged, channel=channel,
         status=ReservationStatus.ACTIVE, created_at=now, expires_at=now + PREPARE_WITHIN,
-        fingerprint=claim.fingerprint, order_id=order_id, limited=True,
+        fingerprint=claim.fingerprint, order_id=order_id, limited=limits is not None,
     )
     order = Order(
         order_id=order_id, customer_id=caller.subject, location_id=location_id,
@@ -70,7 +71,7 @@ def place(orders: OrderStore, stock: StockStore, directory: LocationDirectory, c
         fingerprint=claim.fingerprint,
     )
     try:
-        return orders.place(order, hold, location.low_stock_threshold, limits=limits_for(caller, location))
+        return orders.place(order, hold, location.low_stock_threshold, limits=limits)
     except InsufficientStock as refused:
         refused.extra["alternatives"] = alternatives(stock, directory, location, merged, Service.CLICK_AND_COLLECT)
         raise
