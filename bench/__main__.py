@@ -132,41 +132,44 @@ def holds_and_orders(base: str, meter: DynamoDBMeter, erp: str, skus: list[str])
     """Reserve k lines, cancel, and the click & collect path from placing to collection."""
     from local.auth import issue_token
 
-    shopper, staff = issue_token("customer", "bench-shopper"), issue_token("staff", "bench-anna", "utrecht-oudegracht")
+    staff = issue_token("staff", "bench-anna", "utrecht-oudegracht")
+    # one shopper per run: a customer may hold only so much at a location (the location's limits)
+    shoppers = {i: issue_token("customer", f"bench-shopper-{i}") for i in range(-1, RUNS)}
     for sku in skus[:3]:
         http("PUT", f"{base}/stock/{sku}/locations/utrecht-oudegracht/count",
              {"on_hand": 100000, "as_of": "2026-11-03T00:00:00Z"}, erp, f"bench-{sku}")
 
-    def reserve(k: int) -> int:
+    def reserve(k: int, i: int) -> int:
         lines = [{"sku": sku, "quantity": 1} for sku in skus[:k]]
         return http("POST", f"{base}/reservations", {"location_id": "utrecht-oudegracht", "lines": lines},
-                    shopper, str(uuid.uuid4()))
+                    shoppers[i], str(uuid.uuid4()))
 
     pending: list[str] = []
 
-    def new_reservation(_: int) -> None:
+    def new_reservation(i: int) -> None:
         pending.append(http_json("POST", f"{base}/reservations", {
             "location_id": "utrecht-oudegracht", "lines": [{"sku": skus[0], "quantity": 1}]},
-            shopper, str(uuid.uuid4()))[1]["reservation_id"])
+            shoppers[i], str(uuid.uuid4()))[1]["reservation_id"])
 
     ready: list[tuple[str, str]] = []
 
-    def ready_order(_: int) -> None:
+    def ready_order(i: int) -> None:
         _, order = http_json("POST", f"{base}/orders", {
             "location_id": "utrecht-oudegracht", "lines": [{"sku": skus[1], "quantity": 1, "unit_price_cents": 4995}],
-            "payment": "paid_online", "contact": {"email": "bench@example.nl"}}, shopper, str(uuid.uuid4()))
+            "payment": "paid_online", "contact": {"email": "bench@example.nl"}}, shoppers[i], str(uuid.uuid4()))
         for step in ("accept", "picking", "ready"):
             http("POST", f"{base}/orders/{order['order_id']}/{step}", None, staff)
         ready.append((order["order_id"], _code_of(order["order_id"])))
 
     return [
-        measure("reserve 1 line", meter, lambda i: reserve(1), 201),
-        measure("reserve 3 lines", meter, lambda i: reserve(3), 201),
+        measure("reserve 1 line", meter, lambda i: reserve(1, i), 201),
+        measure("reserve 3 lines", meter, lambda i: reserve(3, i), 201),
         measure("cancel a reservation", meter, lambda i: http(
-            "POST", f"{base}/reservations/{pending.pop()}/cancel", None, shopper), 200, new_reservation),
+            "POST", f"{base}/reservations/{pending.pop()}/cancel", None, shoppers[i]), 200, new_reservation),
         measure("place click & collect order", meter, lambda i: http("POST", f"{base}/orders", {
             "location_id": "utrecht-oudegracht", "lines": [{"sku": skus[2], "quantity": 1, "unit_price_cents": 4995}],
-            "payment": "pay_at_pickup", "contact": {"email": "bench@example.nl"}}, shopper, str(uuid.uuid4())), 201),
+            "payment": "pay_at_pickup", "contact": {"email": "bench@example.nl"}}, shoppers[i], str(uuid.uuid4())),
+            201),
         measure("collect an order (with code)", meter, lambda i: http(
             "POST", f"{base}/orders/{ready[-1][0]}/collect", {"pickup_code": ready.pop()[1]}, staff), 200,
             ready_order),
@@ -179,13 +182,14 @@ def notification_latency(system: Any, sku: str, runs: int = 15) -> dict[str, Any
 
     from local.auth import issue_token
 
-    store, shopper = "utrecht-oudegracht", issue_token("customer", "bench-latency")
+    store = "utrecht-oudegracht"
+    shoppers = [issue_token("customer", f"bench-latency-{run}") for run in range(runs)]  # per-customer limits
     staff = issue_token("staff", "bench-feed", store)
     http("PUT", f"{system.base_url}/stock/{sku}/locations/{store}/count",
          {"on_hand": 100000, "as_of": "2026-11-04T00:00:00Z"}, issue_token("integration", "bench"), "bench-feed-stock")
     waits = []
     with connect(f"{system.feed_url}/?location={store}&token={staff}") as feed:
-        for _ in range(runs):
+        for shopper in shoppers:
             started = time.perf_counter()
             _, order = http_json("POST", f"{system.base_url}/orders", {
                 "location_id": store, "lines": [{"sku": sku, "quantity": 1, "unit_price_cents": 100}],

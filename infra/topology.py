@@ -41,10 +41,28 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Throttle:
+    """Steady requests per second and burst for one route, over all its callers (API Gateway
+    stage route settings). Per-customer quotas (holds) and per-order lockouts (pickup codes)
+    are enforced by the handlers; these keep any one route from swamping the rest."""
+
+    rate: float
+    burst: int
+
+
+PUBLIC_READS = Throttle(rate=100, burst=200)  # webshop product and stock pages, no token
+SIGNED_IN_READS = Throttle(rate=50, burst=100)
+CUSTOMER_WRITES = Throttle(rate=20, burst=40)  # holds, orders, returns: what a hoarder or bot would call
+OPERATIONS_CALLS = Throttle(rate=50, burst=100)  # store staff, POS, ERP and head office
+CODE_CHECKS = Throttle(rate=10, burst=20)  # where pickup codes are entered (and could be guessed)
+
+
+@dataclass(frozen=True)
 class Route:
     method: str
     path: str  # API Gateway style: /stock/{sku}
     access: tuple[Access, ...]
+    throttle: Throttle | None = None  # None: by route class (see ``limits``)
 
     @property
     def route_key(self) -> str:
@@ -53,6 +71,17 @@ class Route:
     @property
     def is_public(self) -> bool:
         return Access.PUBLIC in self.access
+
+    @property
+    def limits(self) -> Throttle:
+        """The declared throttle, else the one for its class: public reads, reads, customer writes, operations."""
+        if self.throttle is not None:
+            return self.throttle
+        if self.method == "GET":
+            return PUBLIC_READS if self.is_public else SIGNED_IN_READS
+        if Access.CUSTOMER in self.access:
+            return CUSTOMER_WRITES
+        return OPERATIONS_CALLS
 
 
 @dataclass(frozen=True)
@@ -100,6 +129,39 @@ class EventRule:
     description: str
     pattern: dict[str, object]
     queue: str
+
+
+@dataclass(frozen=True)
+class Redelivery:
+    """How long a message can come back, and so how long every consumer must remember it.
+
+    An event archived today can be replayed until the archive forgets it; a replayed (or any)
+    message that keeps failing moves to a dead-letter queue, which keeps it (from its first
+    enqueue) until it is redriven; a redriven message sits in its source queue once more.
+    Dedupe records (idempotency keys, notifier sends) outlive all of that, with a margin for a
+    redrive decided late. The CDK stack takes its retentions from here; tests/infra proves it.
+    """
+
+    archive_retention_days: int = 30
+    dead_letter_retention_days: int = 14  # the most SQS allows
+    queue_retention_days: int = 4
+    margin_days: int = 7
+
+    @property
+    def window_days(self) -> int:
+        """The longest a delivered message can come back after its first delivery."""
+        return self.archive_retention_days + self.dead_letter_retention_days + self.queue_retention_days
+
+    @property
+    def dedupe_days(self) -> int:
+        return self.window_days + self.margin_days
+
+    @property
+    def dedupe_seconds(self) -> int:
+        return self.dedupe_days * 24 * 3600
+
+
+REDELIVERY = Redelivery()
 
 
 @dataclass(frozen=True)
@@ -202,7 +264,8 @@ TOPOLOGY = Topology(
                 Route("POST", "/orders/{order_id}/lines/{sku}/short", OPERATIONS),
                 Route("POST", "/orders/{order_id}/ready", OPERATIONS),
                 Route("POST", "/orders/{order_id}/ready/resend", OPERATIONS),
-                Route("POST", "/orders/{order_id}/collect", OPERATIONS),
+                Route("POST", "/orders/{order_id}/pickup-code", OPERATIONS),
+                Route("POST", "/orders/{order_id}/collect", OPERATIONS, CODE_CHECKS),
                 Route("POST", "/orders/{order_id}/cancel", (Access.CUSTOMER, *OPERATIONS)),
             ),
             table_access="write",

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from infra.topology import Function, Route, Topology
-from local import auth
+from local import auth, throttle
 
 Invoke = Callable[[Function, dict[str, Any]], Any]
 Reply = tuple[int, dict[str, str], bytes]
@@ -88,6 +88,7 @@ class Gateway:
         self.routes = RouteTable(topology)
         self._invoke = invoke
         self._extra = extra  # what only the local system serves (docs, store app, feed management...)
+        self.throttle = throttle.RouteThrottle() if throttle.enabled() else None  # LOCAL_THROTTLE=1
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes,
                source_ip: str) -> tuple[int, dict[str, str], bytes]:
@@ -103,6 +104,11 @@ class Gateway:
                             f"{method} is not supported on {split.path}.")
         assert not isinstance(matched, str)
         route, function, params = matched
+        wait = self.throttle.wait_seconds(route) if self.throttle else 0
+        if wait:
+            status, out, data = _problem(429, "too-many-requests", "Too many requests",
+                                         f"{route.route_key} is called faster than it allows; retry later.")
+            return status, {**out, "retry-after": str(wait)}, data
         claims = None
         if not route.is_public:
             try:

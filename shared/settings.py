@@ -7,11 +7,14 @@ from functools import cache
 
 from pydantic import BaseModel, Field
 
+from infra.topology import REDELIVERY
+
 
 class Settings(BaseModel):
     table_name: str = Field(min_length=1)
     event_bus_name: str = "retail"
-    idempotency_ttl_days: int = 7
+    # as long as a request or event can come back (DLQ redrive, archive replay): see Redelivery
+    idempotency_ttl_days: int = REDELIVERY.dedupe_days
     cursor_secret: str = ""  # signs list cursors (HMAC); set per deployment
 
 

@@ -12,10 +12,12 @@ let config = { api: "", feed: "" };
 const TEXT = {
   nl: { title: "Click & collect", empty: "Geen open bestellingen.", accept: "Accepteren", picking: "Start verzamelen",
         ready: "Klaar voor afhalen", collect: "Afgeven", code: "Ophaalcode", short: "Niet gevonden",
-        suggest: "Tip bij afhalen:", live: "live", offline: "offline", other: "EN", failed: "Mislukt" },
+        suggest: "Tip bij afhalen:", live: "live", offline: "offline", other: "EN", failed: "Mislukt",
+        newcode: "Nieuwe code sturen" },
   en: { title: "Click & collect", empty: "No open orders.", accept: "Accept", picking: "Start picking",
         ready: "Ready for pickup", collect: "Hand over", code: "Pickup code", short: "Not found",
-        suggest: "Suggest at pickup:", live: "live", offline: "offline", other: "NL", failed: "Failed" },
+        suggest: "Suggest at pickup:", live: "live", offline: "offline", other: "NL", failed: "Failed",
+        newcode: "Send a new code" },
 };
 const t = (key) => TEXT[lang][key];
 
@@ -100,6 +102,8 @@ function render(order) {
     actions.appendChild(code);
     actions.appendChild(button(t("collect"), "collect", () => api(`/orders/${order.order_id}/collect`, {
       method: "POST", body: JSON.stringify({ pickup_code: code.value.trim() }) })));
+    // after too many wrong codes the code is void: a new one goes to the customer
+    actions.appendChild(button(t("newcode"), "pickup-code", step("pickup-code"), true));
   }
   card.appendChild(actions);
   if (["PICKING", "READY_FOR_PICKUP"].includes(order.status)) suggestions(order, card).catch(() => {});

@@ -22,6 +22,7 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.contracts import ORDER_EVENTS, RETURN_EVENTS
+from infra.topology import REDELIVERY
 from shared import wiring
 from shared.adapters.messaging import SesEmailSender, SnsSmsSender
 from shared.batching import batch_processor
@@ -30,7 +31,8 @@ from shared.observability import logger, metrics, tracer
 from shared.settings import settings
 
 processor = batch_processor(EventType.SQS)  # failures logged without personal data
-config = IdempotencyConfig(event_key_jmespath="metadata.event_id", expires_after_seconds=7 * 24 * 3600)
+# Powertools treats a record past its expiry as absent: it must outlive every redelivery.
+config = IdempotencyConfig(event_key_jmespath="metadata.event_id", expires_after_seconds=REDELIVERY.dedupe_seconds)
 
 
 @cache

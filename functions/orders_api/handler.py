@@ -86,6 +86,12 @@ def resend(order_id: OrderId) -> OrderView:
     return _view(service.resend_ready(wiring.order_store(), current_caller(app), order_id))
 
 
+@app.post(path("POST /orders/{order_id}/pickup-code"),
+          summary="Void the pickup code (e.g. locked after wrong codes) and send the customer a new one")
+def new_pickup_code(order_id: OrderId) -> OrderView:
+    return _view(service.new_pickup_code(wiring.order_store(), current_caller(app), order_id))
+
+
 @app.post(path("POST /orders/{order_id}/collect"), summary="Hand over, checking the pickup code")
 def collect(order_id: OrderId, body: CollectBody) -> OrderView:
     return _view(service.collect(wiring.order_store(), wiring.return_store(), current_caller(app), order_id,

@@ -24,6 +24,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from infra.topology import REDELIVERY
 from shared import wiring
 from shared.adapters.push import ApiGatewayFeed, SnsPushService
 from shared.batching import batch_processor
@@ -33,7 +34,8 @@ from shared.observability import logger, metrics, tracer
 from shared.settings import settings
 
 processor = batch_processor(EventType.SQS)  # failures logged without personal data
-config = IdempotencyConfig(event_key_jmespath="key", expires_after_seconds=7 * 24 * 3600)
+# Powertools treats a record past its expiry as absent: it must outlive every redelivery.
+config = IdempotencyConfig(event_key_jmespath="key", expires_after_seconds=REDELIVERY.dedupe_seconds)
 
 
 class NotDelivered(Exception):

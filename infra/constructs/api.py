@@ -101,6 +101,7 @@ class RetailApi(Construct):
         integration_of = {
             name: integrations.HttpLambdaIntegration(f"{name}-integration", fn) for name, fn in functions.items()
         }
+        route_settings: dict[str, dict[str, float]] = {}
         for route, fn in topology.routes:
             added = self.http_api.add_routes(
                 path=route.path,
@@ -113,6 +114,13 @@ class RetailApi(Construct):
                     acknowledge(http_route, "AwsSolutions-APIG4",
                                 f"{route.route_key} is declared public in infra/topology.py (webshop reads, "
                                 "no token); the stage is throttled and the handler serves the public view.")
+            # Per-route throttles: the stage names each route key, so it must be created after the route.
+            route_settings[route.route_key] = {"ThrottlingRateLimit": route.limits.rate,
+                                               "ThrottlingBurstLimit": route.limits.burst}
+            self.stage.node.add_dependency(*added)
+        stage = self.stage.node.default_child
+        assert isinstance(stage, apigwv2.CfnStage)
+        stage.add_property_override("RouteSettings", route_settings)
 
     @property
     def url(self) -> str:

@@ -13,11 +13,12 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from infra.topology import Topology
+from infra.topology import REDELIVERY, Topology
 
 # A dead letter keeps its first enqueue time, so the DLQ must keep messages longer than its source.
-QUEUE_RETENTION = Duration.days(4)
-DLQ_RETENTION = Duration.days(14)  # the most SQS allows: time to look before redriving
+# Retentions come from the redelivery window that every consumer's dedupe records outlive.
+QUEUE_RETENTION = Duration.days(REDELIVERY.queue_retention_days)
+DLQ_RETENTION = Duration.days(REDELIVERY.dead_letter_retention_days)  # the most SQS allows
 PATTERN_FIELDS = ("version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail")
 
 
@@ -72,9 +73,10 @@ class RetailEvents(Construct):
         # Replayable history of every event on the bus (e.g. after fixing a consumer).
         self.bus.archive(
             "Archive",
-            description=f"Events on the {topology.bus_name} bus, replayable for 30 days",
+            description=f"Events on the {topology.bus_name} bus, replayable for "
+                        f"{REDELIVERY.archive_retention_days} days",
             event_pattern=events.EventPattern(account=[Stack.of(self).account]),
-            retention=Duration.days(30),
+            retention=Duration.days(REDELIVERY.archive_retention_days),
         )
         self.queues: dict[str, sqs.Queue] = {}
         self.dead_letter_queues: dict[str, sqs.Queue] = {}

@@ -17,6 +17,7 @@ from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
 from shared.adapters.dynamodb_stock import TransactionCancelled, run_transaction
 from shared.errors import Conflict, IdempotencyKeyReused
 from shared.orders.model import Contact, Order, OrderLine, OrderStatus, Payment
+from shared.reservations.limits import HoldLimits
 from shared.reservations.model import Reservation, ReservationStatus
 from shared.settings import settings
 
@@ -40,7 +41,7 @@ def order_to_item(o: Order) -> dict[str, Any]:
         "contact": {"email": o.contact.email, "language": o.contact.language, "phone": o.contact.phone},
         "placed_at": items.stamp(o.placed_at), "fingerprint": o.fingerprint, "pickup_code": o.pickup_code,
         "ready_at": _stamp(o.ready_at), "pickup_deadline": _stamp(o.pickup_deadline), "reminded": o.reminded,
-        "ready_notices": o.ready_notices, "version": o.version,
+        "ready_notices": o.ready_notices, "version": o.version, "failed_code_attempts": o.failed_code_attempts,
         "gsi2pk": f"CUST#{o.customer_id}", "gsi2sk": f"ORD#{items.stamp(o.placed_at)}#{o.order_id}",
     }
     if o.is_open:
@@ -65,7 +66,7 @@ def order_from_item(item: dict[str, Any]) -> Order:
         placed_at=items.parse_stamp(v["placed_at"]), fingerprint=str(v["fingerprint"]),
         pickup_code=v.get("pickup_code"), ready_at=when("ready_at"), pickup_deadline=when("pickup_deadline"),
         reminded=bool(v.get("reminded", False)), ready_notices=int(v.get("ready_notices", 0)),
-        version=int(v["version"]),
+        version=int(v["version"]), failed_code_attempts=int(v.get("failed_code_attempts", 0)),
     )
 
 
@@ -85,8 +86,10 @@ class DynamoDBOrderStore:
             put["ExpressionAttributeValues"] = {":version": items.to_attr(before.version)}
         return {"Put": put}
 
-    def place(self, order: Order, hold: Reservation, default_threshold: int) -> tuple[Order, bool]:
-        held, created = self._reservations.create(hold, default_threshold, extra=[self._put(None, order)])
+    def place(self, order: Order, hold: Reservation, default_threshold: int, *,
+              limits: HoldLimits | None = None) -> tuple[Order, bool]:
+        held, created = self._reservations.create(hold, default_threshold, extra=[self._put(None, order)],
+                                                  limits=limits)
         if created:
             return order, True
         existing = self.get(order.order_id)
@@ -113,6 +116,32 @@ class DynamoDBOrderStore:
             return self.save(before, after)  # nothing held any more (every line short)
         self._reservations.end(hold, hold_ends_as, extra=[self._put(before, after), *(extra or [])])
         return after
+
+    def record_wrong_code(self, order: Order, max_attempts: int) -> int:
+        """One atomic increment per wrong guess, only for the code guessed at and below the limit.
+
+        It moves ``version`` on, so a collection that read the order before this failure (a right
+        guess racing wrong ones) cannot commit after the code was locked.
+        """
+        try:
+            result = self._db.update_item(
+                TableName=self._table, Key=_key(order.order_id),
+                UpdateExpression="SET failed_code_attempts = if_not_exists(failed_code_attempts, :zero) + :one, "
+                                 "version = version + :one",
+                ConditionExpression="#status = :ready AND pickup_code = :code AND "
+                                    "(attribute_not_exists(failed_code_attempts) OR failed_code_attempts < :max)",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={
+                    ":zero": items.to_attr(0), ":one": items.to_attr(1), ":max": items.to_attr(max_attempts),
+                    ":ready": items.to_attr(OrderStatus.READY_FOR_PICKUP.value),
+                    ":code": items.to_attr(order.pickup_code)},
+                ReturnValues="UPDATED_NEW")
+            return int(result["Attributes"]["failed_code_attempts"]["N"])
+        except self._db.exceptions.ConditionalCheckFailedException:
+            current = self.get(order.order_id)  # locked meanwhile, or a new code was issued
+            if current is None or current.pickup_code != order.pickup_code:
+                return 0
+            return current.failed_code_attempts
 
     def mark_short(self, before: Order, after: Order, sku: str) -> Order:
         hold = self._reservations.get(before.reservation_id)

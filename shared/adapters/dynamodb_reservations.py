@@ -13,9 +13,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shared.adapters import cursors, items
+from shared.adapters import dynamodb_limits as limited
 from shared.adapters.aws import client
 from shared.adapters.dynamodb_stock import TransactionCancelled, run_transaction, stock_update
 from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock
+from shared.reservations.limits import HoldLimits
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus
 from shared.settings import settings
 from shared.stock.ports import ChangeReceipt
@@ -47,6 +49,7 @@ def _to_item(r: Reservation) -> dict[str, Any]:
         "version": r.version, "gsi2pk": f"CUST#{r.customer_id}",
         "gsi2sk": f"RES#{items.stamp(r.created_at)}#{r.reservation_id}",
         "expires_at_epoch": int((r.expires_at + KEEP_AFTER_END).timestamp()),
+        "limited": r.limited or None,
     }
     if r.is_active:
         values |= {"gsi1pk": HOLDS, "gsi1sk": f"{items.stamp(r.expires_at)}#{r.reservation_id}"}
@@ -62,6 +65,7 @@ def reservation_from_item(item: dict[str, Any]) -> Reservation:
         channel=Channel(v["channel"]), status=ReservationStatus(v["status"]),
         created_at=items.parse_stamp(v["created_at"]), expires_at=items.parse_stamp(v["expires_at"]),
         fingerprint=str(v["fingerprint"]), order_id=v.get("order_id"), version=int(v["version"]),
+        limited=bool(v.get("limited", False)),
     )
 
 
@@ -94,16 +98,19 @@ class DynamoDBReservationStore:
     # -- commands ------------------------------------------------------------------------
 
     def create(self, reservation: Reservation, default_threshold: int,
-               extra: list[dict[str, Any]] | None = None) -> tuple[Reservation, bool]:
+               extra: list[dict[str, Any]] | None = None, *,
+               limits: HoldLimits | None = None) -> tuple[Reservation, bool]:
         """Hold every line or none. Returns (reservation, created); a retry returns the first.
 
-        ``extra`` transaction items (an order's record) are written in the same transaction.
+        ``extra`` transaction items (an order's record) are written in the same transaction;
+        with ``limits`` the hold is counted for its customer, refused (429) past the limits.
         """
         put = {"Put": {"TableName": self._table, "Item": _to_item(reservation),
                        "ConditionExpression": "attribute_not_exists(pk)"}}
         lines = self._line_updates(reservation, "hold", default_threshold, "reserve")
+        counted = [limited.count_in(self._table, reservation, limits)] if limits and reservation.limited else []
         try:
-            run_transaction(self._db, [*lines, *(extra or []), put])
+            run_transaction(self._db, [*lines, *(extra or []), *counted, put])
             return reservation, True
         except TransactionCancelled as cancelled:
             if cancelled.reasons and cancelled.reasons[-1].get("Code") == "ConditionalCheckFailed":
@@ -113,6 +120,9 @@ class DynamoDBReservationStore:
                         raise IdempotencyKeyReused(
                             "This Idempotency-Key was used before for a different reservation.") from None
                     return existing, False
+            if counted and limits and len(cancelled.reasons) > 1 \
+                    and cancelled.reasons[-2].get("Code") == "ConditionalCheckFailed":
+                raise limited.refusal(cancelled.reasons[-2], reservation, limits) from None
             raise InsufficientStock(
                 f"Not every line can be held at {reservation.location_id}.",
                 lines=self._shortfall(reservation, cancelled.reasons),
@@ -150,9 +160,10 @@ class DynamoDBReservationStore:
             "ExpressionAttributeValues": values,
         }}
         kind = {"FULFILLED": "collect", "CANCELLED": "release", "EXPIRED": "expire"}[status.value]
+        counted = [limited.count_out(self._table, reservation, reservation.lines, True)] if reservation.limited else []
         try:
             run_transaction(self._db, [update, *self._line_updates(reservation, effect, default_threshold, kind),
-                                       *(extra or [])])
+                                       *(extra or []), *counted])
             return ended, True
         except TransactionCancelled:
             if extra:
@@ -180,8 +191,9 @@ class DynamoDBReservationStore:
                 ":active": items.to_attr("ACTIVE"), ":version": items.to_attr(reservation.version),
                 ":one": items.to_attr(1)}}}
         single = Reservation(**{**reservation.__dict__, "lines": (line,)})
+        counted = [limited.count_out(self._table, reservation, (line,), False)] if reservation.limited else []
         try:
-            run_transaction(self._db, [update, *self._line_updates(single, "release", 0, "short"), *extra])
+            run_transaction(self._db, [update, *self._line_updates(single, "release", 0, "short"), *extra, *counted])
         except TransactionCancelled:
             raise Conflict("The order changed meanwhile; read it and retry.") from None
         return shrunk
@@ -203,6 +215,10 @@ class DynamoDBReservationStore:
         return extended
 
     # -- reads ---------------------------------------------------------------------------
+
+    def held_by(self, customer_id: str, location_id: str) -> tuple[int, dict[str, int]]:
+        """What the customer's limits count at a location: (active holds, units per SKU)."""
+        return limited.held(self._db, self._table, customer_id, location_id)
 
     def get(self, reservation_id: str) -> Reservation | None:
         item = self._db.get_item(TableName=self._table, Key=_key(reservation_id), ConsistentRead=True).get("Item")

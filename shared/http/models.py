@@ -29,6 +29,8 @@ class LocationBody(ApiModel):
     low_stock_threshold: int = Field(default=2, ge=0, le=10_000)
     language: Literal["nl", "en"] = "nl"
     active: bool = True
+    max_units_per_sku_per_customer: int = Field(default=5, ge=1, le=10_000)
+    max_active_holds_per_customer: int = Field(default=10, ge=1, le=1_000)
 
     def to_domain(self, location_id: str) -> Location:
         return Location(location_id=location_id, **self.model_dump(exclude={"services"}),
@@ -44,6 +46,8 @@ class LocationView(ApiModel):
     services: list[Service]
     pickup_hold_hours: int
     language: str
+    max_units_per_sku_per_customer: int  # what one customer may hold here at a time
+    max_active_holds_per_customer: int
 
     @staticmethod
     def of(location: Location) -> LocationView:
@@ -51,7 +55,8 @@ class LocationView(ApiModel):
             location_id=location.location_id, name=location.name, type=location.type,
             address=location.address, coordinates=location.coordinates,
             services=sorted(location.services), pickup_hold_hours=location.pickup_hold_hours,
-            language=location.language,
+            language=location.language, max_units_per_sku_per_customer=location.max_units_per_sku_per_customer,
+            max_active_holds_per_customer=location.max_active_holds_per_customer,
         )
 
 

@@ -49,6 +49,9 @@ class Location(BaseModel):
     low_stock_threshold: int = Field(default=2, ge=0, le=10_000)
     language: str = Field(default="nl", pattern=r"^(nl|en)$")
     active: bool = True
+    # What one customer may hold here at a time (reservations and click & collect together)
+    max_units_per_sku_per_customer: int = Field(default=5, ge=1, le=10_000)
+    max_active_holds_per_customer: int = Field(default=10, ge=1, le=1_000)
 
     def offers(self, service: Service) -> bool:
         return service in self.services

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from shared.errors import Conflict, InvalidRequest, NotFound
+from shared.errors import Conflict, DomainError, InvalidRequest, NotFound, TooManyRequests
 from shared.reservations.model import Line
 
 
@@ -40,6 +40,18 @@ NEXT = {
     OrderStatus.READY_FOR_PICKUP: {OrderStatus.COLLECTED, OrderStatus.CANCELLED, OrderStatus.NOT_COLLECTED},
 }
 REMIND_BEFORE = timedelta(hours=12)  # or halfway through a shorter window
+MAX_CODE_ATTEMPTS = 5  # wrong pickup codes before the code is void and staff must issue a new one
+
+
+class PickupCodeLocked(TooManyRequests):
+    """Too many wrong codes: this code is void; staff of the pickup store issue a new one."""
+
+    slug, title = "pickup-code-locked", "Pickup code locked"
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__(f"Too many wrong pickup codes for order {order_id}: the code is void. Staff of the "
+                         "pickup store issue a new one (POST /orders/{order_id}/pickup-code), which is sent "
+                         "to the customer.", retry_after_seconds=60, new_code_required=True)
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,7 @@ class Order:
     reminded: bool = False
     ready_notices: int = 0
     version: int = 1
+    failed_code_attempts: int = 0  # wrong codes given for the current pickup code
 
     @property
     def is_open(self) -> bool:
@@ -106,12 +119,29 @@ class Order:
         lines = tuple(replace(line, short=True) if line.sku == sku else line for line in self.lines)
         return replace(self, lines=lines, version=self.version + 1)
 
-    def check_code(self, code: str) -> None:
+    def check_code(self, code: str) -> bool:
+        """True when the code matches; refused outright when not ready or the code is void."""
         if self.status is not OrderStatus.READY_FOR_PICKUP or not self.pickup_code:
             raise Conflict(f"Order {self.order_id} is {self.status.value}, not ready for pickup.",
                            current_status=self.status.value)
-        if not hmac.compare_digest(self.pickup_code, code):
-            raise InvalidRequest("The pickup code does not match this order.", field="pickup_code")
+        if self.failed_code_attempts >= MAX_CODE_ATTEMPTS:
+            raise PickupCodeLocked(self.order_id)
+        return hmac.compare_digest(self.pickup_code, code)
+
+    def wrong_code(self, failed_attempts: int) -> DomainError:
+        """The refusal for a wrong code, once it is recorded as the n-th failure."""
+        if failed_attempts >= MAX_CODE_ATTEMPTS:
+            return PickupCodeLocked(self.order_id)
+        return InvalidRequest("The pickup code does not match this order.", field="pickup_code",
+                              attempts_left=MAX_CODE_ATTEMPTS - failed_attempts)
+
+    def with_new_code(self) -> Order:
+        """A new pickup code (the old one is void), sent to the customer as a new ready notice."""
+        if self.status is not OrderStatus.READY_FOR_PICKUP:
+            raise Conflict(f"Order {self.order_id} is {self.status.value}, not ready for pickup.",
+                           current_status=self.status.value)
+        return replace(self, pickup_code=f"{secrets.randbelow(10**6):06d}", failed_code_attempts=0,
+                       ready_notices=self.ready_notices + 1, version=self.version + 1)
 
     def reminder_due(self, now: datetime) -> bool:
         if self.status is not OrderStatus.READY_FOR_PICKUP or self.reminded or not self.pickup_deadline:

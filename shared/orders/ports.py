@@ -6,16 +6,22 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from shared.orders.model import Order
+from shared.reservations.limits import HoldLimits
 from shared.reservations.model import Reservation, ReservationStatus
 
 
 class OrderStore(Protocol):
-    def place(self, order: Order, hold: Reservation, default_threshold: int) -> tuple[Order, bool]: ...
+    def place(self, order: Order, hold: Reservation, default_threshold: int, *,
+              limits: HoldLimits | None = None) -> tuple[Order, bool]: ...
 
     def save(self, before: Order, after: Order) -> Order: ...
 
     def finish(self, before: Order, after: Order, hold_ends_as: ReservationStatus,
                extra: list[dict[str, Any]] | None = None) -> Order: ...
+
+    def record_wrong_code(self, order: Order, max_attempts: int) -> int:
+        """Count one wrong code for the order's current code, atomically; returns the count."""
+        ...
 
     def mark_short(self, before: Order, after: Order, sku: str) -> Order: ...
 

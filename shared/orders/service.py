@@ -10,11 +10,12 @@ from shared.errors import Conflict, InsufficientStock, InvalidRequest, NotFound
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.locations.model import Service
-from shared.orders.model import REMIND_BEFORE, Contact, Order, OrderLine, OrderStatus, Payment
+from shared.orders.model import MAX_CODE_ATTEMPTS, REMIND_BEFORE, Contact, Order, OrderLine, OrderStatus, Payment
 from shared.orders.ports import OrderStore
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
 from shared.purchases.ports import PurchaseStore
 from shared.purchases.service import purchase_id_for
+from shared.reservations.limits import limits_for
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus, merge_lines
 from shared.reservations.service import alternatives
 from shared.stock.ports import IdempotencyClaim, StockStore
@@ -55,11 +56,12 @@ def place(orders: OrderStore, stock: StockStore, directory: LocationDirectory, c
         "lines": [(line.sku, line.quantity) for line in merged], "prices": sorted((prices or {}).items())})
     order_id = str(uuid.uuid5(_ORDER_NAMESPACE, f"order\n{claim.scope}\n{claim.key}"))
     now = _now()
+    limits = limits_for(caller, location)
     hold = Reservation(
         reservation_id=str(uuid.uuid5(_ORDER_NAMESPACE, f"hold\n{claim.scope}\n{claim.key}")),
         customer_id=caller.subject, location_id=location_id, lines=merged, channel=channel,
         status=ReservationStatus.ACTIVE, created_at=now, expires_at=now + PREPARE_WITHIN,
-        fingerprint=claim.fingerprint, order_id=order_id,
+        fingerprint=claim.fingerprint, order_id=order_id, limited=limits is not None,
     )
     order = Order(
         order_id=order_id, customer_id=caller.subject, location_id=location_id,
@@ -69,7 +71,7 @@ def place(orders: OrderStore, stock: StockStore, directory: LocationDirectory, c
         fingerprint=claim.fingerprint,
     )
     try:
-        return orders.place(order, hold, location.low_stock_threshold)
+        return orders.place(order, hold, location.low_stock_threshold, limits=limits)
     except InsufficientStock as refused:
         refused.extra["alternatives"] = alternatives(stock, directory, location, merged, Service.CLICK_AND_COLLECT)
         raise
@@ -127,13 +129,20 @@ def resend_ready(orders: OrderStore, caller: Caller, order_id: str) -> Order:
     return orders.save(order, replace(order, ready_notices=order.ready_notices + 1, version=order.version + 1))
 
 
+def new_pickup_code(orders: OrderStore, caller: Caller, order_id: str) -> Order:
+    """Staff of the pickup store void the code (e.g. locked after wrong guesses) and send a new one."""
+    order = _staff_order(orders, caller, order_id)
+    return orders.save(order, order.with_new_code())
+
+
 def collect(orders: OrderStore, purchases: PurchaseStore, caller: Caller, order_id: str, pickup_code: str) -> Order:
     """Hand over with the code: the held units leave on_hand and reserved together, and the
     order becomes a purchase in the customer's timeline, in the same transaction."""
     order = _staff_order(orders, caller, order_id)
     if order.status is OrderStatus.COLLECTED:
         return order
-    order.check_code(pickup_code)
+    if not order.check_code(pickup_code):
+        raise order.wrong_code(orders.record_wrong_code(order, MAX_CODE_ATTEMPTS))
     purchase = Purchase(
         purchase_id=purchase_id_for(order.location_id, order.order_id), channel=PurchaseChannel.CLICK_AND_COLLECT,
         location_id=order.location_id, purchased_at=_now(), reference=order.order_id, customer_id=order.customer_id,

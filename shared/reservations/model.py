@@ -45,6 +45,7 @@ class Reservation:
     fingerprint: str
     order_id: str | None = None
     version: int = 1
+    limited: bool = False  # counted against the customer's limits at its location (shared.reservations.limits)
 
     @property
     def is_active(self) -> bool:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from shared.reservations.limits import HoldLimits
 from shared.reservations.model import Reservation, ReservationStatus
 
 
 class ReservationStore(Protocol):
-    def create(self, reservation: Reservation, default_threshold: int) -> tuple[Reservation, bool]: ...
+    def create(self, reservation: Reservation, default_threshold: int, *,
+               limits: HoldLimits | None = None) -> tuple[Reservation, bool]: ...
 
     def end(self, reservation: Reservation, status: ReservationStatus, now: datetime | None = None,
             default_threshold: int = 0) -> tuple[Reservation, bool]: ...

@@ -10,6 +10,7 @@ from shared.geo import distance_km
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.locations.model import Location, Service
+from shared.reservations.limits import limits_for
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus, hold_until, merge_lines
 from shared.reservations.ports import ReservationStore
 from shared.stock.ports import IdempotencyClaim, StockStore
@@ -76,15 +77,16 @@ def reserve(store: ReservationStore, stock: StockStore, directory: LocationDirec
         "op": "reserve", "loc": location_id, "customer": customer, "channel": channel.value,
         "hold": hold_seconds, "order": order_id, "lines": [(line.sku, line.quantity) for line in merged]})
     created_at = _now()
+    limits = limits_for(caller, location)
     reservation = Reservation(
         reservation_id=str(uuid.uuid5(_RESERVATION_NAMESPACE, f"{claim.scope}\n{claim.key}")),
         customer_id=customer, location_id=location_id, lines=merged, channel=channel,
         status=ReservationStatus.ACTIVE, created_at=created_at,
         expires_at=hold_until(created_at, location.pickup_hold_hours, hold_seconds),
-        fingerprint=claim.fingerprint, order_id=order_id,
+        fingerprint=claim.fingerprint, order_id=order_id, limited=limits is not None,
     )
     try:
-        return store.create(reservation, location.low_stock_threshold)
+        return store.create(reservation, location.low_stock_threshold, limits=limits)
     except InsufficientStock as refused:
         refused.extra["alternatives"] = alternatives(stock, directory, location, merged, service)
         raise

@@ -62,9 +62,12 @@ def test_a_multi_line_reservation_is_never_half_held(system: Running, tokens: di
     loc = "rotterdam-lijnbaan"
     set_count(system, tokens["erp"], a, loc, 20)
     set_count(system, tokens["erp"], b, loc, 5)
+    from local.auth import issue_token
+
+    shoppers = [issue_token("customer", f"multi-line-{i}") for i in range(20)]  # one customer is limited
     with ThreadPoolExecutor(max_workers=20) as pool:
-        results = list(pool.map(lambda _: reserve(system, tokens["customer"], loc, [
-            {"sku": a, "quantity": 2}, {"sku": b, "quantity": 1}]), range(20)))
+        results = list(pool.map(lambda t: reserve(system, t, loc, [
+            {"sku": a, "quantity": 2}, {"sku": b, "quantity": 1}]), shoppers))
     held = [r for r in results if r[0] == 201]
     assert len(held) == 5
     assert stock(system, tokens["erp"], a, loc)["reserved"] == 10

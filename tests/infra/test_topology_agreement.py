@@ -27,7 +27,7 @@ DEPLOYED_FIELDS = {
                "authorizes_websocket", "manages_devices", "pushes", "memory_mb", "timeout_seconds"},
     Queue: {"name", "batch_size", "max_receive_count", "visibility_timeout_seconds"},
     Table: {"name", "partition_key", "sort_key", "global_indexes", "ttl_attribute", "stream"},
-    Route: {"method", "path", "access"},
+    Route: {"method", "path", "access", "throttle"},
     EventRule: {"name", "description", "pattern", "queue"},
 }
 

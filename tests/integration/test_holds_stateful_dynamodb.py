@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from shared import wiring
-from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock
+from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock, TooManyRequests
 from shared.identity import Caller
 from shared.orders import service as orders
 from shared.orders.model import Contact, OrderStatus, Payment
@@ -75,7 +75,7 @@ class HoldsMachine(RuleBasedStateMachine):
                                                key, hold_seconds=3600)
                 self.reservation_ids.append(held.reservation_id)
                 self.requests.append((shopper, key, wanted))
-        except InsufficientStock:
+        except (InsufficientStock, TooManyRequests):
             pass
 
     @precondition(lambda self: self.requests)
@@ -149,6 +149,23 @@ class HoldsMachine(RuleBasedStateMachine):
             held = wiring.reservation_store().get(order.reservation_id)
             assert held is not None
             assert held.is_active == order.is_open, (order.status, held.status)
+
+    @invariant()
+    def each_customers_counter_is_the_sum_of_their_active_holds(self) -> None:
+        """The per-customer limits count exactly what is held: never above the location's limits."""
+        rids = self.reservation_ids + [o.reservation_id for o in map(wiring.order_store().get, self.order_ids)
+                                       if o is not None]
+        for shopper in SHOPPERS:
+            holds, units = 0, {sku: 0 for sku in SKUS}
+            for rid in rids:
+                held = wiring.reservation_store().get(rid)
+                if held is not None and held.is_active and held.customer_id == shopper.subject:
+                    holds += 1
+                    for line in held.lines:
+                        units[line.sku] += line.quantity
+            counted_holds, counted_units = wiring.reservation_store().held_by(shopper.subject, STORE)
+            assert (counted_holds, {sku: counted_units.get(sku, 0) for sku in SKUS}) == (holds, units)
+            assert holds <= 10 and all(quantity <= 5 for quantity in units.values())
 
 
 def setup_module() -> None:
