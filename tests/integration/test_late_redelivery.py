@@ -39,7 +39,7 @@ WINDOW_SECONDS = REDELIVERY.window_days * 24 * 3600
 
 @pytest.fixture
 def days_later(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
-    """Moves the clock Powertools idempotency reads by whole days (it calls dt.datetime.now())."""
+    """Moves the clock Powertools idempotency reads by whole days (it reads the wall clock)."""
     real = dt.datetime
 
     def shift(days: int) -> None:
@@ -86,7 +86,7 @@ def test_a_notification_replayed_20_days_later_is_not_sent_again(
                  lambda event: publisher.lambda_handler(event, CTX)).poll_once()
     records = _records(aws.queue_urls["customer-messages"])
     assert records
-    started = int(dt.datetime.now().timestamp())
+    started = int(dt.datetime.now().timestamp())  # determinism: allow (a lower bound on the clock Powertools reads)
     assert customer_notifier.lambda_handler({"Records": records}, CTX) == {"batchItemFailures": []}
     sent = len(captured(EMAIL)["emails"])
     assert sent == 1
@@ -101,7 +101,7 @@ def test_a_store_push_replayed_20_days_later_reaches_no_device_twice(days_later:
     sends: list[str] = []
     store_notifier.config.register_lambda_context(CTX)
     once = store_notifier._once("evt-late-store")
-    started = int(dt.datetime.now().timestamp())
+    started = int(dt.datetime.now().timestamp())  # determinism: allow (a lower bound on the clock Powertools reads)
     once("device-1", lambda: sends.append("device-1"))
     assert all(expiry >= started + WINDOW_SECONDS for expiry in _expiries("idempotency#store-notifier"))
     days_later(LATER_DAYS)
@@ -113,7 +113,7 @@ def test_a_sale_redriven_20_days_later_changes_stock_once() -> None:
     stock("LATE-2", UTRECHT, 5)
     sale = bus_event("SaleRecorded", {"location_id": UTRECHT, "receipt_id": "R-LATE",
                                       "lines": [{"sku": "LATE-2", "quantity": 1}]}, event_id="pos-late-sale")
-    started = int(dt.datetime.now().timestamp())
+    started = int(dt.datetime.now().timestamp())  # determinism: allow (a lower bound on the clock Powertools reads)
     assert consumer.lambda_handler(sqs_batch(sale), CTX) == {"batchItemFailures": []}
     assert on_hand("LATE-2", UTRECHT) == 4
     # every dedupe record the sale wrote outlives the longest time the message can come back
