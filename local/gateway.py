@@ -85,7 +85,7 @@ def build_event(route: Route, params: dict[str, str], method: str, raw_path: str
     }
 
 
-MAX_TARGET = 8192  # longer request targets are refused with a 414 problem
+MAX_TARGET = 10_240  # API Gateway's quota for the request line (and headers): longer is a 414 problem
 
 
 def _problem(status: int, slug: str, title: str, detail: str) -> tuple[int, dict[str, str], bytes]:
