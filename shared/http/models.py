@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+)
 
 from shared.locations.model import Address, Coordinates, Location, LocationType, Service
 from shared.stock.model import ChangeKind, StockLevel
@@ -54,6 +64,14 @@ class LocationBody(ApiModel):
     low_stock_threshold: StrictInt = Field(default=2, ge=0, le=10_000)
     language: Literal["nl", "en"] = "nl"
     active: StrictBool = True
+
+    @field_validator("coordinates", mode="before")
+    @classmethod
+    def _numbers_only(cls, value: object) -> object:
+        """Coordinates is a domain model (lax); over HTTP, "52.1" or true is not a latitude."""
+        if isinstance(value, dict) and any(isinstance(v, bool | str) for v in value.values()):
+            raise ValueError("lat and lon must be JSON numbers")
+        return value
 
     def to_domain(self, location_id: str) -> Location:
         return Location(location_id=location_id, **self.model_dump(exclude={"services"}),

@@ -147,3 +147,20 @@ def test_a_refund_with_another_reference_than_the_recorded_one_is_a_409() -> Non
     status, problem, _ = http(returns_api, refunded, rid, {"refund_reference": "PSP-2"}, as_="erp")
     assert status == 409 and problem["type"].endswith("/conflict")
     assert http(returns_api, "GET /returns/{return_id}", rid, as_="erp")[1]["refund_reference"] == "PSP-1"
+
+
+@pytest.mark.parametrize("change", [{"pickup_hold_hours": "48"}, {"active": "true"}, {"active": 1},
+                                    {"coordinates": {"lat": "52.09", "lon": 5.12}},
+                                    {"coordinates": {"lat": 52.09, "lon": True}}])
+def test_a_location_takes_json_numbers_and_booleans_only(change: dict) -> None:
+    from functions.locations_api import handler as locations_api
+
+    body = {"name": "Strict", "type": "store", "address": {"street": "Oudegracht 1", "postal_code": "3511 AA",
+                                                           "city": "Utrecht"},
+            "coordinates": {"lat": 52.09, "lon": 5.12}, **change}
+    status, problem, _ = http(locations_api, "PUT /locations/{location_id}", {"location_id": "strict-1"}, body,
+                              as_="admin")
+    assert status == 422 and problem["errors"][0]["field"].startswith(next(iter(change)))
+    assert http(locations_api, "PUT /locations/{location_id}", {"location_id": "strict-1"},
+                {**body, **{k: v for k, v in {"pickup_hold_hours": 48, "active": True}.items() if k in change},
+                 "coordinates": {"lat": 52.09, "lon": 5.12}}, as_="admin")[0] == 201
