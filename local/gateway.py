@@ -158,7 +158,8 @@ def serve(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
             self.send_header("content-length", str(len(data)))
             self.send_header("x-local-duration-ms", f"{(time.perf_counter() - started) * 1000:.1f}")
             self.end_headers()
-            self.wfile.write(data)
+            if self.command != "HEAD":
+                self.wfile.write(data)
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _respond
 

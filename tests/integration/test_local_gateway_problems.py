@@ -56,3 +56,13 @@ def test_a_wrong_method_on_a_known_path_lists_the_declared_methods(port: int) ->
 
 def test_a_known_route_still_reaches_its_function(port: int) -> None:
     assert _send(port, "GET", "/stock/SKU-1")[::2] == (200, "GET /stock/{sku}")
+
+
+def test_head_gets_the_405_without_a_body(port: int) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("HEAD", "/stock/SKU-1")
+        answer = connection.getresponse()
+        assert (answer.status, answer.getheader("allow"), answer.read()) == (405, "GET", b"")
+    finally:
+        connection.close()
