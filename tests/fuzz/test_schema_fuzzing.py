@@ -28,7 +28,7 @@ from local.seed import SKUS
 from tests.e2e.conftest import Running
 from tests.fuzz.conftest import REPORTS
 
-CASES_PER_MODE = 6
+CASES_PER_MODE = 8
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 ROLES: dict[str, str | None] = {
     "public": None,
