@@ -48,6 +48,10 @@ class RouteTable:
                     return route, fn, found.groupdict()
         return "method" if path_matched else None
 
+    def allowed(self, path: str) -> list[str]:
+        """The methods declared for a path, for the ``Allow`` header of a 405."""
+        return sorted({route.method for route, _, pattern in self.entries if pattern.match(path)})
+
 
 def build_event(route: Route, params: dict[str, str], method: str, raw_path: str, raw_query: str,
                 headers: dict[str, str], body: bytes, claims: dict[str, str] | None,
@@ -57,6 +61,10 @@ def build_event(route: Route, params: dict[str, str], method: str, raw_path: str
         query[key] = f"{query[key]},{value}" if key in query else value  # as API Gateway joins them
     text_types = ("json", "text", "xml", "form")
     is_text = any(t in headers.get("content-type", "application/json") for t in text_types)
+    try:
+        text = body.decode() if is_text else ""
+    except UnicodeDecodeError:  # bytes that are not UTF-8 travel base64-encoded, as binary does
+        is_text = False
     now = datetime.now(UTC)
     context: dict[str, Any] = {
         "accountId": "123456789012", "apiId": "local", "domainName": headers.get("host", "localhost"),
@@ -72,15 +80,23 @@ def build_event(route: Route, params: dict[str, str], method: str, raw_path: str
         "version": "2.0", "routeKey": route.route_key, "rawPath": raw_path, "rawQueryString": raw_query,
         "headers": headers, "queryStringParameters": query or None, "pathParameters": params or None,
         "requestContext": context,
-        "body": (body.decode() if is_text else base64.b64encode(body).decode()) if body else None,
+        "body": (text if is_text else base64.b64encode(body).decode()) if body else None,
         "isBase64Encoded": bool(body) and not is_text,
     }
+
+
+MAX_TARGET = 10_240  # API Gateway's quota for the request line (and headers): longer is a 414 problem
 
 
 def _problem(status: int, slug: str, title: str, detail: str) -> tuple[int, dict[str, str], bytes]:
     body = {"type": f"https://retail-backend.example/problems/{slug}", "title": title,
             "status": status, "detail": detail}
     return status, {"content-type": "application/problem+json"}, json.dumps(body).encode()
+
+
+_PLAIN_ERRORS = {400: ("bad-request", "Bad request"), 414: ("uri-too-long", "URI too long"),
+                 431: ("request-header-fields-too-large", "Request header fields too large"),
+                 501: ("method-not-allowed", "Method not allowed")}
 
 
 class Gateway:
@@ -92,6 +108,8 @@ class Gateway:
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes,
                source_ip: str) -> tuple[int, dict[str, str], bytes]:
+        if len(target) > MAX_TARGET:
+            return _problem(414, "uri-too-long", "URI too long", f"The request target exceeds {MAX_TARGET} bytes.")
         split = urlsplit(target)
         served = self._extra(method, split, body)
         if served is not None:
@@ -100,8 +118,10 @@ class Gateway:
         if matched is None:
             return _problem(404, "not-found", "Not found", "There is no such resource.")
         if matched == "method":
-            return _problem(405, "method-not-allowed", "Method not allowed",
-                            f"{method} is not supported on {split.path}.")
+            allow = ", ".join(self.routes.allowed(split.path))
+            status, out, data = _problem(405, "method-not-allowed", "Method not allowed",
+                                         f"This resource answers {allow}.")
+            return status, {**out, "allow": allow}, data
         assert not isinstance(matched, str)
         route, function, params = matched
         wait = self.throttle.wait_seconds(route) if self.throttle else 0
@@ -144,9 +164,31 @@ def serve(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
             self.send_header("content-length", str(len(data)))
             self.send_header("x-local-duration-ms", f"{(time.perf_counter() - started) * 1000:.1f}")
             self.end_headers()
-            self.wfile.write(data)
+            if self.command != "HEAD":
+                self.wfile.write(data)
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _respond
+
+        def __getattr__(self, name: str) -> Any:
+            """Any other method (TRACE, OPTIONS, BREW) goes to the gateway too: a 405/404 problem."""
+            if name.startswith("do_"):
+                return self._respond
+            raise AttributeError(name)
+
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            """What http.server refuses itself (long lines, bad request lines) as problem+json, not HTML."""
+            slug, title = _PLAIN_ERRORS.get(code, ("bad-request", "Bad request"))
+            status = 405 if code == 501 else code
+            _, out, data = _problem(status, slug, title, message or title)
+            self.close_connection = True
+            self.send_response(status)
+            for key, value in out.items():
+                self.send_header(key, value)
+            self.send_header("connection", "close")
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
             pass

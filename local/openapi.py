@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.topology import TOPOLOGY, Topology
+from shared.http.responses import PROBLEM_SCHEMA
 
 DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 
@@ -28,6 +29,11 @@ def openapi_document(topology: Topology = TOPOLOGY) -> dict[str, Any]:
         for route_path, operations in spec.get("paths", {}).items():
             paths.setdefault(route_path, {}).update(operations)
         schemas.update(spec.get("components", {}).get("schemas", {}))
+    schemas["Problem"] = PROBLEM_SCHEMA
+    text = json.dumps(paths)
+    for unused in ("HTTPValidationError", "ValidationError"):  # Powertools' 422 shape; ours is a Problem
+        if f"/{unused}\"" not in text:
+            schemas.pop(unused, None)
     for route, _ in topology.routes:
         operation = paths.get(route.path, {}).get(route.method.lower())
         if operation is None:

@@ -12,36 +12,39 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared import wiring
 from shared.adapters.push import SnsPushService
 from shared.devices import service
-from shared.http.app import current_caller, http_app, path, resolve
+from shared.http.app import current_caller, http_app, resolve
 from shared.http.device_models import DeviceBody, DeviceList, DeviceView, Suggestion, Suggestions
 from shared.http.paging import Cursor, Limit
+from shared.http.responses import declared
 from shared.observability import logger, metrics, tracer
 
 app = http_app()
 LocationId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 
 
-@app.post(path("POST /locations/{location_id}/devices"), summary="Register a store device's push token")
+@app.post(**declared("POST /locations/{location_id}/devices", created="Registered", ok="Already registered"),
+          summary="Register a store device's push token")
 def register(location_id: LocationId, body: DeviceBody) -> Response[DeviceView]:
     device, created = service.register(wiring.device_store(), SnsPushService(), wiring.location_directory(),
                                        current_caller(app), location_id, body.platform, body.token, body.name)
     return Response(status_code=201 if created else 200, content_type="application/json", body=DeviceView.of(device))
 
 
-@app.get(path("GET /locations/{location_id}/devices"), summary="The store's registered devices")
+@app.get(**declared("GET /locations/{location_id}/devices", paged=True), summary="The store's registered devices")
 def list_devices(location_id: LocationId, limit: Limit = 50, cursor: Cursor = None) -> DeviceList:
     found, next_cursor = service.devices(wiring.device_store(), current_caller(app), location_id, limit=limit,
                                          cursor=cursor)
     return DeviceList(devices=[DeviceView.of(d) for d in found], next_cursor=next_cursor)
 
 
-@app.delete(path("DELETE /locations/{location_id}/devices/{device_id}"), summary="Unregister a device")
+@app.delete(**declared("DELETE /locations/{location_id}/devices/{device_id}", deleted="Unregistered"),
+            summary="Unregister a device")
 def unregister(location_id: LocationId, device_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]) -> Response[str]:
     service.unregister(wiring.device_store(), SnsPushService(), current_caller(app), location_id, device_id)
     return Response(status_code=204, body="")
 
 
-@app.get(path("GET /locations/{location_id}/suggestions"), summary="Accessories in stock here, for these SKUs")
+@app.get(**declared("GET /locations/{location_id}/suggestions"), summary="Accessories in stock here, for these SKUs")
 def suggestions(
     location_id: LocationId,
     skus: Annotated[str, Query(min_length=1, max_length=2000, description="Comma-separated")],

@@ -11,9 +11,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
 from shared.adapters import cursors
-from shared.http.app import current_caller, http_app, path, resolve
+from shared.http.app import current_caller, http_app, resolve
 from shared.http.models import LocationBody, LocationList, LocationView
 from shared.http.paging import Cursor, Limit
+from shared.http.responses import declared
 from shared.locations import service
 from shared.locations.model import LocationType, Service
 from shared.observability import logger, metrics, tracer
@@ -22,7 +23,7 @@ app = http_app()
 LocationId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 
 
-@app.get(path("GET /locations"), summary="List active locations")
+@app.get(**declared("GET /locations", paged=True), summary="List active locations")
 def list_locations(
     type: Annotated[LocationType | None, Query()] = None,  # noqa: A002 - the API's word
     service_offered: Annotated[Service | None, Query(alias="service")] = None,
@@ -35,12 +36,13 @@ def list_locations(
     return LocationList(locations=[LocationView.of(loc) for loc in page], next_cursor=next_cursor)
 
 
-@app.get(path("GET /locations/{location_id}"), summary="Read one location")
+@app.get(**declared("GET /locations/{location_id}"), summary="Read one location")
 def get_location(location_id: LocationId) -> LocationView:
     return LocationView.of(service.get_location(wiring.location_directory(), location_id))
 
 
-@app.put(path("PUT /locations/{location_id}"), summary="Create or replace a location (admin)")
+@app.put(**declared("PUT /locations/{location_id}", created="Created", ok="Replaced"),
+         summary="Create or replace a location (admin)")
 def put_location(location_id: LocationId, body: LocationBody) -> Response[LocationView]:
     location = body.to_domain(location_id)
     created = service.save_location(

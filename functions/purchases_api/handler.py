@@ -10,8 +10,9 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
-from shared.http.app import current_caller, http_app, path, resolve
+from shared.http.app import current_caller, http_app, resolve
 from shared.http.paging import Cursor, Limit
+from shared.http.responses import declared
 from shared.http.return_models import PurchaseView, StoreSaleBody, Timeline
 from shared.observability import logger, metrics, tracer
 from shared.purchases import service
@@ -19,7 +20,8 @@ from shared.purchases import service
 app = http_app()
 
 
-@app.post(path("POST /purchases"), summary="Record a store sale (stock leaves the store once per receipt)")
+@app.post(**declared("POST /purchases", created="Recorded", conflict=True, contended=True),
+          summary="Record a store sale (stock leaves the store once per receipt)")
 def record(body: StoreSaleBody) -> Response[PurchaseView]:
     purchase, created = service.record_store_sale(
         wiring.return_store(), wiring.location_directory(), current_caller(app), body.location_id, body.receipt_id,
@@ -29,13 +31,14 @@ def record(body: StoreSaleBody) -> Response[PurchaseView]:
                     body=PurchaseView.of(purchase), headers=None if created else {"Idempotent-Replayed": "true"})
 
 
-@app.get(path("GET /purchases"), summary="The customer's purchases from every channel, newest first")
+@app.get(**declared("GET /purchases", paged=True), summary="The customer's purchases from every channel, newest first")
 def timeline(limit: Limit = 20, cursor: Cursor = None) -> Timeline:
     found, next_cursor = service.timeline(wiring.return_store(), current_caller(app), limit, cursor)
     return Timeline(purchases=[PurchaseView.of(p) for p in found], next_cursor=next_cursor)
 
 
-@app.get(path("GET /purchases/lookup"), summary="Staff find a purchase from any store or channel, to take it back")
+@app.get(**declared("GET /purchases/lookup", paged=True),
+         summary="Staff find a purchase from any store or channel, to take it back")
 def lookup(receipt_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
            location_id: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$",
                                                     description="The store of the receipt")] = None,
@@ -48,7 +51,7 @@ def lookup(receipt_id: Annotated[str | None, Query(min_length=1, max_length=64)]
     return Timeline(purchases=[PurchaseView.of(p) for p in found], next_cursor=next_cursor)
 
 
-@app.get(path("GET /purchases/{purchase_id}"), summary="Read one purchase")
+@app.get(**declared("GET /purchases/{purchase_id}"), summary="Read one purchase")
 def read(purchase_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]) -> PurchaseView:
     return PurchaseView.of(service.get(wiring.return_store(), current_caller(app), purchase_id))
 

@@ -14,9 +14,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
-from shared.http.app import current_caller, http_app, path, resolve
+from shared.http.app import current_caller, http_app, resolve
 from shared.http.paging import Cursor, Limit
 from shared.http.reservation_models import ExtendBody, ReservationBody, ReservationList, ReservationView
+from shared.http.responses import declared
 from shared.observability import logger, metrics, tracer
 from shared.reservations import service
 
@@ -26,7 +27,8 @@ IdempotencyKey = Annotated[str, Header(alias="idempotency-key", min_length=8, ma
                                        pattern=r"^[\x21-\x7e]+$")]
 
 
-@app.post(path("POST /reservations"), summary="Hold all lines at a location, or none (409 with alternatives)")
+@app.post(**declared("POST /reservations", created="Held", conflict=True, limited=True, contended=True),
+          summary="Hold all lines at a location, or none (409 with alternatives)")
 def create(body: ReservationBody, idempotency_key: IdempotencyKey) -> Response[ReservationView]:
     reservation, created = service.reserve(
         wiring.reservation_store(), wiring.stock_store(), wiring.location_directory(), current_caller(app),
@@ -40,23 +42,25 @@ def create(body: ReservationBody, idempotency_key: IdempotencyKey) -> Response[R
                     body=ReservationView.of(reservation), headers=headers)
 
 
-@app.get(path("GET /reservations"), summary="The caller's own reservations, newest first")
+@app.get(**declared("GET /reservations", paged=True), summary="The caller's own reservations, newest first")
 def list_mine(limit: Limit = 50, cursor: Cursor = None) -> ReservationList:
     found, next_cursor = service.list_mine(wiring.reservation_store(), current_caller(app), limit=limit, cursor=cursor)
     return ReservationList(reservations=[ReservationView.of(r) for r in found], next_cursor=next_cursor)
 
 
-@app.get(path("GET /reservations/{reservation_id}"), summary="Read one reservation")
+@app.get(**declared("GET /reservations/{reservation_id}"), summary="Read one reservation")
 def read(reservation_id: ReservationId) -> ReservationView:
     return ReservationView.of(service.get(wiring.reservation_store(), current_caller(app), reservation_id))
 
 
-@app.post(path("POST /reservations/{reservation_id}/cancel"), summary="Cancel: the units go back on sale")
+@app.post(**declared("POST /reservations/{reservation_id}/cancel", conflict=True, contended=True),
+          summary="Cancel: the units go back on sale")
 def cancel(reservation_id: ReservationId) -> ReservationView:
     return ReservationView.of(service.cancel(wiring.reservation_store(), current_caller(app), reservation_id))
 
 
-@app.post(path("POST /reservations/{reservation_id}/extend"), summary="Hold longer, within the location's limit")
+@app.post(**declared("POST /reservations/{reservation_id}/extend", conflict=True, contended=True),
+          summary="Hold longer, within the location's limit")
 def extend(reservation_id: ReservationId, body: ExtendBody) -> ReservationView:
     return ReservationView.of(service.extend(wiring.reservation_store(), wiring.location_directory(),
                                              current_caller(app), reservation_id, body.hold_seconds))

@@ -10,8 +10,9 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
-from shared.http.app import current_caller, http_app, path, resolve
+from shared.http.app import current_caller, http_app, resolve
 from shared.http.paging import Cursor, Limit
+from shared.http.responses import declared
 from shared.http.return_models import InspectBody, RefundedBody, ReturnBody, ReturnList, ReturnView
 from shared.observability import logger, metrics, tracer
 from shared.returns import service
@@ -27,7 +28,8 @@ def _step(return_id: str, status: ReturnStatus, **extra: Any) -> ReturnView:
     return ReturnView.of(service.step(wiring.return_store(), current_caller(app), return_id, status, **extra))
 
 
-@app.post(path("POST /returns"), summary="Request a return of lines of one purchase")
+@app.post(**declared("POST /returns", created="Requested", conflict=True, contended=True),
+          summary="Request a return of lines of one purchase")
 def request(body: ReturnBody, idempotency_key: IdempotencyKey) -> Response[ReturnView]:
     wanted: dict[str, int] = {}
     for line in body.lines:
@@ -40,18 +42,18 @@ def request(body: ReturnBody, idempotency_key: IdempotencyKey) -> Response[Retur
                     headers=None if created else {"Idempotent-Replayed": "true"})
 
 
-@app.get(path("GET /returns"), summary="The customer's own returns")
+@app.get(**declared("GET /returns", paged=True), summary="The customer's own returns")
 def list_mine(limit: Limit = 50, cursor: Cursor = None) -> ReturnList:
     found, next_cursor = service.list_mine(wiring.return_store(), current_caller(app), limit=limit, cursor=cursor)
     return ReturnList(returns=[ReturnView.of(r) for r in found], next_cursor=next_cursor)
 
 
-@app.get(path("GET /returns/{return_id}"), summary="A return's status and history")
+@app.get(**declared("GET /returns/{return_id}"), summary="A return's status and history")
 def read(return_id: ReturnId) -> ReturnView:
     return ReturnView.of(service.get(wiring.return_store(), current_caller(app), return_id))
 
 
-@app.get(path("GET /locations/{location_id}/returns"), summary="Returns on their way to a location")
+@app.get(**declared("GET /locations/{location_id}/returns", paged=True), summary="Returns on their way to a location")
 def expected(location_id: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")], limit: Limit = 50,
              cursor: Cursor = None) -> ReturnList:
     found, next_cursor = service.expected_at(wiring.return_store(), current_caller(app), location_id, limit=limit,
@@ -59,32 +61,36 @@ def expected(location_id: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}
     return ReturnList(returns=[ReturnView.of(r) for r in found], next_cursor=next_cursor)
 
 
-@app.post(path("POST /returns/{return_id}/approve"), summary="Approve the return")
+@app.post(**declared("POST /returns/{return_id}/approve", conflict=True, contended=True), summary="Approve the return")
 def approve(return_id: ReturnId) -> ReturnView:
     return _step(return_id, ReturnStatus.APPROVED)
 
 
-@app.post(path("POST /returns/{return_id}/reject"), summary="Reject: the units can be returned again later")
+@app.post(**declared("POST /returns/{return_id}/reject", conflict=True, contended=True),
+          summary="Reject: the units can be returned again later")
 def reject(return_id: ReturnId) -> ReturnView:
     return _step(return_id, ReturnStatus.REJECTED)
 
 
-@app.post(path("POST /returns/{return_id}/receive"), summary="The goods arrived at the location")
+@app.post(**declared("POST /returns/{return_id}/receive", conflict=True, contended=True),
+          summary="The goods arrived at the location")
 def receive(return_id: ReturnId) -> ReturnView:
     return _step(return_id, ReturnStatus.RECEIVED)
 
 
-@app.post(path("POST /returns/{return_id}/inspect"), summary="A disposition per line; RESTOCK sells them here")
+@app.post(**declared("POST /returns/{return_id}/inspect", conflict=True, contended=True),
+          summary="A disposition per line; RESTOCK sells them here")
 def inspect(return_id: ReturnId, body: InspectBody) -> ReturnView:
     return _step(return_id, ReturnStatus.INSPECTED, dispositions=body.dispositions)
 
 
-@app.post(path("POST /returns/{return_id}/refunded"), summary="The payment system refunded it (its reference)")
+@app.post(**declared("POST /returns/{return_id}/refunded", conflict=True, contended=True),
+          summary="The payment system refunded it (its reference)")
 def refunded(return_id: ReturnId, body: RefundedBody) -> ReturnView:
     return _step(return_id, ReturnStatus.REFUNDED, refund_reference=body.refund_reference)
 
 
-@app.post(path("POST /returns/{return_id}/close"), summary="Close the return")
+@app.post(**declared("POST /returns/{return_id}/close", conflict=True, contended=True), summary="Close the return")
 def close(return_id: ReturnId) -> ReturnView:
     return _step(return_id, ReturnStatus.CLOSED)
 

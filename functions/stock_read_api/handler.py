@@ -9,7 +9,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
-from shared.http.app import current_caller, http_app, path, resolve
+from shared.http.app import current_caller, http_app, resolve
 from shared.http.models import (
     Availability,
     AvailabilityMatrix,
@@ -19,6 +19,7 @@ from shared.http.models import (
     SkuAvailability,
     StockView,
 )
+from shared.http.responses import declared
 from shared.observability import logger, metrics, tracer
 from shared.stock import service
 
@@ -31,7 +32,7 @@ def _csv(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-@app.get(path("GET /stock"), summary="Availability of many SKUs at many locations (product lists)")
+@app.get(**declared("GET /stock", unknown=True), summary="Availability of many SKUs at many locations (product lists)")
 def stock_matrix(
     skus: Annotated[str, Query(description="Comma-separated SKUs (up to 100)", min_length=1)],
     locations: Annotated[str, Query(description="Comma-separated location ids (up to 50)", min_length=1)],
@@ -42,14 +43,14 @@ def stock_matrix(
     return AvailabilityMatrix(items=[Availability.of(level) for level in levels])
 
 
-@app.get(path("GET /stock/{sku}"), summary="Availability of one SKU at every location")
+@app.get(**declared("GET /stock/{sku}"), summary="Availability of one SKU at every location")
 def stock_of_sku(sku: Sku) -> SkuAvailability:
     levels = service.stock_of_sku(wiring.stock_store(), wiring.location_directory(), sku)
     views = [Availability.of(level) for level in levels]
     return SkuAvailability(sku=sku, total_available=sum(v.available for v in views), locations=views)
 
 
-@app.get(path("GET /stock/{sku}/nearest"), summary="Nearest locations that can promise the SKU")
+@app.get(**declared("GET /stock/{sku}/nearest"), summary="Nearest locations that can promise the SKU")
 def nearest(
     sku: Sku,
     lat: Annotated[float, Query(ge=-90, le=90)],
@@ -70,7 +71,7 @@ def nearest(
     ])
 
 
-@app.get(path("GET /stock/{sku}/locations/{location_id}"), summary="All quantities of a SKU at a location")
+@app.get(**declared("GET /stock/{sku}/locations/{location_id}"), summary="All quantities of a SKU at a location")
 def stock_at(sku: Sku, location_id: LocationId) -> StockView:
     current_caller(app).require_location(location_id)
     return StockView.of(service.stock_at(wiring.stock_store(), wiring.location_directory(), sku, location_id))

@@ -15,8 +15,9 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
-from shared.http.app import correlation_id, current_caller, http_app, path, resolve
+from shared.http.app import correlation_id, current_caller, http_app, resolve
 from shared.http.models import ChangeBody, ChangeReceiptView, CountBody, SettingsBody, StockView
+from shared.http.responses import declared
 from shared.observability import logger, metrics, tracer
 from shared.stock import service
 
@@ -35,8 +36,9 @@ def _receipt_response(view: ChangeReceiptView) -> Response[ChangeReceiptView]:
     return Response(status_code=status, content_type="application/json", body=view, headers=headers)
 
 
-@app.post(path("POST /stock/{sku}/locations/{location_id}/changes"),
-          summary="Apply a sale, receipt, transfer or correction", responses={201: {"description": "Applied"}})
+@app.post(**declared("POST /stock/{sku}/locations/{location_id}/changes",
+                     created="Applied", conflict=True, contended=True),
+          summary="Apply a sale, receipt, transfer or correction")
 def change_stock(sku: Sku, location_id: LocationId, body: ChangeBody,
                  idempotency_key: IdempotencyKey) -> Response[ChangeReceiptView]:
     caller = current_caller(app)
@@ -50,7 +52,9 @@ def change_stock(sku: Sku, location_id: LocationId, body: ChangeBody,
     return _receipt_response(ChangeReceiptView.of(receipt))
 
 
-@app.put(path("PUT /stock/{sku}/locations/{location_id}/count"),
+@app.put(**declared("PUT /stock/{sku}/locations/{location_id}/count",
+                    created="Applied", ok="Ignored (a later count was applied) or a replay", conflict=True,
+                    contended=True),
          summary="Record an absolute count (cycle count, ERP snapshot); older counts are ignored")
 def count_stock(sku: Sku, location_id: LocationId, body: CountBody,
                 idempotency_key: IdempotencyKey) -> Response[ChangeReceiptView]:
@@ -68,7 +72,7 @@ def count_stock(sku: Sku, location_id: LocationId, body: CountBody,
     return _receipt_response(ChangeReceiptView.of(receipt))
 
 
-@app.put(path("PUT /stock/{sku}/locations/{location_id}/settings"),
+@app.put(**declared("PUT /stock/{sku}/locations/{location_id}/settings", conflict=True, contended=True),
          summary="Set safety stock and low-stock threshold")
 def stock_settings(sku: Sku, location_id: LocationId, body: SettingsBody) -> StockView:
     caller = current_caller(app)

@@ -19,7 +19,7 @@ from shared.stock.model import StockLevel
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width: string order is time order
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # kept for readers; ``stamp`` writes it with a 4-digit year
 
 
 def to_attr(value: Any) -> dict[str, Any]:
@@ -35,11 +35,19 @@ def from_item(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime(TIME_FORMAT)
+    """Fixed width (4-digit year, microseconds, Z), so that string order is time order.
+
+    ``strftime("%Y")`` writes year 35 as "35", which sorts after "2026" in a DynamoDB condition.
+    """
+    utc = moment.astimezone(UTC)
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}.{utc.microsecond:06d}Z"
 
 
 def parse_stamp(text: str) -> datetime:
-    return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=UTC)
+    """Reads what ``stamp`` writes, and the short years written before it was fixed width."""
+    year, _, rest = text.partition("-")
+    moment = datetime.fromisoformat(f"{int(year):04d}-{rest}")
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def stock_key(sku: str, location_id: str) -> dict[str, Any]:

@@ -7,6 +7,9 @@ so that a route is declared once.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -21,6 +24,8 @@ from shared.observability import logger
 
 _ROUTES = {route.route_key: route for route, _ in TOPOLOGY.routes}
 _ROUTE_KEYS = set(_ROUTES)
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+MAX_BODY_BYTES = 1_000_000  # the largest real body (a 200-line till sale) is about 30 kB
 
 
 def path(route_key: str) -> str:
@@ -48,6 +53,52 @@ def _validation_problem(error: RequestValidationError) -> Response[str]:
                    "One or more fields are missing or invalid.", errors=errors)
 
 
+def _result(refused: Response[str]) -> dict[str, Any]:
+    return {"statusCode": refused.status_code, "headers": {"Content-Type": refused.headers["Content-Type"]},
+            "body": refused.body, "isBase64Encoded": False}
+
+
+def is_json_media_type(content_type: str) -> bool:
+    """application/json or application/*+json, with any parameters (charset=utf-8)."""
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json"))
+
+
+def _json_body(event: dict[str, Any]) -> tuple[Response[str] | None, dict[str, Any]]:
+    """A body is JSON text of sane size and depth, or a 4xx problem before any model sees it.
+
+    Powertools would answer other media types, RecursionError (deep nesting) and ValueError
+    (integers past Python's digit limit, bytes that are not UTF-8) with a 500. The event
+    handed on carries the body as plain JSON text.
+    """
+    raw = event.get("body")
+    method = str(((event.get("requestContext") or {}).get("http") or {}).get("method", "")).upper()
+    if not raw or method not in BODY_METHODS:
+        return None, event
+    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    content_type = headers.get("content-type", "application/json")
+    if not is_json_media_type(content_type):
+        return problem(415, "unsupported-media-type", "Unsupported media type",
+                       "Send the body as application/json."), event
+    try:
+        data = base64.b64decode(raw, validate=True) if event.get("isBase64Encoded") else str(raw).encode()
+    except (binascii.Error, ValueError):
+        return problem(400, "malformed-json", "Malformed JSON", "The request body is not valid JSON."), event
+    if len(data) > MAX_BODY_BYTES:
+        return problem(413, "payload-too-large", "Payload too large",
+                       f"The request body exceeds {MAX_BODY_BYTES} bytes."), event
+    try:
+        text = data.decode("utf-8")
+        json.loads(text)
+    except (RecursionError, ValueError):  # JSONDecodeError, UnicodeDecodeError and digit limits are ValueErrors
+        return problem(400, "malformed-json", "Malformed JSON",
+                       "The request body is not valid JSON (UTF-8, nested at most a few hundred levels, "
+                       "integers of at most 4300 digits)."), event
+    headers["content-type"] = "application/json"
+    return None, {**event, "headers": headers, "body": text, "isBase64Encoded": False}
+
+
 def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Every route's ``access`` in the topology holds here, before anything reads the request.
 
@@ -59,9 +110,10 @@ def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) ->
     if route is not None and not route.is_public:
         claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt", {}).get("claims")
         if caller_from_claims(claims).role not in {access.value for access in route.access}:
-            refused = problem(404, "not-found", "Not found", "There is no such resource.")
-            return {"statusCode": 404, "headers": {"Content-Type": refused.headers["Content-Type"]},
-                    "body": refused.body, "isBase64Encoded": False}
+            return _result(problem(404, "not-found", "Not found", "There is no such resource."))
+    refused, event = _json_body(event)
+    if refused is not None:
+        return _result(refused)
     return app.resolve(event, context)
 
 

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+)
 
 from shared.locations.model import Address, Coordinates, Location, LocationType, Service
 from shared.stock.model import ChangeKind, StockLevel
@@ -14,6 +24,31 @@ from shared.stock.ports import ChangeReceipt
 
 class ApiModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+# Request bodies use StrictInt/StrictBool: JSON numbers and booleans only ("1", 1.0 and true are
+# not a quantity). Query and path parameters stay lax: they arrive as text.
+
+EARLIEST_FACT = datetime(2000, 1, 1, tzinfo=UTC)
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _text(value: object) -> object:
+    if not isinstance(value, str | datetime):  # lax mode would read a number as seconds since 1970
+        raise ValueError("must be an RFC 3339 date-time text with a time zone")
+    return value
+
+
+def _in_the_past(moment: datetime) -> datetime:
+    """A fact (a count, a sale) happened: not before 2000, not later than now (plus clock skew)."""
+    if moment < EARLIEST_FACT:
+        raise ValueError("must not be before 2000-01-01")
+    if moment > datetime.now(UTC) + CLOCK_SKEW:
+        raise ValueError("must not be in the future")
+    return moment
+
+
+PastInstant = Annotated[AwareDatetime, BeforeValidator(_text), AfterValidator(_in_the_past)]
 
 
 # -- locations -----------------------------------------------------------------------------
@@ -25,12 +60,20 @@ class LocationBody(ApiModel):
     address: Address
     coordinates: Coordinates
     services: list[Service] = []
-    pickup_hold_hours: int = Field(default=48, ge=1, le=336)
-    low_stock_threshold: int = Field(default=2, ge=0, le=10_000)
+    pickup_hold_hours: StrictInt = Field(default=48, ge=1, le=336)
+    low_stock_threshold: StrictInt = Field(default=2, ge=0, le=10_000)
     language: Literal["nl", "en"] = "nl"
-    active: bool = True
-    max_units_per_sku_per_customer: int = Field(default=5, ge=1, le=10_000)
-    max_active_holds_per_customer: int = Field(default=10, ge=1, le=1_000)
+    active: StrictBool = True
+    max_units_per_sku_per_customer: StrictInt = Field(default=5, ge=1, le=10_000)
+    max_active_holds_per_customer: StrictInt = Field(default=10, ge=1, le=1_000)
+
+    @field_validator("coordinates", mode="before")
+    @classmethod
+    def _numbers_only(cls, value: object) -> object:
+        """Coordinates is a domain model (lax); over HTTP, "52.1" or true is not a latitude."""
+        if isinstance(value, dict) and any(isinstance(v, bool | str) for v in value.values()):
+            raise ValueError("lat and lon must be JSON numbers")
+        return value
 
     def to_domain(self, location_id: str) -> Location:
         return Location(location_id=location_id, **self.model_dump(exclude={"services"}),
@@ -137,18 +180,19 @@ class StockView(ApiModel):
 
 class ChangeBody(ApiModel):
     kind: ChangeKind
-    quantity: int = Field(ge=-1_000_000, le=1_000_000, description="Positive; signed for corrections")
+    quantity: StrictInt = Field(ge=-1_000_000, le=1_000_000, description="Positive; signed for corrections")
     reason: str | None = Field(default=None, max_length=200)
 
 
 class CountBody(ApiModel):
-    on_hand: int = Field(ge=0, le=10_000_000)
-    as_of: datetime = Field(description="When the count was taken, with a time zone")
+    on_hand: StrictInt = Field(ge=0, le=10_000_000)
+    as_of: PastInstant = Field(description="When the count was taken, with a time zone (not before 2000, not "
+                                           "in the future)")
 
 
 class SettingsBody(ApiModel):
-    safety_stock: int = Field(ge=0, le=1_000_000)
-    low_stock_threshold: int = Field(ge=0, le=1_000_000)
+    safety_stock: StrictInt = Field(ge=0, le=1_000_000)
+    low_stock_threshold: StrictInt = Field(ge=0, le=1_000_000)
 
 
 class ChangeReceiptView(ApiModel):

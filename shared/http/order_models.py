@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictInt
 
 from shared.http.reservation_models import LineBody
 from shared.orders.model import Contact, Order, OrderStatus, Payment
@@ -24,7 +24,7 @@ class ContactBody(BaseModel):
 
 
 class OrderLineBody(LineBody):
-    unit_price_cents: int = Field(ge=0, le=10_000_000, description="Price per unit in euro cents, as charged")
+    unit_price_cents: StrictInt = Field(ge=0, le=10_000_000, description="Price per unit in euro cents, as charged")
 
 
 class OrderBody(BaseModel):

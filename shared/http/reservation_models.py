@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from events.contracts import SKU_PATTERN
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus
@@ -14,7 +14,7 @@ class LineBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sku: str = Field(pattern=SKU_PATTERN)
-    quantity: int = Field(ge=1, le=1000)
+    quantity: StrictInt = Field(ge=1, le=1000)
 
     def to_domain(self) -> Line:
         return Line(self.sku, self.quantity)
@@ -26,7 +26,7 @@ class ReservationBody(BaseModel):
     location_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
     lines: list[LineBody] = Field(min_length=1, max_length=40)
     channel: Channel = Channel.WEB
-    hold_seconds: int | None = Field(default=None, ge=1, le=14 * 24 * 3600,
+    hold_seconds: StrictInt | None = Field(default=None, ge=1, le=14 * 24 * 3600,
                                      description="Shorter than the location's hold time, if wanted")
     customer_id: str | None = Field(default=None, min_length=1, max_length=128,
                                     description="Only when staff reserve on behalf of a customer")
@@ -35,7 +35,7 @@ class ReservationBody(BaseModel):
 class ExtendBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    hold_seconds: int = Field(ge=60, le=14 * 24 * 3600, description="New hold time from now")
+    hold_seconds: StrictInt = Field(ge=60, le=14 * 24 * 3600, description="New hold time from now")
 
 
 class LineView(BaseModel):

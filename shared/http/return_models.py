@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictInt
 
 from events.contracts import SKU_PATTERN
+from shared.http.models import PastInstant
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
 from shared.returns.model import Disposition, Return, ReturnStatus
 
@@ -18,8 +19,8 @@ class Strict(BaseModel):
 
 class SaleLineBody(Strict):
     sku: str = Field(pattern=SKU_PATTERN)
-    quantity: int = Field(ge=1, le=1000)
-    unit_price_cents: int = Field(ge=0, le=10_000_000, description="Paid per unit, after discounts")
+    quantity: StrictInt = Field(ge=1, le=1000)
+    unit_price_cents: StrictInt = Field(ge=0, le=10_000_000, description="Paid per unit, after discounts")
 
     def to_domain(self) -> PurchasedLine:
         return PurchasedLine(self.sku, self.quantity, self.unit_price_cents)
@@ -31,7 +32,7 @@ class StoreSaleBody(Strict):
     location_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
     receipt_id: str = Field(min_length=1, max_length=64, description="Unique per store; a resend is ignored")
     lines: list[SaleLineBody] = Field(min_length=1, max_length=200)
-    purchased_at: datetime
+    purchased_at: PastInstant = Field(description="When it was paid, with a time zone; not in the future")
     customer_id: str | None = Field(default=None, max_length=128, description="From the loyalty card")
     receipt_email: EmailStr | None = Field(default=None, description="Send the e-receipt here")
 
@@ -66,7 +67,7 @@ class Timeline(BaseModel):
 
 class ReturnLineBody(Strict):
     sku: str = Field(pattern=SKU_PATTERN)
-    quantity: int = Field(ge=1, le=1000)
+    quantity: StrictInt = Field(ge=1, le=1000)
 
 
 class ReturnBody(Strict):

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from shared.errors import InvalidRequest, NotFound
+from shared.errors import Conflict, InvalidRequest, NotFound
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.locations.model import Service
@@ -78,6 +78,8 @@ def step(store: ReturnStore, caller: Caller, return_id: str, status: ReturnStatu
     if caller.role == "customer":
         raise NotFound(f"Return {return_id!r} was not found.")
     if ret.status is status:
+        if status is ReturnStatus.REFUNDED and refund_reference and refund_reference != ret.refund_reference:
+            raise Conflict("This return was refunded already, under another refund reference.")
         return ret
     now = _now()
     inspecting = status is ReturnStatus.INSPECTED
