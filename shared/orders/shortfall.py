@@ -37,7 +37,8 @@ class Affected:
 def _affected(reservations: ReservationStore, orders: OrderStore, sku: str, location_id: str) -> list[Affected]:
     """Every active hold of the SKU at the location, newest first (the last promise goes first)."""
     found = [Affected(r.created_at, r.reservation_id, line.quantity, None)
-             for r in reservations.active_at(location_id) for line in r.lines if line.sku == sku]
+             for r in reservations.active_at(location_id) if not r.order_id  # orders' holds: below
+             for line in r.lines if line.sku == sku]
     found += [Affected(o.placed_at, o.reservation_id, line.quantity, o.order_id)
               for o in orders.list_open_at(location_id) for line in o.lines if line.sku == sku and not line.short]
     return sorted(found, key=lambda a: (a.created_at, a.hold_id), reverse=True)

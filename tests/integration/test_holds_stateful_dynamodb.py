@@ -1,6 +1,9 @@
 """Random sequences of reserve, cancel, expire, order steps, stock changes and retries against
 the real domain and DynamoDB code (moto), checking PRODUCT.md's invariants after every step:
-on_hand >= 0, reserved >= 0, reserved <= on_hand, and reserved = the sum of active holds.
+reserved >= 0, reserved = the sum of active holds, and units are conserved (on_hand changes
+only by receipts, sales, counts and handovers). Sales and counts are facts: they may take held
+units; each is followed by the shortfall resolution the stock consumer runs on StockShortfall,
+after which reserved <= on_hand again.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock
 from shared.identity import Caller
 from shared.orders import service as orders
 from shared.orders.model import Contact, OrderStatus, Payment
+from shared.orders.shortfall import resolve_shortfall
 from shared.reservations import service as reservations
 from shared.reservations.model import Channel, Line
 from shared.stock import service as stock
@@ -38,6 +42,12 @@ class HoldsMachine(RuleBasedStateMachine):
         self.reservation_ids: list[str] = []
         self.order_ids: list[str] = []
         self.requests: list[tuple[Caller, str, list[Line]]] = []  # for retries
+        self.on_hand = {sku: 0 for sku in SKUS}  # what conservation says the books must show
+        self.counts = 0
+
+    def _resolve(self, sku: str) -> None:
+        """What the stock consumer does with the StockShortfall the stream publishes."""
+        resolve_shortfall(wiring.stock_store(), wiring.reservation_store(), wiring.order_store(), sku, STORE)
 
     def teardown(self) -> None:
         self.mock.stop()  # type: ignore[attr-defined]
@@ -48,6 +58,19 @@ class HoldsMachine(RuleBasedStateMachine):
         with contextlib.suppress(InsufficientStock):
             stock.record_change(wiring.stock_store(), wiring.location_directory(), ERP, sku, STORE, kind, qty,
                                 str(uuid.uuid4()), "test")
+        self.on_hand[sku] += qty if kind is ChangeKind.RECEIPT else -qty  # both always apply
+        self._resolve(sku)
+
+    @rule(sku=st.sampled_from(SKUS), counted=st.integers(0, 4))
+    def count(self, sku: str, counted: int) -> None:
+        """A count (a fact), possibly below what is held; each one newer than the last."""
+        self.counts += 1
+        as_of = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=self.counts)
+        receipt = stock.record_count(wiring.stock_store(), wiring.location_directory(), ERP, sku, STORE, counted,
+                                     as_of, f"count-{self.counts}", "test")
+        assert receipt is not None
+        self.on_hand[sku] = counted
+        self._resolve(sku)
 
     @rule(shopper=st.sampled_from(SHOPPERS), lines=st.lists(
         st.tuples(st.sampled_from(SKUS), st.integers(1, 3)), min_size=1, max_size=2), as_order=st.booleans())
@@ -112,7 +135,10 @@ class HoldsMachine(RuleBasedStateMachine):
             elif action == "ready":
                 orders.ready(store, wiring.location_directory(), STAFF, oid)
             elif action == "collect":
-                orders.collect(store, wiring.return_store(), STAFF, oid, order.pickup_code or "000000")
+                collected = orders.collect(store, wiring.return_store(), STAFF, oid, order.pickup_code or "000000")
+                if order.status is not OrderStatus.COLLECTED and collected.status is OrderStatus.COLLECTED:
+                    for line in order.held_lines:  # handed over: the units leave the books
+                        self.on_hand[line.sku] -= line.quantity
             elif action == "cancel":
                 orders.cancel(store, STAFF, oid)
             else:
@@ -133,6 +159,8 @@ class HoldsMachine(RuleBasedStateMachine):
             level = wiring.stock_store().get(sku, STORE) or StockLevel(sku=sku, location_id=STORE)
             level.check_invariants()
             assert level.reserved == holds[sku], (sku, level, holds)
+            assert level.on_hand == self.on_hand[sku], (sku, level, self.on_hand)  # units conserved
+            assert level.shortfall == 0, level  # resolved: reserved <= on_hand
         for oid in self.order_ids:
             order = wiring.order_store().get(oid)
             assert order is not None
