@@ -11,6 +11,7 @@ import boto3
 import pytest
 
 from functions.customer_notifier import handler as customer_notifier
+from functions.orders_api import handler as orders_api
 from functions.purchases_api import handler as purchases_api
 from functions.stock_read_api import handler as stock_read_api
 from functions.stock_stream_publisher import handler as publisher
@@ -23,7 +24,7 @@ from local.pollers import StreamPoller
 from local.provision import Provisioned
 from shared import wiring
 from shared.purchases.service import purchase_id_for
-from tests.integration.conftest import http
+from tests.integration.conftest import CLAIMS, http
 from tests.integration.test_orders import EMAIL, place, step
 from tests.integration.test_reservations import UTRECHT, level, stock
 from tests.integration.test_stock_events import bus_event, sqs_batch
@@ -31,6 +32,8 @@ from tests.integration.test_store_devices import pushes_to, register
 
 pytestmark = pytest.mark.usefixtures("locations")
 CTX = FakeContext(function_name="test", aws_request_id="r")
+for _n in range(3):  # separate customers: per-customer hold limits play no part here
+    CLAIMS[f"facts-customer-{_n}"] = {"sub": f"facts-customer-{_n}", "cognito:groups": "[customer]"}
 HANDLERS = {"stock-updates": consumer, "store-notifications": store_notifier,
             "customer-messages": customer_notifier}
 
@@ -139,9 +142,10 @@ def test_a_count_below_what_is_held_is_applied_and_shows_the_shortfall(aws: Prov
 
 def test_newest_holds_go_first_and_only_until_what_is_held_fits(aws: Provisioned) -> None:
     stock("FD-1", UTRECHT, 3)
-    first = place([{"sku": "FD-1", "quantity": 1}], key="facts-order-d1")[1]
-    second = place([{"sku": "FD-1", "quantity": 1}], key="facts-order-d2")[1]
-    third = place([{"sku": "FD-1", "quantity": 1}], key="facts-order-d3")[1]
+    first, second, third = (http(orders_api, "POST /orders", body={
+        "location_id": UTRECHT, "lines": [{"sku": "FD-1", "quantity": 1, "unit_price_cents": 995}],
+        "payment": "paid_online", "contact": {"email": f"d{n}@example.nl"}}, as_=f"facts-customer-{n}",
+        headers={"idempotency-key": f"facts-order-d{n}"})[1] for n in range(3))
     assert till("T-D1", [{"sku": "FD-1", "quantity": 2}])[0] == 201  # 1 unit left for 3 holds
     pump(aws)
     statuses = [wiring.order_store().get(o["order_id"]).status.value for o in (first, second, third)]
