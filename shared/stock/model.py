@@ -86,9 +86,10 @@ class StockLevel:
     # -- the rules -------------------------------------------------------------------------
 
     def with_delta(self, delta: int, fact: bool = False) -> StockLevel:
-        """A relative change; refused when it would take units that are held or absent,
-        unless it is a fact (a sale): then it applies and any difference shows as shortfall."""
-        if not fact and self.on_hand + delta < self.reserved:
+        """A relative change; a decrease is refused when it would take units that are held or
+        absent, unless it is a fact (a sale): then it applies and any difference shows as
+        shortfall. An increase always applies (also onto books a sale took below 0)."""
+        if not fact and delta < 0 and self.on_hand + delta < self.reserved:
             raise InsufficientStock(
                 f"{self.sku} at {self.location_id}: {-delta} requested, "
                 f"{self.unreserved} not reserved.",

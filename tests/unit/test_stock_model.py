@@ -46,6 +46,7 @@ def test_a_sale_is_a_fact_recorded_even_when_it_takes_held_or_absent_units() -> 
     beyond = level(on_hand=1, reserved=1).with_delta(-3, fact=True)
     assert (beyond.on_hand, beyond.available, beyond.shortfall) == (-2, 0, 1)  # held units short, not 3
     beyond.check_invariants()
+    assert beyond.with_delta(1).on_hand == -1  # a receipt onto books below 0 applies (as in DynamoDB)
 
 
 def test_older_or_equal_counts_are_ignored_and_newer_ones_applied() -> None:
