@@ -193,3 +193,26 @@ def test_a_till_sale_of_200_distinct_skus_is_recorded_once(aws: Provisioned) -> 
     assert (again[0], again[1]["purchase_id"]) == (200, purchase["purchase_id"])
     assert {level(f"FF-{i:03d}").on_hand for i in range(200)} == {-1}
     assert till("T-F1", [*lines[:199], {"sku": "FF-199", "quantity": 2}])[0] == 422  # same receipt, other lines
+
+
+def test_a_large_sale_cut_off_after_its_first_chunk_completes_on_retry(aws: Provisioned,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared.adapters import dynamodb_returns
+
+    real, calls = dynamodb_returns.run_transaction, []
+
+    def dies_after_one(db: Any, transact_items: list[dict[str, Any]]) -> None:
+        calls.append(len(transact_items))
+        if len(calls) == 2:
+            raise RuntimeError("the Lambda ran out of time")
+        real(db, transact_items)
+
+    lines = [{"sku": f"FG-{i:03d}", "quantity": 2} for i in range(150)]
+    monkeypatch.setattr(dynamodb_returns, "run_transaction", dies_after_one)
+    assert till("T-G1", lines)[0] == 500
+    assert calls == [100, 52]  # the first chunk (99 lines and its marker) was written, the second not
+    assert [level(f"FG-{i:03d}") is not None for i in (0, 98, 99)] == [True, True, False]
+    monkeypatch.setattr(dynamodb_returns, "run_transaction", real)
+    status, purchase, _ = till("T-G1", lines)
+    assert status == 201, purchase
+    assert {level(f"FG-{i:03d}").on_hand for i in range(150)} == {-2}  # each line once
