@@ -22,6 +22,8 @@ from shared.identity import Caller
 from shared.orders import service as orders
 from shared.orders.model import Contact, OrderStatus, Payment
 from shared.orders.shortfall import resolve_shortfall
+from shared.purchases.model import PurchasedLine
+from shared.purchases.till import record_till_sale
 from shared.reservations import service as reservations
 from shared.reservations.model import Channel, Line
 from shared.stock import service as stock
@@ -44,6 +46,7 @@ class HoldsMachine(RuleBasedStateMachine):
         self.requests: list[tuple[Caller, str, list[Line]]] = []  # for retries
         self.on_hand = {sku: 0 for sku in SKUS}  # what conservation says the books must show
         self.counts = 0
+        self.receipts: set[str] = set()
 
     def _resolve(self, sku: str) -> None:
         """What the stock consumer does with the StockShortfall the stream publishes."""
@@ -118,6 +121,33 @@ class HoldsMachine(RuleBasedStateMachine):
                 reservations.cancel(store, Caller(role="customer", subject=held.customer_id), rid)
             except Conflict:
                 assert held.status.value in ("EXPIRED", "FULFILLED")  # an ended hold cannot be cancelled
+
+    @precondition(lambda self: self.order_ids)
+    @rule(pick=st.integers(0, 99), extra=st.integers(0, 2), twice=st.booleans())
+    def till_rings_up_order(self, pick: int, extra: int, twice: bool) -> None:
+        """A pay-at-pickup order rung up at the till (maybe sent twice): its units leave once."""
+        oid = self.order_ids[pick % len(self.order_ids)]
+        order = wiring.order_store().get(oid)
+        assert order is not None
+        receipt = f"till-{oid}-{extra}"
+        lines = [PurchasedLine(x.sku, x.quantity, 100) for x in order.lines]
+        if extra:
+            lines.append(PurchasedLine(SKUS[0], extra, 100))  # something else on the same receipt
+        for _ in range(2 if twice else 1):
+            record_till_sale(purchases=wiring.return_store(), orders=wiring.order_store(),
+                             directory=wiring.location_directory(), caller=STAFF, location_id=STORE,
+                             receipt_id=receipt, lines=lines, purchased_at=datetime(2026, 1, 2, tzinfo=UTC),
+                             order_id=oid)
+        if receipt in self.receipts:
+            return  # the same receipt again: nothing moves
+        self.receipts.add(receipt)
+        for line in lines:  # every unit on the receipt leaves the books once ...
+            self.on_hand[line.sku] -= line.quantity
+        if order.status is OrderStatus.COLLECTED:  # ... except the order's, which left at collection
+            for held in order.held_lines:
+                self.on_hand[held.sku] += held.quantity
+        for sku in SKUS:
+            self._resolve(sku)
 
     @precondition(lambda self: self.order_ids)
     @rule(pick=st.integers(0, 99), action=st.sampled_from(["accept", "picking", "short", "ready", "collect",
