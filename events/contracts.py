@@ -48,6 +48,7 @@ class Quantities(Contract):
     damaged: int
     quality_check: int
     available: int
+    shortfall: int = 0  # units held for customers that the books no longer have
 
 
 class ChangeInfo(Contract):
@@ -82,6 +83,19 @@ class BackInStock(Contract):
     sku: str
     location_id: str
     available: int
+
+
+class StockShortfall(Contract):
+    """A fact (till sale, count) left fewer units than are held: the store is told, and the
+    holds that can no longer be served are resolved (newest first) from this event."""
+
+    sku: str
+    location_id: str
+    version: int
+    on_hand: int
+    reserved: int
+    shortfall: int
+    change: ChangeInfo
 
 
 # -- published by this system (source retail.reservations) ----------------------------------
@@ -217,10 +231,23 @@ class Line(Contract):
     quantity: int = Field(gt=0, le=100_000)
 
 
+class SoldLine(Line):
+    unit_price_cents: int = Field(default=0, ge=0, le=10_000_000)
+
+
 class SaleRecorded(Contract):
+    """A till's sale: recorded as the same purchase as ``POST /purchases`` with this receipt id.
+
+    The optional fields are additions within version 1 (older tills omit them).
+    """
+
     location_id: str = Field(pattern=LOCATION_PATTERN)
     receipt_id: str = Field(min_length=1, max_length=64)
-    lines: list[Line] = Field(min_length=1, max_length=200)
+    lines: list[SoldLine] = Field(min_length=1, max_length=200)
+    purchased_at: datetime | None = None  # defaults to metadata.occurred_at
+    customer_id: str | None = Field(default=None, max_length=128)  # from the loyalty card
+    receipt_email: str | None = Field(default=None, max_length=254)  # where the e-receipt goes
+    order_id: str | None = Field(default=None, max_length=64)  # a pay-at-pickup order rung up here
 
 
 class GoodsReceived(Contract):
@@ -245,6 +272,7 @@ STOCK_EVENTS: dict[str, type[Contract]] = {
     "StockLow": StockLow,
     "OutOfStock": OutOfStock,
     "BackInStock": BackInStock,
+    "StockShortfall": StockShortfall,
 }
 RESERVATION_EVENTS: dict[str, type[ReservationEvent]] = {
     "ReservationCreated": ReservationCreated,

@@ -405,9 +405,15 @@ TOPOLOGY = Topology(
             pattern={
                 "source": [ORDER_EVENT_SOURCE, RESERVATION_EVENT_SOURCE, STOCK_EVENT_SOURCE, RETURN_EVENT_SOURCE],
                 "detail-type": ["OrderPlaced", "OrderPickupReminder", "OrderCancelled", "ReservationCreated",
-                                "StockLow", "OutOfStock", "ReturnApproved"],
+                                "StockLow", "OutOfStock", "StockShortfall", "ReturnApproved"],
             },
             queue="store-notifications",
+        ),
+        EventRule(
+            name="stock-shortfalls",
+            description="A fact left fewer units than are held: the stock consumer resolves the holds",
+            pattern={"source": [STOCK_EVENT_SOURCE], "detail-type": ["StockShortfall"]},
+            queue="stock-updates",
         ),
     ),
 )

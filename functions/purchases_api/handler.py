@@ -15,7 +15,7 @@ from shared.http.paging import Cursor, Limit
 from shared.http.responses import declared
 from shared.http.return_models import PurchaseView, StoreSaleBody, Timeline
 from shared.observability import logger, metrics, tracer
-from shared.purchases import service
+from shared.purchases import service, till
 
 app = http_app()
 
@@ -23,10 +23,12 @@ app = http_app()
 @app.post(**declared("POST /purchases", created="Recorded", conflict=True, contended=True),
           summary="Record a store sale (stock leaves the store once per receipt)")
 def record(body: StoreSaleBody) -> Response[PurchaseView]:
-    purchase, created = service.record_store_sale(
-        wiring.return_store(), wiring.location_directory(), current_caller(app), body.location_id, body.receipt_id,
-        [line.to_domain() for line in body.lines], body.purchased_at, body.customer_id,
-        str(body.receipt_email) if body.receipt_email else None)
+    purchase, created = till.record_till_sale(
+        purchases=wiring.return_store(), orders=wiring.order_store(), directory=wiring.location_directory(),
+        caller=current_caller(app), location_id=body.location_id, receipt_id=body.receipt_id,
+        lines=[line.to_domain() for line in body.lines], purchased_at=body.purchased_at,
+        customer_id=body.customer_id, receipt_email=str(body.receipt_email) if body.receipt_email else None,
+        order_id=body.order_id)
     return Response(status_code=201 if created else 200, content_type="application/json",
                     body=PurchaseView.of(purchase), headers=None if created else {"Idempotent-Replayed": "true"})
 

@@ -1,7 +1,12 @@
 """Applies stock events from POS, ERP and WMS (via the bus, a rule and an SQS queue).
 
-Each line is its own idempotent change keyed by the producer's event id and the line's
+A till's ``SaleRecorded`` is recorded through the same use case as ``POST /purchases`` (the
+purchase, its loyalty link and e-receipt, and the stock), once per location and receipt id.
+Receipts and counts are idempotent changes keyed by the producer's event id and the line's
 position, so a redelivered event, or a retry after one line failed, changes nothing twice.
+Sales and counts are facts: they are never refused for a business reason. When one leaves
+fewer units than are held, the stock stream publishes ``StockShortfall``, which comes back
+here (its own rule) to resolve the holds that can no longer be served.
 A message that fails is reported alone (partial batch response); after the queue's
 max receive count it lands in the dead-letter queue, and the rest of the batch goes on.
 """
@@ -17,22 +22,51 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from events.contracts import CONSUMED, Metadata, envelope_model
+from events.contracts import CONSUMED, Metadata, SaleRecorded, StockShortfall, envelope_model
 from shared import wiring
 from shared.batching import batch_processor
+from shared.errors import IdempotencyKeyReused
 from shared.identity import Caller
 from shared.observability import logger, metrics, tracer
+from shared.orders.shortfall import resolve_shortfall
+from shared.purchases.model import PurchasedLine
+from shared.purchases.till import record_till_sale
 from shared.stock import service
 from shared.stock.model import ChangeKind
 
 processor = batch_processor(EventType.SQS)  # failures logged without personal data
-KIND_OF = {"SaleRecorded": ChangeKind.SALE, "GoodsReceived": ChangeKind.RECEIPT}
+KIND_OF = {"GoodsReceived": ChangeKind.RECEIPT}
+HANDLED = {*CONSUMED, "StockShortfall"}
+
+
+def record_sale(caller: Caller, data: SaleRecorded, meta: Metadata) -> None:
+    try:
+        _, created = record_till_sale(
+            purchases=wiring.return_store(), orders=wiring.order_store(), directory=wiring.location_directory(),
+            caller=caller, location_id=data.location_id, receipt_id=data.receipt_id,
+            lines=[PurchasedLine(x.sku, x.quantity, x.unit_price_cents) for x in data.lines],
+            purchased_at=data.purchased_at or meta.occurred_at, customer_id=data.customer_id,
+            receipt_email=data.receipt_email, order_id=data.order_id)
+    except IdempotencyKeyReused:
+        # the receipt is recorded already (e.g. through the API) with other details: the first
+        # recording stands; a retry could never change that, so this is not a failed message
+        logger.warning("sale recorded before with other details", extra={"location_id": data.location_id})
+        created = False
+    metrics.add_metric(name="SaleRecorded" if created else "SaleReplayed", unit=MetricUnit.Count, value=1)
+
+
+def resolve(data: StockShortfall) -> None:
+    ended = resolve_shortfall(wiring.stock_store(), wiring.reservation_store(), wiring.order_store(),
+                              data.sku, data.location_id)
+    logger.info("shortfall resolved", extra={"sku": data.sku, "location_id": data.location_id,
+                                             "holds_ended": len(ended)})
+    metrics.add_metric(name="ShortfallHoldsEnded", unit=MetricUnit.Count, value=len(ended))
 
 
 @tracer.capture_method
 def apply_record(record: SQSRecord) -> None:
     event = EventBridgeModel.model_validate_json(record.body)
-    if event.detail_type not in CONSUMED:
+    if event.detail_type not in HANDLED:
         raise ValueError(f"unexpected detail-type {event.detail_type!r}")
     parsed: Any = envelope_model(event.detail_type).model_validate(event.detail)
     meta: Metadata = parsed.metadata
@@ -40,7 +74,11 @@ def apply_record(record: SQSRecord) -> None:
     caller = Caller(role="integration", subject=event.source)
     store, directory = wiring.stock_store(), wiring.location_directory()
     logger.append_keys(correlation_id=meta.correlation_id or meta.event_id)
-    if event.detail_type == "StockCounted":
+    if event.detail_type == "SaleRecorded":
+        record_sale(caller, data, meta)
+    elif event.detail_type == "StockShortfall":
+        resolve(data)
+    elif event.detail_type == "StockCounted":
         for index, count in enumerate(data.counts):
             service.record_count(store, directory, caller, count.sku, data.location_id, count.on_hand,
                                  data.as_of, f"{meta.event_id}#{index}", event.source, meta.correlation_id)

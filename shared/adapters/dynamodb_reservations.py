@@ -1,10 +1,11 @@
 """Reservations in DynamoDB: each hold or release of k lines is one transaction of k stock
 updates and the reservation's own record (which is also the request's idempotency record).
 
-Reservation item: pk=RES#<id>, sk=#. While ACTIVE it is in gsi1 under HOLDS#ACTIVE sorted by
-expires_at (the sweep's work list; sparse: leaving ACTIVE removes it); gsi2 lists a customer's
-reservations newest first (gsi2sk starts RES#, so a page holds holds only).
-TTL deletes ended ones 90 days after they expire.
+Reservation item: pk=RES#<id>, sk=#. While ACTIVE, a hold that can expire on its own (not an
+order's) is in gsi1 under HOLDS#ACTIVE sorted by expires_at (the sweep's work list; sparse:
+leaving ACTIVE removes it; an order's hold ends with its order, so it is never listed there);
+gsi2 lists a customer's reservations newest first (gsi2sk starts RES#, so a page holds holds
+only). TTL deletes ended ones 90 days after they expire.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def _to_item(r: Reservation) -> dict[str, Any]:
         "expires_at_epoch": int((r.expires_at + KEEP_AFTER_END).timestamp()),
         "limited": r.limited or None,
     }
-    if r.is_active:
+    if r.is_active and not r.order_id:
         values |= {"gsi1pk": HOLDS, "gsi1sk": f"{items.stamp(r.expires_at)}#{r.reservation_id}"}
     return _key(r.reservation_id) | items.to_item(values)
 
@@ -235,10 +236,26 @@ class DynamoDBReservationStore:
         return [reservation_from_item(it) for it in found], after
 
     def due(self, now: datetime, limit: int = 100) -> list[Reservation]:
-        """Active holds whose time is up, oldest first (gsi1 is eventually consistent: re-checked)."""
-        page = self._db.query(
-            TableName=self._table, IndexName="gsi1",
-            KeyConditionExpression="gsi1pk = :holds AND gsi1sk <= :now",
-            ExpressionAttributeValues={":holds": items.to_attr(HOLDS), ":now": items.to_attr(items.stamp(now) + "~")},
-            Limit=limit)
-        return [reservation_from_item(it) for it in page.get("Items", [])]
+        """Every active hold whose time is up, oldest first, read ``limit`` per page until none
+        is left (gsi1 is eventually consistent: each is re-checked when ended)."""
+        return self._holds("gsi1sk <= :now", {":now": items.to_attr(items.stamp(now) + "~")}, None, limit)
+
+    def active_at(self, location_id: str) -> list[Reservation]:
+        """Active holds (not orders') at one location: the ones a shortfall there may end."""
+        return self._holds(None, {":loc": items.to_attr(location_id)}, "location_id = :loc", 100)
+
+    def _holds(self, range_condition: str | None, values: dict[str, Any], filter_: str | None,
+               limit: int) -> list[Reservation]:
+        found: list[Reservation] = []
+        start: dict[str, Any] | None = None
+        while True:
+            page = self._db.query(
+                TableName=self._table, IndexName="gsi1", Limit=limit,
+                KeyConditionExpression="gsi1pk = :holds" + (f" AND {range_condition}" if range_condition else ""),
+                ExpressionAttributeValues={":holds": items.to_attr(HOLDS), **values},
+                **({"FilterExpression": filter_} if filter_ else {}),
+                **({"ExclusiveStartKey": start} if start else {}))
+            found += [reservation_from_item(it) for it in page.get("Items", [])]
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                return found

@@ -17,13 +17,14 @@ from typing import Any
 from shared.adapters import cursors, items
 from shared.adapters.aws import client
 from shared.adapters.dynamodb_stock import TransactionCancelled, bucket_update, delta_update, run_transaction
-from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock
+from shared.errors import Conflict, IdempotencyKeyReused
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
 from shared.returns.model import Disposition, HistoryEntry, Return, ReturnLine, ReturnStatus
 from shared.settings import settings
 from shared.stock.ports import ChangeReceipt
 
 ON_ITS_WAY = {ReturnStatus.REQUESTED, ReturnStatus.APPROVED, ReturnStatus.RECEIVED}
+MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit per TransactWriteItems
 
 
 def _purchase_key(purchase_id: str) -> dict[str, Any]:
@@ -110,25 +111,56 @@ class DynamoDBReturnStore:
                         "ConditionExpression": "attribute_not_exists(pk)"}}
 
     def record_sale(self, purchase: Purchase, fingerprint: str, threshold: int) -> tuple[Purchase, bool]:
+        """Each line's sale and the purchase record. A sale is a fact: no stock condition, so
+        only an earlier recording of the receipt cancels it (a replay, or another meaning).
+
+        A receipt with more lines than fit in one transaction (100 items) is written in
+        chunks, each with its own marker (pk=PUR#<id>, sk=CHUNK#<n>) so that a retry skips
+        the chunks done, and the purchase record last: it exists only when every line does.
+        """
         sales = [{"Update": delta_update(self._table, line.sku, purchase.location_id,
                                          self._receipt(line.sku, purchase.location_id, "sale",
                                                        f"purchase:{purchase.purchase_id}", -line.quantity),
-                                         threshold, -line.quantity)} for line in purchase.lines]
+                                         threshold, -line.quantity, fact=True)} for line in purchase.lines]
+        if len(sales) >= MAX_TRANSACTION_ITEMS:
+            replayed = self._replay(purchase, fingerprint)
+            if replayed is not None:
+                return replayed, False
+            for number, start in enumerate(range(0, len(sales), MAX_TRANSACTION_ITEMS - 1)):
+                self._write_chunk(purchase, fingerprint, number, sales[start:start + MAX_TRANSACTION_ITEMS - 1])
+            sales = []
         try:
             run_transaction(self._db, [*sales, self.purchase_put(purchase, fingerprint)])
             return purchase, True
         except TransactionCancelled as cancelled:
-            if cancelled.reasons and cancelled.reasons[-1].get("Code") == "ConditionalCheckFailed":
-                item = self._db.get_item(TableName=self._table, Key=_purchase_key(purchase.purchase_id),
-                                         ConsistentRead=True).get("Item")
-                if item is not None:
-                    if items.from_item(item)["fingerprint"] != fingerprint:
-                        raise IdempotencyKeyReused("This receipt id was recorded with other lines.") from None
-                    return purchase_from_item(item), False
-            short = [line.sku for line, reason in zip(purchase.lines, cancelled.reasons, strict=False)
-                     if reason.get("Code") == "ConditionalCheckFailed"]
-            raise InsufficientStock(f"Not enough unreserved stock at {purchase.location_id} for {short}.",
-                                    skus=short) from None
+            replayed = self._replay(purchase, fingerprint)
+            if replayed is not None:
+                return replayed, False
+            raise Conflict(f"The sale {purchase.reference} could not be recorded; send it again.",
+                           codes=[r.get("Code") for r in cancelled.reasons]) from None
+
+    def _replay(self, purchase: Purchase, fingerprint: str) -> Purchase | None:
+        item = self._db.get_item(TableName=self._table, Key=_purchase_key(purchase.purchase_id),
+                                 ConsistentRead=True).get("Item")
+        if item is None:
+            return None
+        if items.from_item(item)["fingerprint"] != fingerprint:
+            raise IdempotencyKeyReused("This receipt id was recorded with other lines.") from None
+        return purchase_from_item(item)
+
+    def _write_chunk(self, purchase: Purchase, fingerprint: str, number: int, sales: list[dict[str, Any]]) -> None:
+        marker = {"pk": {"S": f"PUR#{purchase.purchase_id}"}, "sk": {"S": f"CHUNK#{number:03d}"},
+                  "fingerprint": {"S": fingerprint}}
+        put = {"Put": {"TableName": self._table, "Item": marker, "ConditionExpression": "attribute_not_exists(pk)"}}
+        try:
+            run_transaction(self._db, [*sales, put])
+        except TransactionCancelled:
+            done = self._db.get_item(TableName=self._table, Key={"pk": marker["pk"], "sk": marker["sk"]},
+                                     ConsistentRead=True).get("Item")
+            if done is None:
+                raise Conflict(f"The sale {purchase.reference} could not be recorded; send it again.") from None
+            if done["fingerprint"]["S"] != fingerprint:
+                raise IdempotencyKeyReused("This receipt id was recorded with other lines.") from None
 
     def get_purchase(self, purchase_id: str) -> Purchase | None:
         item = self._db.get_item(TableName=self._table, Key=_purchase_key(purchase_id)).get("Item")

@@ -44,8 +44,9 @@ class DynamoDBStockStore:
 
     # -- reads ---------------------------------------------------------------------------
 
-    def get(self, sku: str, location_id: str) -> StockLevel | None:
-        found = self._db.get_item(TableName=self._table, Key=items.stock_key(sku, location_id))
+    def get(self, sku: str, location_id: str, consistent: bool = False) -> StockLevel | None:
+        found = self._db.get_item(TableName=self._table, Key=items.stock_key(sku, location_id),
+                                  ConsistentRead=consistent)
         item = found.get("Item")
         return items.stock_level_from_item(item) if item else None
 
@@ -95,9 +96,9 @@ class DynamoDBStockStore:
 
     def apply_delta(
         self, sku: str, location_id: str, delta: int, receipt: ChangeReceipt,
-        claim: IdempotencyClaim, default_threshold: int,
+        claim: IdempotencyClaim, default_threshold: int, fact: bool = False,
     ) -> ChangeReceipt:
-        update = delta_update(self._table, sku, location_id, receipt, default_threshold, delta)
+        update = delta_update(self._table, sku, location_id, receipt, default_threshold, delta, fact)
         try:
             self._transact(update, claim, receipt)
         except TransactionCancelled as cancelled:
@@ -105,7 +106,7 @@ class DynamoDBStockStore:
             if replay:
                 return replay
             current = self._level_from_reason(cancelled.reasons[0], sku, location_id)
-            current.with_delta(delta)  # raises InsufficientStock with the numbers
+            current.with_delta(delta, fact)  # raises InsufficientStock with the numbers
             raise InsufficientStock(f"{sku} at {location_id}: the change was refused.") from None
         return receipt
 
@@ -120,10 +121,8 @@ class DynamoDBStockStore:
             ", sellable = :n - if_not_exists(#committed, :zero)"
             ", #committed = if_not_exists(#committed, :zero)"
         )
-        update["ConditionExpression"] = (
-            "(attribute_not_exists(counted_as_of) OR counted_as_of < :as_of)"
-            " AND (attribute_not_exists(reserved) OR reserved <= :n)"
-        )
+        # a count is a fact: only an older count is refused, never one below what is held
+        update["ConditionExpression"] = "attribute_not_exists(counted_as_of) OR counted_as_of < :as_of"
         values = update["ExpressionAttributeValues"]
         values[":n"] = items.to_attr(on_hand)
         values[":as_of"] = items.to_attr(items.stamp(as_of))
@@ -254,8 +253,9 @@ table: str, sku: str, location_id: str, receipt: ChangeReceipt, default_threshol
 
 
 def delta_update(table: str, sku: str, location_id: str, receipt: ChangeReceipt, default_threshold: int,
-                 delta: int) -> dict[str, Any]:
-    """A relative change to on_hand, refused (conditionally) if it would take held units."""
+                 delta: int, fact: bool = False) -> dict[str, Any]:
+    """A relative change to on_hand, refused (conditionally) if it would take held units;
+    a fact (a till's sale) has no condition: it is recorded and may leave a shortfall."""
     update = stock_update(table, sku, location_id, receipt, default_threshold)
     update["UpdateExpression"] += (
         ", on_hand = if_not_exists(on_hand, :zero) + :d"
@@ -264,7 +264,7 @@ def delta_update(table: str, sku: str, location_id: str, receipt: ChangeReceipt,
         ", #committed = if_not_exists(#committed, :zero)"
     )
     update["ExpressionAttributeValues"][":d"] = items.to_attr(delta)
-    if delta < 0:  # on_hand + delta >= reserved  <=>  unreserved >= -delta
+    if delta < 0 and not fact:  # on_hand + delta >= reserved  <=>  unreserved >= -delta
         update["ConditionExpression"] = "unreserved >= :need"
         update["ExpressionAttributeValues"][":need"] = items.to_attr(-delta)
     return update

@@ -40,7 +40,7 @@ class MemoryStockStore:
         self.committed: list[tuple[StockLevel | None, StockLevel, ChangeReceipt]] = []  # a stream
         self._lock = threading.Lock()
 
-    def get(self, sku: str, location_id: str) -> StockLevel | None:
+    def get(self, sku: str, location_id: str, consistent: bool = False) -> StockLevel | None:
         return self.levels.get((sku, location_id))
 
     def list_for_sku(self, sku: str) -> list[StockLevel]:
@@ -73,13 +73,13 @@ class MemoryStockStore:
         self.committed.append((before, after, receipt))
 
     def apply_delta(self, sku: str, location_id: str, delta: int, receipt: ChangeReceipt,
-                    claim: IdempotencyClaim, default_threshold: int) -> ChangeReceipt:
+                    claim: IdempotencyClaim, default_threshold: int, fact: bool = False) -> ChangeReceipt:
         with self._lock:
             replayed = self._replay(claim)
             if replayed:
                 return replayed
             before = self.levels.get((sku, location_id))
-            after = self._current(sku, location_id, default_threshold).with_delta(delta)
+            after = self._current(sku, location_id, default_threshold).with_delta(delta, fact)
             self._commit(before, after, receipt, claim)
             return receipt
 

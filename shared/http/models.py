@@ -163,6 +163,7 @@ class StockView(ApiModel):
     damaged: int
     quality_check: int
     available: int
+    shortfall: int = Field(default=0, description="Units held for customers that the books no longer have")
     low_stock_threshold: int
     counted_as_of: datetime | None
     version: int
@@ -172,7 +173,7 @@ class StockView(ApiModel):
         return StockView(
             sku=level.sku, location_id=level.location_id, on_hand=level.on_hand,
             reserved=level.reserved, safety_stock=level.safety_stock, damaged=level.damaged,
-            quality_check=level.quality_check, available=level.available,
+            quality_check=level.quality_check, available=level.available, shortfall=level.shortfall,
             low_stock_threshold=level.low_stock_threshold, counted_as_of=level.counted_as_of,
             version=level.version,
         )

@@ -35,6 +35,8 @@ class StoreSaleBody(Strict):
     purchased_at: PastInstant = Field(description="When it was paid, with a time zone; not in the future")
     customer_id: str | None = Field(default=None, max_length=128, description="From the loyalty card")
     receipt_email: EmailStr | None = Field(default=None, description="Send the e-receipt here")
+    order_id: str | None = Field(default=None, max_length=64, description=(
+        "A pay-at-pickup order rung up with this sale: its units leave once, as the order's collection"))
 
 
 class PurchaseLineView(BaseModel):

@@ -20,12 +20,19 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
                  "en": ("Stock running low", "{sku}: {available} left.")},
     "OutOfStock": {"nl": ("Uitverkocht", "{sku} is niet meer beschikbaar in deze winkel."),
                    "en": ("Out of stock", "{sku} is no longer available in this store.")},
+    "StockShortfall": {"nl": ("Tekort aan gereserveerde voorraad",
+                              "{sku}: {shortfall} minder dan gereserveerd voor klanten; betrokken "
+                              "bestellingen en reserveringen worden bijgewerkt."),
+                       "en": ("Held stock short",
+                              "{sku}: {shortfall} fewer than held for customers; the orders and "
+                              "reservations affected are being updated.")},
     "ReturnApproved": {"nl": ("Retour onderweg", "Retour {ref} komt naar deze winkel: {lines}."),
                        "en": ("Return on its way", "Return {ref} is coming to this store: {lines}.")},
 }
 LINK = {"OrderPlaced": "/orders/{order_id}", "OrderPickupReminder": "/orders/{order_id}",
         "OrderCancelled": "/orders/{order_id}", "ReservationCreated": "/reservations/{reservation_id}",
-        "StockLow": "/stock/{sku}", "OutOfStock": "/stock/{sku}", "ReturnApproved": "/returns/{return_id}"}
+        "StockLow": "/stock/{sku}", "StockShortfall": "/stock/{sku}",
+        "OutOfStock": "/stock/{sku}", "ReturnApproved": "/returns/{return_id}"}
 
 
 def store_message(detail_type: str, data: dict[str, Any], location: Location) -> StoreMessage | None:
@@ -36,6 +43,7 @@ def store_message(detail_type: str, data: dict[str, Any], location: Location) ->
     ident = data.get("order_id") or data.get("reservation_id") or data.get("return_id") or ""
     values = {
         "ref": str(ident)[:8].upper(), "sku": data.get("sku", ""), "available": data.get("available", 0),
+        "shortfall": data.get("shortfall", 0),
         "until": str(data.get("expires_at", ""))[:16].replace("T", " "),
         "lines": ", ".join(f"{line['quantity']} x {line['sku']}" for line in data.get("lines", [])
                            if not line.get("short")),

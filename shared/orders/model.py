@@ -119,6 +119,20 @@ class Order:
         lines = tuple(replace(line, short=True) if line.sku == sku else line for line in self.lines)
         return replace(self, lines=lines, version=self.version + 1)
 
+    def handed_over_at_till(self) -> Order:
+        """Rung up at the till (pay at pickup): the customer has the goods, whatever step the
+        store had recorded; a fact, so any open state may become COLLECTED."""
+        if not self.is_open:
+            raise Conflict(f"Order {self.order_id} is {self.status.value}.", current_status=self.status.value)
+        return replace(self, status=OrderStatus.COLLECTED, version=self.version + 1)
+
+    def without_line(self, sku: str) -> Order:
+        """A line the location can no longer serve (a fact took its units), in any open state."""
+        if not self.is_open:
+            raise Conflict(f"Order {self.order_id} is {self.status.value}.", current_status=self.status.value)
+        lines = tuple(replace(line, short=True) if line.sku == sku else line for line in self.lines)
+        return replace(self, lines=lines, version=self.version + 1)
+
     def check_code(self, code: str) -> bool:
         """True when the code matches; refused outright when not ready or the code is void."""
         if self.status is not OrderStatus.READY_FOR_PICKUP or not self.pickup_code:

@@ -95,7 +95,7 @@ def reserve(store: ReservationStore, stock: StockStore, directory: LocationDirec
 def get(store: ReservationStore, caller: Caller, reservation_id: str) -> Reservation:
     """Reading an overdue hold expires it on the spot: stock never waits for the sweep."""
     reservation = _visible(caller, store.get(reservation_id), reservation_id)
-    if reservation.overdue(_now()):
+    if reservation.overdue(_now()) and not reservation.order_id:  # an order's hold ends with its order
         reservation, _ = store.end(reservation, ReservationStatus.EXPIRED, _now())
     return reservation
 
@@ -105,21 +105,29 @@ def list_mine(store: ReservationStore, caller: Caller, *, limit: int = 50,
     caller.require({"customer"})
     now = _now()
     found, next_cursor = store.list_for_customer(caller.subject, limit, cursor)
-    return [store.end(r, ReservationStatus.EXPIRED, now)[0] if r.overdue(now) else r for r in found], next_cursor
+    return [store.end(r, ReservationStatus.EXPIRED, now)[0] if r.overdue(now) and not r.order_id else r
+            for r in found], next_cursor
+
+
+def _not_an_orders(reservation: Reservation, action: str) -> None:
+    """An order's hold lives and ends with its order: it is changed through the order only."""
+    if reservation.order_id:
+        raise Conflict(f"This hold belongs to order {reservation.order_id}; {action} the order instead.",
+                       order_id=reservation.order_id)
 
 
 def cancel(store: ReservationStore, caller: Caller, reservation_id: str) -> Reservation:
     reservation = get(store, caller, reservation_id)
     if reservation.status is ReservationStatus.CANCELLED:
         return reservation  # cancelling twice is the same as once
-    if reservation.order_id and caller.role == "customer":
-        raise Conflict("This hold belongs to an order; cancel the order instead.")
+    _not_an_orders(reservation, "cancel")
     return store.end(reservation, ReservationStatus.CANCELLED)[0]
 
 
 def extend(store: ReservationStore, directory: LocationDirectory, caller: Caller, reservation_id: str,
            hold_seconds: int) -> Reservation:
     reservation = get(store, caller, reservation_id)
+    _not_an_orders(reservation, "change")
     location = directory.get(reservation.location_id)
     until = _now() + timedelta(seconds=hold_seconds)
     return store.extend(reservation, reservation.extended(until, timedelta(hours=location.pickup_hold_hours) * 2))

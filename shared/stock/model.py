@@ -26,6 +26,8 @@ class ChangeKind(StrEnum):
 
 INCREASING = {ChangeKind.RECEIPT, ChangeKind.TRANSFER_IN}
 DECREASING = {ChangeKind.SALE, ChangeKind.TRANSFER_OUT}
+# Facts happened elsewhere (a till sold it): always recorded, never refused (PRODUCT.md).
+FACTS = {ChangeKind.SALE}
 
 
 def on_hand_delta(kind: ChangeKind, quantity: int) -> int:
@@ -67,17 +69,27 @@ class StockLevel:
     def available(self) -> int:
         return max(0, self.sellable)
 
+    @property
+    def shortfall(self) -> int:
+        """Units held for customers that the books no longer have (a fact took them).
+
+        ``on_hand`` itself may go below 0 when a till sells what the books say is not there;
+        that is a difference for the next count, not units someone can hold.
+        """
+        return max(0, self.reserved - max(0, self.on_hand))
+
     def check_invariants(self) -> None:
-        assert self.on_hand >= 0, self
         assert self.reserved >= 0, self
-        assert self.reserved <= self.on_hand, self
+        assert self.available >= 0, self
         assert self.safety_stock >= 0 and self.damaged >= 0 and self.quality_check >= 0, self
 
     # -- the rules -------------------------------------------------------------------------
 
-    def with_delta(self, delta: int) -> StockLevel:
-        """A relative change; refused when it would take units that are held or absent."""
-        if self.on_hand + delta < self.reserved:
+    def with_delta(self, delta: int, fact: bool = False) -> StockLevel:
+        """A relative change; a decrease is refused when it would take units that are held or
+        absent, unless it is a fact (a sale): then it applies and any difference shows as
+        shortfall. An increase always applies (also onto books a sale took below 0)."""
+        if not fact and delta < 0 and self.on_hand + delta < self.reserved:
             raise InsufficientStock(
                 f"{self.sku} at {self.location_id}: {-delta} requested, "
                 f"{self.unreserved} not reserved.",
@@ -88,17 +100,12 @@ class StockLevel:
         return replace(self, on_hand=self.on_hand + delta, version=self.version + 1)
 
     def with_count(self, on_hand: int, as_of: datetime) -> StockLevel | None:
-        """An absolute count; ``None`` when a newer count was already applied (ignored)."""
+        """An absolute count; ``None`` when a newer count was already applied (ignored).
+
+        A count is a fact: fewer units than are held is recorded, and shows as shortfall.
+        """
         if self.counted_as_of is not None and as_of <= self.counted_as_of:
             return None
-        if on_hand < self.reserved:
-            raise InsufficientStock(
-                f"{self.sku} at {self.location_id}: counted {on_hand}, but {self.reserved} "
-                "are held for customers; release or fulfil those holds first.",
-                requested=self.reserved,
-                on_hand=on_hand,
-                reserved=self.reserved,
-            )
         return replace(self, on_hand=on_hand, counted_as_of=as_of, version=self.version + 1)
 
     def with_settings(self, safety_stock: int, low_stock_threshold: int) -> StockLevel:

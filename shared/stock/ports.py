@@ -54,7 +54,7 @@ class ChangeReceipt:
 
 
 class StockStore(Protocol):
-    def get(self, sku: str, location_id: str) -> StockLevel | None: ...
+    def get(self, sku: str, location_id: str, consistent: bool = False) -> StockLevel | None: ...
 
     def list_for_sku(self, sku: str) -> list[StockLevel]:
         """Every location's stock of one SKU: one query."""
@@ -68,9 +68,9 @@ class StockStore(Protocol):
 
     def apply_delta(
         self, sku: str, location_id: str, delta: int, receipt: ChangeReceipt,
-        claim: IdempotencyClaim, default_threshold: int,
+        claim: IdempotencyClaim, default_threshold: int, fact: bool = False,
     ) -> ChangeReceipt:
-        """Apply once per claim; raise InsufficientStock, IdempotencyKeyReused."""
+        """Apply once per claim; raise InsufficientStock (never for a fact), IdempotencyKeyReused."""
         ...
 
     def apply_count(

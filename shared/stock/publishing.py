@@ -13,6 +13,7 @@ from events.contracts import (
     Quantities,
     StockChanged,
     StockLow,
+    StockShortfall,
     detail,
 )
 from events.sources import STOCK_EVENT_SOURCE
@@ -26,7 +27,8 @@ PRODUCER = "stock-stream-publisher"
 
 def _quantities(level: StockLevel) -> Quantities:
     return Quantities(on_hand=level.on_hand, reserved=level.reserved, safety_stock=level.safety_stock,
-                      damaged=level.damaged, quality_check=level.quality_check, available=level.available)
+                      damaged=level.damaged, quality_check=level.quality_check, available=level.available,
+                      shortfall=level.shortfall)
 
 
 def event_id(after: StockLevel, signal: StockSignal) -> str:
@@ -47,6 +49,9 @@ def events_for_commit(
                                   available=after.available, low_stock_threshold=after.low_stock_threshold),
         StockSignal.OUT: OutOfStock(sku=after.sku, location_id=after.location_id),
         StockSignal.BACK: BackInStock(sku=after.sku, location_id=after.location_id, available=after.available),
+        StockSignal.SHORTFALL: StockShortfall(sku=after.sku, location_id=after.location_id, version=after.version,
+                                              on_hand=after.on_hand, reserved=after.reserved,
+                                              shortfall=after.shortfall, change=change),
     }
     return [
         OutboundEvent(

@@ -10,7 +10,7 @@ from shared.geo import distance_km
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.locations.model import Location
-from shared.stock.model import ChangeKind, StockLevel, on_hand_delta
+from shared.stock.model import FACTS, ChangeKind, StockLevel, on_hand_delta
 from shared.stock.ports import ChangeReceipt, IdempotencyClaim, StockStore
 
 MAX_SKUS_PER_READ = 100
@@ -119,7 +119,8 @@ def record_change(
         on_hand_delta=delta, on_hand=None, applied_at=_now(), source=source,
         correlation_id=correlation_id,
     )
-    return store.apply_delta(sku, location_id, delta, receipt, claim, location.low_stock_threshold)
+    return store.apply_delta(sku, location_id, delta, receipt, claim, location.low_stock_threshold,
+                             fact=kind in FACTS)
 
 
 def record_count(

@@ -12,6 +12,7 @@ class StockSignal(StrEnum):
     LOW = "StockLow"
     OUT = "OutOfStock"
     BACK = "BackInStock"
+    SHORTFALL = "StockShortfall"
 
 
 def signals_for(before: StockLevel | None, after: StockLevel) -> list[StockSignal]:
@@ -30,4 +31,6 @@ def signals_for(before: StockLevel | None, after: StockLevel) -> list[StockSigna
     threshold = after.low_stock_threshold
     if threshold > 0 and 0 < now <= threshold < was:
         signals.append(StockSignal.LOW)
+    if after.shortfall > (before.shortfall if before else 0):
+        signals.append(StockSignal.SHORTFALL)  # a fact took held units: tell the store, resolve holds
     return signals

@@ -72,11 +72,13 @@ def test_1000_concurrent_changes_from_50_clients_end_exact(system: Running, toke
     assert level["version"] == 1 + 1000
 
 
-def test_no_unit_is_sold_twice_under_contention(system: Running, tokens: dict[str, str]) -> None:
+def test_no_unit_is_shipped_twice_under_contention(system: Running, tokens: dict[str, str]) -> None:
+    """Transfers out are decisions, refused beyond stock (a till's sale is a fact: never refused)."""
     sku, loc = "E2E-LAST-UNITS", "amsterdam-kalverstraat"
     set_count(system, tokens["erp"], sku, loc, 10)
     with ThreadPoolExecutor(max_workers=50) as pool:
-        statuses = list(pool.map(lambda _: change(system, tokens["erp"], sku, loc, "sale", 1)[0], range(100)))
+        statuses = list(pool.map(lambda _: change(system, tokens["erp"], sku, loc, "transfer_out", 1)[0],
+                                 range(100)))
     assert (statuses.count(201), statuses.count(409)) == (10, 90)
     assert stock(system, tokens["erp"], sku, loc)["on_hand"] == 0
 
@@ -97,10 +99,12 @@ def test_retries_older_counts_and_refusals(system: Running, tokens: dict[str, st
     assert count(8, "2026-11-22T10:00:00Z") == 201
     assert count(1, "2026-11-22T09:59:59Z") == 200  # older: ignored
     assert stock(system, tokens["erp"], sku, loc)["on_hand"] == 8
-    status, problem, headers = change(system, tokens["erp"], sku, loc, "sale", 9)
+    status, problem, headers = change(system, tokens["erp"], sku, loc, "transfer_out", 9)
     assert status == 409 and headers["content-type"] == "application/problem+json"
     assert problem["type"].endswith("/insufficient-stock")
     assert stock(system, tokens["erp"], sku, loc)["on_hand"] == 8
+    assert change(system, tokens["erp"], sku, loc, "sale", 9)[0] == 201  # a fact: recorded
+    assert stock(system, tokens["erp"], sku, loc)["on_hand"] == -1
 
 
 def test_identity_is_checked_on_every_protected_route(system: Running, tokens: dict[str, str]) -> None:

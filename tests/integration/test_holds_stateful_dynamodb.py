@@ -1,6 +1,9 @@
 """Random sequences of reserve, cancel, expire, order steps, stock changes and retries against
 the real domain and DynamoDB code (moto), checking PRODUCT.md's invariants after every step:
-on_hand >= 0, reserved >= 0, reserved <= on_hand, and reserved = the sum of active holds.
+reserved >= 0, reserved = the sum of active holds, and units are conserved (on_hand changes
+only by receipts, sales, counts and handovers). Sales and counts are facts: they may take held
+units; each is followed by the shortfall resolution the stock consumer runs on StockShortfall,
+after which reserved <= on_hand again.
 
 Keys come from a counter and sweeps run at a fixed moment long after any hold ends, so a replay
 of the same draws takes the same path.
@@ -9,7 +12,7 @@ of the same draws takes the same path.
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -20,6 +23,9 @@ from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock, Too
 from shared.identity import Caller
 from shared.orders import service as orders
 from shared.orders.model import Contact, OrderStatus, Payment
+from shared.orders.shortfall import resolve_shortfall
+from shared.purchases.model import PurchasedLine
+from shared.purchases.till import record_till_sale
 from shared.reservations import service as reservations
 from shared.reservations.model import Channel, Line
 from shared.stock import service as stock
@@ -44,6 +50,13 @@ class HoldsMachine(RuleBasedStateMachine):
         self.order_ids: list[str] = []
         self.requests: list[tuple[Caller, str, list[Line]]] = []  # for retries
         self.keys = 0  # idempotency keys handed out
+        self.on_hand = {sku: 0 for sku in SKUS}  # what conservation says the books must show
+        self.counts = 0
+        self.receipts: set[str] = set()
+
+    def _resolve(self, sku: str) -> None:
+        """What the stock consumer does with the StockShortfall the stream publishes."""
+        resolve_shortfall(wiring.stock_store(), wiring.reservation_store(), wiring.order_store(), sku, STORE)
 
     def teardown(self) -> None:
         self.mock.stop()  # type: ignore[attr-defined]
@@ -58,6 +71,19 @@ class HoldsMachine(RuleBasedStateMachine):
         with contextlib.suppress(InsufficientStock):
             stock.record_change(wiring.stock_store(), wiring.location_directory(), ERP, sku, STORE, kind, qty,
                                 self._key(), "test")
+        self.on_hand[sku] += qty if kind is ChangeKind.RECEIPT else -qty  # both always apply
+        self._resolve(sku)
+
+    @rule(sku=st.sampled_from(SKUS), counted=st.integers(0, 4))
+    def count(self, sku: str, counted: int) -> None:
+        """A count (a fact), possibly below what is held; each one newer than the last."""
+        self.counts += 1
+        as_of = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=self.counts)
+        receipt = stock.record_count(wiring.stock_store(), wiring.location_directory(), ERP, sku, STORE, counted,
+                                     as_of, f"count-{self.counts}", "test")
+        assert receipt is not None
+        self.on_hand[sku] = counted
+        self._resolve(sku)
 
     @rule(shopper=st.sampled_from(SHOPPERS), lines=st.lists(
         st.tuples(st.sampled_from(SKUS), st.integers(1, 3)), min_size=1, max_size=2), as_order=st.booleans())
@@ -107,6 +133,33 @@ class HoldsMachine(RuleBasedStateMachine):
                 assert held.status.value in ("EXPIRED", "FULFILLED")  # an ended hold cannot be cancelled
 
     @precondition(lambda self: self.order_ids)
+    @rule(pick=st.integers(0, 99), extra=st.integers(0, 2), twice=st.booleans())
+    def till_rings_up_order(self, pick: int, extra: int, twice: bool) -> None:
+        """A pay-at-pickup order rung up at the till (maybe sent twice): its units leave once."""
+        oid = self.order_ids[pick % len(self.order_ids)]
+        order = wiring.order_store().get(oid)
+        assert order is not None
+        receipt = f"till-{oid}-{extra}"
+        lines = [PurchasedLine(x.sku, x.quantity, 100) for x in order.lines]
+        if extra:
+            lines.append(PurchasedLine(SKUS[0], extra, 100))  # something else on the same receipt
+        for _ in range(2 if twice else 1):
+            record_till_sale(purchases=wiring.return_store(), orders=wiring.order_store(),
+                             directory=wiring.location_directory(), caller=STAFF, location_id=STORE,
+                             receipt_id=receipt, lines=lines, purchased_at=datetime(2026, 1, 2, tzinfo=UTC),
+                             order_id=oid)
+        if receipt in self.receipts:
+            return  # the same receipt again: nothing moves
+        self.receipts.add(receipt)
+        for line in lines:  # every unit on the receipt leaves the books once ...
+            self.on_hand[line.sku] -= line.quantity
+        if order.status is OrderStatus.COLLECTED:  # ... except the order's, which left at collection
+            for held in order.held_lines:
+                self.on_hand[held.sku] += held.quantity
+        for sku in SKUS:
+            self._resolve(sku)
+
+    @precondition(lambda self: self.order_ids)
     @rule(pick=st.integers(0, 99), action=st.sampled_from(["accept", "picking", "short", "ready", "collect",
                                                            "cancel", "sweep"]))
     def order_step(self, pick: int, action: str) -> None:
@@ -122,7 +175,10 @@ class HoldsMachine(RuleBasedStateMachine):
             elif action == "ready":
                 orders.ready(store, wiring.location_directory(), STAFF, oid)
             elif action == "collect":
-                orders.collect(store, wiring.return_store(), STAFF, oid, order.pickup_code or "000000")
+                collected = orders.collect(store, wiring.return_store(), STAFF, oid, order.pickup_code or "000000")
+                if order.status is not OrderStatus.COLLECTED and collected.status is OrderStatus.COLLECTED:
+                    for line in order.held_lines:  # handed over: the units leave the books
+                        self.on_hand[line.sku] -= line.quantity
             elif action == "cancel":
                 orders.cancel(store, STAFF, oid)
             else:
@@ -143,6 +199,8 @@ class HoldsMachine(RuleBasedStateMachine):
             level = wiring.stock_store().get(sku, STORE) or StockLevel(sku=sku, location_id=STORE)
             level.check_invariants()
             assert level.reserved == holds[sku], (sku, level, holds)
+            assert level.on_hand == self.on_hand[sku], (sku, level, self.on_hand)  # units conserved
+            assert level.shortfall == 0, level  # resolved: reserved <= on_hand
         for oid in self.order_ids:
             order = wiring.order_store().get(oid)
             assert order is not None

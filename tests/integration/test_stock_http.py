@@ -49,10 +49,17 @@ def test_a_key_reused_for_another_change_is_a_422_problem() -> None:
 
 def test_going_negative_is_a_409_problem_and_changes_nothing() -> None:
     change("receipt", 2)
-    status, problem, _ = change("sale", 3)
+    status, problem, _ = change("transfer_out", 3)
     assert status == 409 and problem["type"].endswith("/insufficient-stock")
     assert problem["on_hand"] == 2 and problem["requested"] == 3
     assert on_hand() == 2
+
+
+def test_a_sale_beyond_the_books_is_a_fact_and_recorded() -> None:
+    change("receipt", 2)
+    status, body, _ = change("sale", 3)
+    assert (status, body["status"], body["on_hand_delta"]) == (201, "applied", -3)
+    assert on_hand() == -1  # the books were wrong by one: the next count puts them right
 
 
 def test_an_older_count_is_ignored() -> None:

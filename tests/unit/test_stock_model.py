@@ -33,11 +33,20 @@ def test_available_subtracts_holds_and_safety_stock_and_never_shows_below_zero()
     assert level(on_hand=2, reserved=1, safety_stock=5).sellable == -4
 
 
-def test_a_sale_may_not_take_reserved_units() -> None:
+def test_a_change_that_is_not_a_fact_may_not_take_reserved_units() -> None:
     with pytest.raises(InsufficientStock) as refused:
         level(on_hand=5, reserved=4).with_delta(-2)
     assert refused.value.extra == {"requested": 2, "on_hand": 5, "reserved": 4}
     assert level(on_hand=5, reserved=4).with_delta(-1).on_hand == 4
+
+
+def test_a_sale_is_a_fact_recorded_even_when_it_takes_held_or_absent_units() -> None:
+    sold = level(on_hand=5, reserved=4).with_delta(-2, fact=True)
+    assert (sold.on_hand, sold.reserved, sold.available, sold.shortfall) == (3, 4, 0, 1)
+    beyond = level(on_hand=1, reserved=1).with_delta(-3, fact=True)
+    assert (beyond.on_hand, beyond.available, beyond.shortfall) == (-2, 0, 1)  # held units short, not 3
+    beyond.check_invariants()
+    assert beyond.with_delta(1).on_hand == -1  # a receipt onto books below 0 applies (as in DynamoDB)
 
 
 def test_older_or_equal_counts_are_ignored_and_newer_ones_applied() -> None:
@@ -49,9 +58,18 @@ def test_older_or_equal_counts_are_ignored_and_newer_ones_applied() -> None:
     assert newer is not None and newer.on_hand == 1
 
 
-def test_a_count_below_what_is_held_is_refused() -> None:
-    with pytest.raises(InsufficientStock):
-        level(on_hand=5, reserved=3).with_count(2, T0)
+def test_a_count_below_what_is_held_is_recorded_and_shows_the_shortfall() -> None:
+    counted = level(on_hand=5, reserved=3).with_count(2, T0)
+    assert counted is not None
+    assert (counted.on_hand, counted.reserved, counted.available, counted.shortfall) == (2, 3, 0, 1)
+
+
+def test_a_growing_shortfall_is_signalled_once_per_change_that_grows_it() -> None:
+    held = level(on_hand=2, reserved=2)
+    short = held.with_delta(-1, fact=True)
+    assert StockSignal.SHORTFALL in signals_for(held, short)
+    assert StockSignal.SHORTFALL in signals_for(short, short.with_delta(-1, fact=True))
+    assert StockSignal.SHORTFALL not in signals_for(short, short.with_delta(1))
 
 
 def test_every_change_bumps_the_version() -> None:

@@ -49,11 +49,18 @@ def test_keys_of_different_callers_never_collide(store, directory) -> None:
     assert store.get("SKU-A", "store-one").on_hand == 7
 
 
-def test_a_sale_beyond_stock_is_refused_and_changes_nothing(store, directory) -> None:
+def test_a_transfer_beyond_stock_is_refused_and_changes_nothing(store, directory) -> None:
     receive(store, directory, 2)
     with pytest.raises(InsufficientStock):
-        service.record_change(store, directory, ERP, "SKU-A", "store-one", ChangeKind.SALE, 3, "sale-0001", "t")
+        service.record_change(store, directory, ERP, "SKU-A", "store-one", ChangeKind.TRANSFER_OUT, 3, "tr-0001", "t")
     assert store.get("SKU-A", "store-one").on_hand == 2
+
+
+def test_a_sale_beyond_the_books_is_a_fact_and_recorded(store, directory) -> None:
+    receive(store, directory, 2)
+    service.record_change(store, directory, ERP, "SKU-A", "store-one", ChangeKind.SALE, 3, "sale-0001", "t")
+    level = store.get("SKU-A", "store-one")
+    assert (level.on_hand, level.available, level.shortfall) == (-1, 0, 0)
 
 
 def test_staff_of_another_store_cannot_see_or_change_it(store, directory) -> None:

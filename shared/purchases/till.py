@@ -1,0 +1,82 @@
+"""The one till-sale path: ``POST /purchases`` and the ``SaleRecorded`` event both land here.
+
+A sale is a fact: it is recorded whatever the books say (a shortfall shows where it took held
+units). When the till rings up a pay-at-pickup order (the sale names ``order_id``), the order's
+units leave once, as the order's collection and purchase; only the other lines of the receipt
+are a store sale. Both parts are idempotent, so the API and the event for one receipt, or a
+retry of either, record it once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from shared.errors import Conflict
+from shared.identity import Caller
+from shared.locations.directory import LocationDirectory
+from shared.orders.model import Order, OrderStatus
+from shared.orders.ports import OrderStore
+from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
+from shared.purchases.ports import PurchaseStore
+from shared.purchases.service import purchase_id_for, record_store_sale
+from shared.reservations.model import ReservationStatus
+
+MAX_ATTEMPTS = 3
+
+
+def _order_purchase(order: Order, purchased_at: datetime) -> Purchase:
+    return Purchase(
+        purchase_id=purchase_id_for(order.location_id, order.order_id), channel=PurchaseChannel.CLICK_AND_COLLECT,
+        location_id=order.location_id, purchased_at=purchased_at, reference=order.order_id,
+        customer_id=order.customer_id, receipt_email=order.contact.email,
+        lines=tuple(PurchasedLine(x.sku, x.quantity, x.unit_price_cents) for x in order.lines if not x.short))
+
+
+def _collect_at_till(orders: OrderStore, purchases: PurchaseStore, order_id: str, location_id: str,
+                     purchased_at: datetime) -> tuple[Purchase, bool] | None:
+    """Hands the order over (once): (the order's purchase, handed over now), or None when the
+    sale is not the order's."""
+    for _ in range(MAX_ATTEMPTS):
+        order = orders.get(order_id)
+        if order is None or order.location_id != location_id:
+            return None
+        if order.status is OrderStatus.COLLECTED:
+            return purchases.get_purchase(purchase_id_for(location_id, order_id)) or _order_purchase(
+                order, purchased_at), False
+        if not order.is_open:
+            return None  # cancelled or not collected: its units were released; this is a plain sale
+        purchase = _order_purchase(order, purchased_at)
+        try:
+            orders.finish(order, order.handed_over_at_till(), ReservationStatus.FULFILLED,
+                          extra=[purchases.purchase_put(purchase, order.fingerprint)])
+            return purchase, True
+        except Conflict:
+            continue  # an associate changed it meanwhile: read again
+    raise Conflict(f"Order {order_id} kept changing; send the sale again.")
+
+
+def _minus(lines: list[PurchasedLine], taken: Purchase) -> list[PurchasedLine]:
+    """The receipt's lines less the units that were the order's."""
+    left = {line.sku: line.quantity for line in taken.lines}
+    rest = []
+    for line in lines:
+        covered = min(line.quantity, left.get(line.sku, 0))
+        left[line.sku] = left.get(line.sku, 0) - covered
+        if line.quantity > covered:
+            rest.append(PurchasedLine(line.sku, line.quantity - covered, line.unit_price_cents))
+    return rest
+
+
+def record_till_sale(*, purchases: PurchaseStore, orders: OrderStore, directory: LocationDirectory,
+                     caller: Caller, location_id: str, receipt_id: str, lines: list[PurchasedLine],
+                     purchased_at: datetime, customer_id: str | None = None, receipt_email: str | None = None,
+                     order_id: str | None = None) -> tuple[Purchase, bool]:
+    """Records the sale; returns (the receipt's purchase, or the order's when that was all, created)."""
+    caller.require_location(location_id)
+    directory.get(location_id)
+    collected = _collect_at_till(orders, purchases, order_id, location_id, purchased_at) if order_id else None
+    rest = _minus(lines, collected[0]) if collected else lines
+    if collected is not None and not rest:
+        return collected
+    return record_store_sale(purchases, directory, caller, location_id, receipt_id, rest, purchased_at,
+                             customer_id, receipt_email)
