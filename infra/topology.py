@@ -96,6 +96,31 @@ class Queue:
         return f"{self.name}-dlq"
 
 
+TABLE_ACTIONS = frozenset({"GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "DeleteItem",
+                           "BatchWriteItem", "ConditionCheckItem"})  # never Scan: no code scans
+
+
+@dataclass(frozen=True)
+class TableAccess:
+    """The DynamoDB actions a function's code calls on the table, and the indexes it queries.
+
+    A transaction (TransactWriteItems) is authorized per item: PutItem, UpdateItem, DeleteItem or
+    ConditionCheckItem for each kind of item it writes. Indexes are only ever queried.
+    ``tests/infra/test_least_privilege.py`` derives the same from the code and wants them equal.
+    """
+
+    actions: tuple[str, ...] = ()
+    indexes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = set(self.actions) - TABLE_ACTIONS
+        if unknown:
+            raise ValueError(f"not a table action this system grants: {sorted(unknown)}")
+
+
+NO_TABLE = TableAccess()  # the function never touches the table
+
+
 @dataclass(frozen=True)
 class Function:
     name: str
@@ -105,7 +130,7 @@ class Function:
     queue: str | None = None  # consumes this queue (SQS event source, partial batch failures)
     table_stream: bool = False  # consumes the table's stream (stream -> events)
     stream_key_prefixes: tuple[str, ...] = ()  # only records whose pk starts so reach it
-    table_access: str = "read"  # read | write: least privilege on the table
+    table_access: TableAccess = NO_TABLE  # exactly the table actions and indexes its code calls
     publishes_events: bool = False
     schedule_minutes: int | None = None  # invoked on this schedule (EventBridge rule)
     sends_messages: bool = False  # e-mail through SES and SMS through SNS
@@ -212,7 +237,7 @@ TOPOLOGY = Topology(
                 Route("GET", "/locations/{location_id}", ANYONE),
                 Route("PUT", "/locations/{location_id}", (Access.ADMIN,)),
             ),
-            table_access="write",
+            table_access=TableAccess(actions=("GetItem", "PutItem"), indexes=("gsi1",)),
         ),
         Function(
             name="stock-read-api",
@@ -224,7 +249,7 @@ TOPOLOGY = Topology(
                 Route("GET", "/stock/{sku}/nearest", ANYONE),
                 Route("GET", "/stock/{sku}/locations/{location_id}", OPERATIONS),
             ),
-            table_access="read",
+            table_access=TableAccess(actions=("BatchGetItem", "GetItem", "Query"), indexes=("gsi1",)),
         ),
         Function(
             name="stock-write-api",
@@ -235,7 +260,7 @@ TOPOLOGY = Topology(
                 Route("PUT", "/stock/{sku}/locations/{location_id}/count", OPERATIONS),
                 Route("PUT", "/stock/{sku}/locations/{location_id}/settings", (Access.STAFF, Access.ADMIN)),
             ),
-            table_access="write",
+            table_access=TableAccess(actions=("GetItem", "PutItem", "UpdateItem"), indexes=("gsi1",)),
         ),
         Function(
             name="reservations-api",
@@ -248,7 +273,7 @@ TOPOLOGY = Topology(
                 Route("POST", "/reservations/{reservation_id}/cancel", (Access.CUSTOMER, *OPERATIONS)),
                 Route("POST", "/reservations/{reservation_id}/extend", (Access.CUSTOMER, *OPERATIONS)),
             ),
-            table_access="write",
+            table_access=TableAccess(actions=("GetItem", "PutItem", "Query", "UpdateItem"), indexes=("gsi1", "gsi2")),
         ),
         Function(
             name="orders-api",
@@ -268,7 +293,7 @@ TOPOLOGY = Topology(
                 Route("POST", "/orders/{order_id}/collect", OPERATIONS, CODE_CHECKS),
                 Route("POST", "/orders/{order_id}/cancel", (Access.CUSTOMER, *OPERATIONS)),
             ),
-            table_access="write",
+            table_access=TableAccess(actions=("GetItem", "PutItem", "Query", "UpdateItem"), indexes=("gsi1", "gsi2")),
         ),
         Function(
             name="purchases-api",
@@ -280,7 +305,7 @@ TOPOLOGY = Topology(
                 Route("GET", "/purchases/lookup", (Access.STAFF, Access.ADMIN)),  # before /{purchase_id}
                 Route("GET", "/purchases/{purchase_id}", (Access.CUSTOMER, *OPERATIONS)),
             ),
-            table_access="write",
+            table_access=TableAccess(actions=("GetItem", "PutItem", "UpdateItem"), indexes=("gsi1", "gsi2")),
         ),
         Function(
             name="returns-api",
@@ -298,7 +323,7 @@ TOPOLOGY = Topology(
                 Route("POST", "/returns/{return_id}/refunded", (Access.INTEGRATION, Access.ADMIN)),
                 Route("POST", "/returns/{return_id}/close", OPERATIONS),
             ),
-            table_access="write",
+            table_access=TableAccess(actions=("GetItem", "PutItem", "UpdateItem"), indexes=("gsi1", "gsi2")),
         ),
         Function(
             name="devices-api",
@@ -310,7 +335,7 @@ TOPOLOGY = Topology(
                 Route("DELETE", "/locations/{location_id}/devices/{device_id}", (Access.STAFF, Access.ADMIN)),
                 Route("GET", "/locations/{location_id}/suggestions", OPERATIONS),
             ),
-            table_access="write",
+            table_access=TableAccess(actions=("DeleteItem", "GetItem", "PutItem"), indexes=("gsi1",)),
             manages_devices=True,
         ),
         Function(
@@ -318,21 +343,21 @@ TOPOLOGY = Topology(
             handler="functions.feed_authorizer.handler",
             description="Verifies a store device's token on $connect and allows the feed of one store",
             authorizes_websocket=True,
-            table_access="read",
+            table_access=NO_TABLE,  # the token and the store it names are all it checks
         ),
         Function(
             name="store-feed",
             handler="functions.store_feed.handler",
             description="The live feed's connections: authorized for one store on $connect, removed on leave",
             websocket_routes=("$connect", "$disconnect"),
-            table_access="write",
+            table_access=TableAccess(actions=("DeleteItem", "PutItem"), indexes=()),
         ),
         Function(
             name="store-notifier",
             handler="functions.store_notifier.handler",
             description="Tells a store's devices what to do: push to each device and the live feed, once",
             queue="store-notifications",
-            table_access="write",
+            table_access=TableAccess(actions=("DeleteItem", "GetItem", "PutItem", "UpdateItem"), indexes=("gsi1",)),
             pushes=True,
             timeout_seconds=30,
         ),
@@ -341,7 +366,7 @@ TOPOLOGY = Topology(
             handler="functions.customer_notifier.handler",
             description="Tells customers about their orders by e-mail (SES) and SMS (SNS), in nl or en",
             queue="customer-messages",
-            table_access="write",
+            table_access=TableAccess(actions=("DeleteItem", "GetItem", "PutItem", "UpdateItem"), indexes=("gsi1",)),
             sends_messages=True,
             timeout_seconds=30,
         ),
@@ -350,7 +375,7 @@ TOPOLOGY = Topology(
             handler="functions.reservation_sweeper.handler",
             description="Releases expired holds and uncollected orders, sends pickup reminders (each once)",
             schedule_minutes=1,
-            table_access="write",
+            table_access=TableAccess(actions=("GetItem", "PutItem", "UpdateItem"), indexes=("gsi1", "gsi3")),
             timeout_seconds=50,
         ),
         Function(
@@ -358,7 +383,7 @@ TOPOLOGY = Topology(
             handler="functions.stock_updates_consumer.handler",
             description="Applies stock events from POS, ERP and WMS, one line at a time",
             queue="stock-updates",
-            table_access="write",
+            table_access=TableAccess(actions=("GetItem", "PutItem", "UpdateItem"), indexes=("gsi1",)),
             timeout_seconds=30,
         ),
         Function(
@@ -367,7 +392,7 @@ TOPOLOGY = Topology(
             description="Publishes committed stock changes from the table stream to the bus",
             table_stream=True,
             stream_key_prefixes=("SKU#", "RES#", "ORD#", "PUR#", "RET#"),
-            table_access="read",
+            table_access=NO_TABLE,  # reads the stream's images, never the table
             publishes_events=True,
             timeout_seconds=30,
         ),

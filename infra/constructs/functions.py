@@ -31,11 +31,7 @@ from infra.topology import Function, Topology
 RUNTIME = lambda_.Runtime.PYTHON_3_14
 ARCHITECTURE = lambda_.Architecture.ARM_64
 METRICS_NAMESPACE = "RetailBackend"
-# Item-level actions only; a transaction needs the action of each of its items.
-TABLE_READ = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
-              "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable")
-TABLE_WRITE = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem")
-INDEX_READ = ("dynamodb:Query", "dynamodb:Scan")
+INDEX_READ = ("dynamodb:Query",)  # indexes are only queried; nothing scans
 DEFAULT_SENDER = "no-reply@retail.example"  # context "sender_email": a verified SES identity
 
 # Git-style patterns, anchored at the repo root: ship the handler code and what it imports,
@@ -157,15 +153,18 @@ class RetailFunctions(Construct):
         return fn
 
     def _grant_table(self, role: iam.Role, spec: Function) -> None:
-        """Like grant_read_data / grant_read_write_data, but naming the topology's indexes (not index/*)."""
-        if spec.table_access not in ("read", "write"):
-            raise ValueError(f"{spec.name}: unknown table_access {spec.table_access!r}")
+        """Exactly the item actions and indexes the topology declares for it (none: no table statement)."""
+        access = spec.table_access
+        declared = {name for name, _, _ in self._topology.table.global_indexes}
+        if set(access.indexes) - declared:
+            raise ValueError(f"{spec.name}: no such index {sorted(set(access.indexes) - declared)}")
         table_arn = self._table.table_arn
-        actions = TABLE_READ + (TABLE_WRITE if spec.table_access == "write" else ())
-        role.add_to_policy(iam.PolicyStatement(actions=list(actions), resources=[table_arn]))
-        indexes = [f"{table_arn}/index/{name}" for name, _, _ in self._topology.table.global_indexes]
-        if indexes:
-            role.add_to_policy(iam.PolicyStatement(actions=list(INDEX_READ), resources=indexes))
+        if access.actions:
+            role.add_to_policy(iam.PolicyStatement(actions=[f"dynamodb:{action}" for action in access.actions],
+                                                   resources=[table_arn]))
+        if access.indexes:
+            role.add_to_policy(iam.PolicyStatement(
+                actions=list(INDEX_READ), resources=[f"{table_arn}/index/{name}" for name in access.indexes]))
 
     def _grant_messaging(self, role: iam.Role) -> None:
         """SES from the sender (its address or domain identity), SNS SMS to phone numbers, never to topics."""
