@@ -25,7 +25,7 @@ from constructs import Construct
 
 from infra.build_layer import ROOT, build_layer
 from infra.constructs.events import DLQ_RETENTION, alarm_on_messages, secure_queue
-from infra.constructs.nag import acknowledge
+from infra.constructs.nag import acknowledge, acknowledge_any_resource
 from infra.topology import Function, Topology
 
 RUNTIME = lambda_.Runtime.PYTHON_3_14
@@ -128,7 +128,7 @@ class RetailFunctions(Construct):
             },
         )
         self._grant_table(role, spec)
-        acknowledge(role, "AwsSolutions-IAM5[Resource::*]", _why_any_resource(spec))
+        acknowledge_any_resource(role, any_resource_actions(spec), "these accept no resource ARN, AWS only allows '*'.")
         if spec.table_stream:
             self._consume_stream(fn, spec)
         if spec.queue:
@@ -215,10 +215,11 @@ def stream_filters(prefixes: tuple[str, ...]) -> list[Mapping[str, Any]]:
     return [lambda_.FilterCriteria.filter({"dynamodb": {"Keys": {"pk": {"S": begins}}}})]
 
 
-def _why_any_resource(spec: Function) -> str:
-    reasons = ["X-Ray PutTraceSegments/PutTelemetryRecords (active tracing)"]
+def any_resource_actions(spec: Function) -> set[str]:
+    """What the role may do on '*': active tracing (X-Ray), a stream source's ListStreams, SMS (topics denied)."""
+    actions = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
     if spec.table_stream:
-        reasons.append("dynamodb:ListStreams (stream event source)")
+        actions.add("dynamodb:ListStreams")
     if spec.sends_messages:
-        reasons.append("sns:Publish to a phone number (SMS; publishing to topics is denied)")
-    return f"{'; '.join(reasons)}: these accept no resource ARN, AWS only allows '*'."
+        actions.add("sns:Publish")
+    return actions

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
+import jsii
 from aws_cdk import Acknowledgment, Stack, Validations
-from constructs import IConstruct
+from aws_cdk import aws_iam as iam
+from constructs import IConstruct, IValidation
 
 PACK = "AwsSolutions"
 
@@ -79,3 +81,38 @@ def acknowledge_policy_wildcards(scope: IConstruct, policy_document: Any, reason
     """Acknowledge IAM5 for exactly the wildcards of this policy document as it is now (for roles CDK owns)."""
     for finding in wildcard_findings(Stack.of(scope).resolve(policy_document)):
         acknowledge(scope, f"AwsSolutions-IAM5[{finding}]", reason)
+
+
+def any_resource_actions(policy_document: Any) -> set[str]:
+    """The actions that Allow statements of a resolved policy document grant on every resource ('*')."""
+    found: set[str] = set()
+    for statement in policy_document.get("Statement", []):
+        resources = statement.get("Resource", [])
+        if statement.get("Effect") == "Allow" and "*" in (resources if isinstance(resources, list) else [resources]):
+            actions = statement.get("Action", [])
+            found.update([actions] if isinstance(actions, str) else actions)
+    return found
+
+
+def acknowledge_any_resource(role: iam.Role, actions: Iterable[str], reason: str) -> None:
+    """IAM5[Resource::*] on the role's default policy, for exactly these actions and no others.
+
+    cdk-nag's finding names no statement, so the acknowledgement is scoped to the one policy and a
+    validation fails synth when a statement allows any other action on '*': a new wildcard is
+    reported, never covered silently by an old acknowledgement.
+    """
+    allowed = frozenset(actions)
+    policy = cast(iam.Policy, role.node.find_child("DefaultPolicy"))
+    acknowledge(policy.node.find_child("Resource"), "AwsSolutions-IAM5[Resource::*]",
+                f"{', '.join(sorted(allowed))}: {reason}")
+    policy.node.add_validation(_OnlyTheseOnAnyResource(policy, allowed))
+
+
+@jsii.implements(IValidation)
+class _OnlyTheseOnAnyResource:
+    def __init__(self, policy: iam.Policy, allowed: frozenset[str]) -> None:
+        self._policy, self._allowed = policy, allowed
+
+    def validate(self) -> list[str]:
+        extra = sorted(any_resource_actions(Stack.of(self._policy).resolve(self._policy.document)) - self._allowed)
+        return [f"{self._policy.node.path}: {', '.join(extra)} on '*' is not acknowledged"] if extra else []

@@ -21,7 +21,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from infra.constructs.functions import ARCHITECTURE, RUNTIME
-from infra.constructs.nag import acknowledge, acknowledge_wildcard_resources
+from infra.constructs.nag import acknowledge, acknowledge_any_resource, acknowledge_wildcard_resources
 
 HANDLER_FILE = Path(__file__).with_name("platform_app_handler.py")
 
@@ -102,9 +102,10 @@ class PushPlatforms(Construct):
                      "sns:DeletePlatformApplication"],
             resources=["*"],
         ))
-        acknowledge(role, "AwsSolutions-IAM5[Resource::*]",
-                    "sns:CreatePlatformApplication/SetPlatformApplicationAttributes/DeletePlatformApplication take "
-                    "no resource ARN; this role is only used by CloudFormation's platform-application resource.")
+        acknowledge_any_resource(
+            role, ["sns:CreatePlatformApplication", "sns:SetPlatformApplicationAttributes",
+                   "sns:DeletePlatformApplication"],
+            "take no resource ARN; this role is only used by CloudFormation's platform-application resource.")
         return lambda_.Function(
             self,
             "Handler",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -165,3 +166,37 @@ def test_code_scan_reaches_every_dynamodb_call_in_the_adapters() -> None:
                            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                            and node.func.attr in CLIENT_CALLS and id(node) not in reached]
     assert not missed
+
+
+def test_wildcard_acknowledgements_name_the_actions_of_one_policy(synthesized: Synthesized) -> None:
+    """Each IAM5[Resource::*] acknowledgement sits on one policy and lists exactly its '*' actions."""
+    from infra.constructs.nag import any_resource_actions
+
+    ids = synthesized.logical_ids()
+    (plugin,) = synthesized.validation_report()["pluginReports"]
+    ours = [s for s in plugin["suppressedViolations"] if s["ruleName"] == "AwsSolutions-IAM5[Resource::*]"
+            and "Custom::CDKBucketDeployment" not in s["acknowledgedAt"]]
+    assert len(ours) == len(TOPOLOGY.functions) + 1  # and the platform-application handler
+    for suppressed in ours:
+        path = suppressed["acknowledgedAt"]
+        assert path.endswith("/DefaultPolicy/Resource"), path
+        assert [c["constructPath"] for c in suppressed["violatingConstructs"]] == [path]
+        document = synthesized.resources[ids[path]]["Properties"]["PolicyDocument"]
+        assert suppressed["reason"].startswith(", ".join(sorted(any_resource_actions(document))) + ": "), path
+
+
+def test_a_wildcard_nobody_acknowledged_fails_synthesis(tmp_path: Path) -> None:
+    from aws_cdk import App
+    from aws_cdk import Stack as CdkStack
+    from aws_cdk import aws_iam as iam
+
+    from infra.constructs.nag import acknowledge_any_resource
+
+    app = App(outdir=str(tmp_path))
+    role = iam.Role(CdkStack(app, "Probe"), "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+    role.add_to_policy(iam.PolicyStatement(actions=["xray:PutTraceSegments"], resources=["*"]))
+    acknowledge_any_resource(role, ["xray:PutTraceSegments"], "takes no resource ARN")
+    app.synth()  # as acknowledged: fine
+    role.add_to_policy(iam.PolicyStatement(actions=["dynamodb:GetItem"], resources=["*"]))
+    with pytest.raises(RuntimeError, match=r"dynamodb:GetItem on '\*' is not acknowledged"):
+        app.synth(force=True)
