@@ -20,9 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 REQUIREMENTS = ROOT / "requirements.txt"
 LOCK = ROOT / "requirements.lock"
 
-# The Lambda python3.14 runtime runs Amazon Linux 2023 (glibc 2.34): pip accepts every manylinux
-# wheel up to that (manylinux2014 = 2_17 ... 2_28 ... 2_34), for arm64 only.
-PIP_TARGET = ["--only-binary=:all:", "--platform", "manylinux_2_34_aarch64", "--platform", "manylinux2014_aarch64",
+# The Lambda python3.14 runtime runs Amazon Linux 2023 (glibc 2.34): every manylinux wheel for arm64
+# up to that is fine (manylinux2014 = 2_17, ..., 2_28, ..., 2_34). pip expands only the legacy
+# manylinux2014 tag by itself, so each newer glibc level is named.
+GLIBC_MINORS = range(34, 17, -1)
+PLATFORMS = [*(f"manylinux_2_{minor}_aarch64" for minor in GLIBC_MINORS), "manylinux2014_aarch64"]
+PIP_TARGET = ["--only-binary=:all:", *(arg for tag in PLATFORMS for arg in ("--platform", tag)),
               "--python-version", "3.14", "--implementation", "cp"]
 HEADER = ("# The Lambda layer's whole dependency tree for arm64 / CPython 3.14, one wheel hash each.\n"
           "# Generated from requirements.txt by `make lock` (python -m infra.lock): do not edit by hand.\n")

@@ -73,4 +73,4 @@ def test_layer_installs_only_the_locked_wheels_for_arm64() -> None:
     assert command[-2:] == ["-r", str(LOCK)]
     platforms = {PIP_TARGET[i + 1] for i, arg in enumerate(PIP_TARGET) if arg == "--platform"}
     assert platforms and all(p.endswith("_aarch64") for p in platforms)
-    assert {"manylinux2014_aarch64", "manylinux_2_34_aarch64"} <= platforms
+    assert {"manylinux2014_aarch64", "manylinux_2_28_aarch64", "manylinux_2_34_aarch64"} <= platforms
