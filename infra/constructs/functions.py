@@ -128,7 +128,7 @@ class RetailFunctions(Construct):
             },
         )
         self._grant_table(role, spec)
-        acknowledge_any_resource(role, any_resource_actions(spec), "these accept no resource ARN, AWS only allows '*'.")
+        acknowledge_any_resource(role, _needs_any_resource(spec), _why_any_resource(spec))
         if spec.table_stream:
             self._consume_stream(fn, spec)
         if spec.queue:
@@ -215,7 +215,7 @@ def stream_filters(prefixes: tuple[str, ...]) -> list[Mapping[str, Any]]:
     return [lambda_.FilterCriteria.filter({"dynamodb": {"Keys": {"pk": {"S": begins}}}})]
 
 
-def any_resource_actions(spec: Function) -> set[str]:
+def _needs_any_resource(spec: Function) -> set[str]:
     """What the role may do on '*': active tracing (X-Ray), a stream source's ListStreams, SMS (topics denied)."""
     actions = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
     if spec.table_stream:
@@ -223,3 +223,10 @@ def any_resource_actions(spec: Function) -> set[str]:
     if spec.sends_messages:
         actions.add("sns:Publish")
     return actions
+
+
+def _why_any_resource(spec: Function) -> str:
+    why = "these accept no resource ARN, AWS only allows '*' (active tracing"
+    why += ", the stream event source" if spec.table_stream else ""
+    why += ", SMS to phone numbers; publishing to topics is denied" if spec.sends_messages else ""
+    return why + ")."
