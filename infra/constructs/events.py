@@ -47,7 +47,8 @@ def alarm_on_messages(scope: Construct, construct_id: str, queue: sqs.IQueue, wh
     return cloudwatch.Alarm(
         scope,
         construct_id,
-        alarm_description=f"{what}: messages are waiting in {queue.node.path}. What to do: docs/runbook.md#dead-letters",
+        alarm_description=f"{what}: messages are waiting in {queue.node.path}. "
+                          "What to do: docs/runbook.md#dead-letters",
         metric=queue.metric_approximate_number_of_messages_visible(period=Duration.minutes(1)),
         threshold=0,
         comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

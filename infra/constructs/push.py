@@ -46,8 +46,9 @@ PLATFORMS = (
 class PushPlatforms(Construct):
     """One secret and one platform application per push platform (FCM, APNs)."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, credentials_version: str = "1",
-                 secret_prefix: str = "retail") -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, secret_prefix: str,
+                 credentials_version: str = "1") -> None:
+        """``secret_prefix``: the stage's, e.g. retail/prod (secrets retail/prod/push/fcm, ...)."""
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         self.handler = self._handler()

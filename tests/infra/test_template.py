@@ -88,7 +88,8 @@ def test_queues_are_encrypted_ssl_only_and_redrive_to_alarmed_dlqs(synthesized: 
     assert sorted(p["maxReceiveCount"] for p in redriven.values()) == sorted(
         q.max_receive_count for q in TOPOLOGY.queues
     )
-    alarmed = [alarm["Properties"].get("Dimensions") for alarm in synthesized.of_type("AWS::CloudWatch::Alarm").values()]
+    alarmed = [alarm["Properties"].get("Dimensions")
+               for alarm in synthesized.of_type("AWS::CloudWatch::Alarm").values()]
     for policy in redriven.values():
         dlq = get_att_id(policy["deadLetterTargetArn"])
         assert [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dlq, "QueueName"]}}] in alarmed
