@@ -3,13 +3,16 @@ that must be unique in an account (or in AWS) differ between dev and prod."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from typing import Any
 
 import pytest
 
+from infra.app import ROOT
 from infra.stages import StageSettingsError, stage_settings
 from tests.infra.conftest import PROD_CONTEXT
-from tests.infra.synth import Synthesized, build_app
+from tests.infra.synth import NODE_BIN, Synthesized, build_app
 
 pytestmark = pytest.mark.infra
 
@@ -92,3 +95,18 @@ def test_prod_is_termination_protected_and_nag_clean(synthesized: Synthesized, s
     assert manifest["terminationProtection"] is True
     assert synthesized.manifest()["stackName"] == "RetailBackend-dev"
     assert not synthesized.manifest().get("terminationProtection")
+
+
+def test_the_cli_says_what_prod_is_missing(tmp_path: Any) -> None:
+    """`cdk synth -c stage=prod` without its settings: one line naming them, no traceback, exit 1."""
+    env = {**os.environ, "PATH": f"{NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+           "CDK_DISABLE_VERSION_CHECK": "true", "CDK_DISABLE_CLI_TELEMETRY": "true"}
+    result = subprocess.run(
+        [str(ROOT / "node_modules" / ".bin" / "cdk"), "synth", "--quiet", "--no-notices", "-o", str(tmp_path),
+         "-c", "stage=prod", "-c", "sender_email=no-reply@shop.example"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180, check=False,
+    )
+    assert result.returncode != 0
+    assert ("cdk synth: stage prod needs allowed_origins, alarm_email: pass -c allowed_origins=... "
+            "-c alarm_email=...") in result.stderr
+    assert "Traceback" not in result.stderr
