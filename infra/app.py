@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,10 @@ from aws_cdk import App, Environment, Validations
 from cdk_nag import AwsSolutionsChecks
 
 from infra.stack import RetailStack
+from infra.stages import STACK_BASE_NAME, StageSettingsError, stage_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-STACK_NAME = "RetailBackend"
+STACK_NAME = STACK_BASE_NAME  # the construct id (template file name); the deployed name carries the stage
 
 
 def cdk_json_context() -> dict[str, Any]:
@@ -30,18 +32,24 @@ def environment() -> Environment | None:
     return Environment(account=account, region=region) if account and region else None
 
 
-def build_app(outdir: str | None = None, *, nag: bool = True) -> App:
+def build_app(outdir: str | None = None, *, nag: bool = True, context: dict[str, Any] | None = None) -> App:
+    """``context`` adds to cdk.json's (tests: -c as the CLI would pass it); raises StageSettingsError."""
     # Context given here only fills in defaults: the CLI's (cdk.json, -c) still wins.
-    app = App(outdir=outdir, context=cdk_json_context())
-    RetailStack(app, STACK_NAME, env=environment(),
-                description="Omnichannel retail backend, built from infra/topology.py")
+    app = App(outdir=outdir, context={**cdk_json_context(), **(context or {})})
+    settings = stage_settings(app.node.try_get_context)
+    RetailStack(app, STACK_NAME, settings=settings, env=environment(),
+                description=f"Omnichannel retail backend ({settings.stage}), built from infra/topology.py")
     if nag:
         Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return app
 
 
 def main() -> None:
-    build_app().synth()
+    try:
+        app = build_app()
+    except StageSettingsError as error:  # one clear line instead of a traceback through jsii
+        sys.exit(f"cdk synth: {error}")
+    app.synth()
 
 
 if __name__ == "__main__":

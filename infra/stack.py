@@ -6,9 +6,6 @@ deployed system and the local runner cannot drift apart.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-
 from aws_cdk import CfnOutput, Environment, Stack
 from constructs import Construct
 
@@ -17,22 +14,14 @@ from infra.constructs.api import RetailApi
 from infra.constructs.data import RetailTable
 from infra.constructs.events import RetailEvents
 from infra.constructs.feed import StoreFeed
-from infra.constructs.functions import DEFAULT_SENDER, RetailFunctions
-from infra.constructs.identity import DEFAULT_DOMAIN_PREFIX, RetailIdentity
+from infra.constructs.functions import RetailFunctions
+from infra.constructs.identity import RetailIdentity
+from infra.constructs.monitoring import RetailMonitoring
 from infra.constructs.nag import acknowledge_wildcard_resources
 from infra.constructs.push import PLATFORMS, PushPlatforms
 from infra.constructs.site import StoreSite
+from infra.stages import StageSettings
 from infra.topology import TOPOLOGY, Topology
-
-
-def _origins(value: object) -> list[str]:
-    """Context from cdk.json is a list; from ``-c allowed_origins=...`` it is a JSON or comma string."""
-    if value is None:
-        return ["*"]
-    if isinstance(value, str):
-        value = json.loads(value) if value.startswith("[") else value.split(",")
-    assert isinstance(value, Sequence)
-    return [str(origin).strip() for origin in value if str(origin).strip()]
 
 
 class RetailStack(Stack):
@@ -43,13 +32,16 @@ class RetailStack(Stack):
         scope: Construct,
         construct_id: str,
         *,
+        settings: StageSettings,
         topology: Topology = TOPOLOGY,
         env: Environment | None = None,
         description: str | None = None,
     ) -> None:
-        super().__init__(scope, construct_id, env=env, description=description)
+        super().__init__(scope, construct_id, env=env, description=description, stack_name=settings.stack_name,
+                         termination_protection=settings.is_prod)
+        self.settings = settings
         self.data = RetailTable(self, "Data", spec=topology.table)
-        self.events = RetailEvents(self, "Events", topology=topology)
+        self.events = RetailEvents(self, "Events", topology=topology, bus_name=settings.scoped(topology.bus_name))
         self.compute = RetailFunctions(
             self,
             "Functions",
@@ -57,10 +49,11 @@ class RetailStack(Stack):
             table=self.data.table,
             bus=self.events.bus,
             queues=self.events.queues,
-            sender_email=str(self.node.try_get_context("sender_email") or DEFAULT_SENDER),
+            sender_email=settings.sender_email,
         )
-        domain_prefix = self.node.try_get_context("cognito_domain_prefix") or DEFAULT_DOMAIN_PREFIX
-        self.identity = RetailIdentity(self, "Identity", domain_prefix=str(domain_prefix))
+        # Cognito domain prefixes are global to AWS: by default the stage and the account make it unique.
+        domain_prefix = settings.cognito_domain_prefix or f"{settings.scoped('retail')}-{self.account}"
+        self.identity = RetailIdentity(self, "Identity", domain_prefix=domain_prefix)
         self.api = RetailApi(
             self,
             "Api",
@@ -68,12 +61,11 @@ class RetailStack(Stack):
             functions=self.compute.functions,
             user_pool=self.identity.user_pool,
             audiences=[self.identity.web_client, self.identity.machine_client],
-            allowed_origins=_origins(self.node.try_get_context("allowed_origins")),
+            allowed_origins=list(settings.allowed_origins),
         )
         self.feed = StoreFeed(self, "Feed", topology=topology, functions=self.compute.functions)
-        self.push = PushPlatforms(
-            self, "Push", credentials_version=str(self.node.try_get_context("push_credentials_version") or "1")
-        )
+        self.push = PushPlatforms(self, "Push", credentials_version=settings.push_credentials_version,
+                                  secret_prefix=settings.secret_prefix)
         self._wire_store_devices(topology)
         self.site = StoreSite(
             self,
@@ -87,6 +79,14 @@ class RetailStack(Stack):
                 "clientId": self.identity.web_client.user_pool_client_id,
             },
             connect_sources=[self.api.base_url, self.feed.url],
+        )
+        self.monitoring = RetailMonitoring(
+            self, "Monitoring", topology=topology, stage=settings.stage, alarm_email=settings.alarm_email,
+            functions=self.compute.functions, queues=self.events.queues,
+            dead_letter_queues={**self.events.dead_letter_queues,
+                                **({"stream-publisher-failures": self.compute.stream_failures}
+                                   if self.compute.stream_failures else {})},
+            table=self.data.table, http_api=self.api.http_api,
         )
         self._outputs()
 
@@ -122,7 +122,10 @@ class RetailStack(Stack):
         CfnOutput(self, "TableName", value=self.data.table.table_name)
         CfnOutput(self, "StoreAppUrl", value=self.site.url, description="The store staff web app (CloudFront)")
         CfnOutput(self, "FeedUrl", value=self.feed.url, description="The store live feed (WebSocket)")
+        CfnOutput(self, "AlarmTopicArn", value=self.monitoring.topic.topic_arn,
+                  description="Every alarm of this stage notifies this topic (subscribe more endpoints here)")
+        CfnOutput(self, "DashboardName", value=self.monitoring.dashboard_name)
         for platform in PLATFORMS:
-            CfnOutput(self, f"PushSecret{platform.key.upper()}", value=platform.secret_name,
+            CfnOutput(self, f"PushSecret{platform.key.upper()}", value=self.push.secret_names[platform.key],
                       description=f"{platform.sns_platform} credentials: fill in, then deploy with a new "
                                   "-c push_credentials_version")

@@ -33,13 +33,24 @@ def _record_id(record: Any) -> str | None:
     return raw.get("messageId") or raw.get("eventID") if isinstance(raw, dict) else None
 
 
+def _stream_position(record: Any) -> dict[str, Any]:
+    """A table-stream record's keys and sequence number (ids, no item content): the stream keeps
+    a record 24 h, the log keeps these, so the item can be found and its events published again."""
+    raw = getattr(record, "raw_event", record)
+    stream = raw.get("dynamodb") if isinstance(raw, dict) else None
+    if not isinstance(stream, dict):
+        return {}
+    keys = {name: next(iter(value.values()), None) for name, value in stream.get("Keys", {}).items()}
+    return {"keys": keys, "sequence_number": stream.get("SequenceNumber")}
+
+
 class PrivateBatchProcessor(BatchProcessor):
     def failure_handler(self, record: Any, exception: Any) -> FailureResponse:
         error = exception[1]
         code = error_code(error) if isinstance(error, BaseException) else None
         kind = type(error).__name__
         logger.warning("record not processed", extra={
-            "error_type": kind, "error_code": code, "record_id": _record_id(record)})
+            "error_type": kind, "error_code": code, "record_id": _record_id(record), **_stream_position(record)})
         kept = RecordFailed(f"{kind} ({code})" if code else kind)
         return super().failure_handler(record, (RecordFailed, kept, None))
 

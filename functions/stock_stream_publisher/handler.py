@@ -99,6 +99,8 @@ def publish_hold_or_order(raw: dict[str, Any], prefix: str) -> None:
         events = events_for_return(_image(raw, "OldImage", return_from_item), ret, occurred)
     if events:
         wiring.event_publisher().publish(events)
+        for event in events:  # counts per event type: the dashboard's orders by state
+            metrics.add_metric(name=event.detail_type, unit="Count", value=1)
         logger.info("events published", extra={"key": raw["dynamodb"]["Keys"]["pk"]["S"],
                                                 "event_types": [e.detail_type for e in events]})
 

@@ -47,7 +47,8 @@ def alarm_on_messages(scope: Construct, construct_id: str, queue: sqs.IQueue, wh
     return cloudwatch.Alarm(
         scope,
         construct_id,
-        alarm_description=f"{what}: messages are waiting in {queue.node.path}",
+        alarm_description=f"{what}: messages are waiting in {queue.node.path}. "
+                          "What to do: docs/runbook.md#dead-letters",
         metric=queue.metric_approximate_number_of_messages_visible(period=Duration.minutes(1)),
         threshold=0,
         comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -67,13 +68,15 @@ def event_pattern(pattern: dict[str, object]) -> events.EventPattern:
 class RetailEvents(Construct):
     """Bus + archive, one queue (and DLQ) per topology queue, one rule per topology rule."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, topology: Topology) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, topology: Topology, bus_name: str | None = None) -> None:
+        """``bus_name``: the stage's name for the topology's bus (the local runner uses the topology's)."""
         super().__init__(scope, construct_id)
-        self.bus = events.EventBus(self, "Bus", event_bus_name=topology.bus_name)
+        bus_name = bus_name or topology.bus_name
+        self.bus = events.EventBus(self, "Bus", event_bus_name=bus_name)
         # Replayable history of every event on the bus (e.g. after fixing a consumer).
         self.bus.archive(
             "Archive",
-            description=f"Events on the {topology.bus_name} bus, replayable for "
+            description=f"Events on the {bus_name} bus, replayable for "
                         f"{REDELIVERY.archive_retention_days} days",
             event_pattern=events.EventPattern(account=[Stack.of(self).account]),
             retention=Duration.days(REDELIVERY.archive_retention_days),

@@ -136,6 +136,7 @@ class RetailFunctions(Construct):
                 self._queues[spec.queue],
                 batch_size=self._topology.queue(spec.queue).batch_size,
                 report_batch_item_failures=True,
+                max_concurrency=self._topology.queue(spec.queue).max_concurrency,
             ))
         if spec.publishes_events:
             self._bus.grant_put_events_to(fn)

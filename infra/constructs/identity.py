@@ -16,13 +16,13 @@ from infra.topology import Access
 
 RESOURCE_SERVER = "retail-api"
 INTEGRATION_SCOPE = "integration"
-DEFAULT_DOMAIN_PREFIX = "retail-backend-dev"
 
 
 class RetailIdentity(Construct):
     """User pool, groups, app client, machine client, resource server and hosted domain."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, domain_prefix: str = DEFAULT_DOMAIN_PREFIX) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, domain_prefix: str) -> None:
+        """``domain_prefix`` is global to AWS: the stack derives it from stage and account."""
         super().__init__(scope, construct_id)
         self.user_pool = cognito.UserPool(
             self,

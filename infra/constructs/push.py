@@ -31,14 +31,14 @@ class Platform:
     key: str  # construct ids and names
     sns_platform: str  # SNS's name for it
     env: str  # the env var that carries the application's ARN
-    secret_name: str
+    secret_suffix: str  # the secret is <stage prefix>/<suffix>, e.g. retail/prod/push/fcm
     placeholder: str
 
 
 PLATFORMS = (
-    Platform("fcm", "GCM", "PLATFORM_APP_FCM_ARN", "retail/push/fcm",
+    Platform("fcm", "GCM", "PLATFORM_APP_FCM_ARN", "push/fcm",
              "Replace this whole value with the Firebase service account JSON (FCM HTTP v1)."),
-    Platform("apns", "APNS", "PLATFORM_APP_APNS_ARN", "retail/push/apns",
+    Platform("apns", "APNS", "PLATFORM_APP_APNS_ARN", "push/apns",
              'Replace with {"certificate": "<PEM>", "privateKey": "<PEM>"} of the APNs certificate.'),
 )
 
@@ -46,21 +46,25 @@ PLATFORMS = (
 class PushPlatforms(Construct):
     """One secret and one platform application per push platform (FCM, APNs)."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, credentials_version: str = "1") -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, secret_prefix: str,
+                 credentials_version: str = "1") -> None:
+        """``secret_prefix``: the stage's, e.g. retail/prod (secrets retail/prod/push/fcm, ...)."""
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         self.handler = self._handler()
         self.secrets: dict[str, secretsmanager.Secret] = {}
         self.application_arns: dict[str, str] = {}
+        self.secret_names: dict[str, str] = {}
         self.endpoint_arns: list[str] = []
         for platform in PLATFORMS:
             name = f"{stack.stack_name}-store-{platform.key}"
+            self.secret_names[platform.key] = f"{secret_prefix}/{platform.secret_suffix}"
             # The initial value is a placeholder that CloudFormation writes once; ops overwrite it.
             # Never change it here: a changed template value would overwrite ops' credentials.
             secret = secretsmanager.Secret(
                 self,
                 f"{platform.key}-credentials",
-                secret_name=platform.secret_name,
+                secret_name=self.secret_names[platform.key],
                 description=f"{platform.sns_platform} push credentials for the store devices (filled in by ops)",
                 secret_string_value=SecretValue.unsafe_plain_text(json.dumps({"placeholder": platform.placeholder})),
             )

@@ -38,3 +38,22 @@ def assertions(synthesized: Synthesized) -> Template:
     from aws_cdk.assertions import Template
 
     return Template.from_json(synthesized.template)
+
+
+PROD_CONTEXT = {"stage": "prod", "allowed_origins": "https://shop.example,https://www.shop.example",
+                "sender_email": "no-reply@shop.example", "alarm_email": "ops@shop.example"}
+
+
+@pytest.fixture(scope="session")
+def synthesized_prod(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The prod stage with its required settings, synthesized once (cdk-nag included)."""
+    outdir = tmp_path_factory.mktemp("cdk.out.prod")
+    failure = None
+    try:
+        build_app(str(outdir), context=PROD_CONTEXT).synth()
+    except RuntimeError as error:
+        if "ValidationFailed" not in str(error):
+            raise
+        failure = str(error)
+    template = json.loads((outdir / f"{STACK_NAME}.template.json").read_text())
+    return Synthesized(outdir=outdir, template=template, nag_failure=failure)

@@ -84,6 +84,11 @@ class Synthesized:
             if entry["type"] == "aws:cdk:logicalId"
         }
 
+    def manifest(self) -> dict[str, Any]:
+        """The stack artifact's properties in the cloud assembly (stackName, terminationProtection)."""
+        artifacts = json.loads((self.outdir / "manifest.json").read_text())["artifacts"]
+        return dict(artifacts[STACK_NAME]["properties"])
+
     def validation_report(self) -> dict[str, Any]:
         return json.loads((self.outdir / "validation-report.json").read_text())
 

@@ -33,9 +33,9 @@ EXPECTED_ACKNOWLEDGED = {
     "AmazonAPIGatewayPushToCloudWatchLogs]",  # API Gateway's account logging role (WebSocket access logs)
     # Device endpoints and feed connections exist only at run time: app- and stage-scoped wildcards.
     "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:"
-    "endpoint/GCM/RetailBackend-store-fcm/*]",
+    "endpoint/GCM/RetailBackend-dev-store-fcm/*]",
     "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:"
-    "endpoint/APNS/RetailBackend-store-apns/*]",
+    "endpoint/APNS/RetailBackend-dev-store-apns/*]",
 }
 # aws-cdk-lib's BucketDeployment handler: its runtime, managed policy and grants are CDK's, acknowledged as
 # they are (infra/constructs/site.py), on that handler only.
@@ -103,7 +103,12 @@ def test_code_asset_holds_only_the_lambda_code(synthesized: Synthesized) -> None
     assert sum(p.stat().st_size for p in files) < 5_000_000
 
 
-def test_pinned_cli_synthesizes_the_app(tmp_path: Path) -> None:
+PROD_ARGS = ["-c", "stage=prod", "-c", "allowed_origins=https://shop.example", "-c",
+             "sender_email=no-reply@shop.example", "-c", "alarm_email=ops@shop.example"]
+
+
+@pytest.mark.parametrize("args", [[], PROD_ARGS], ids=["dev", "prod"])
+def test_pinned_cli_synthesizes_the_app(tmp_path: Path, args: list[str]) -> None:
     """`cdk synth` as a developer runs it: cdk.json's app command, the pinned CLI, no AWS access."""
     env = {
         **os.environ,
@@ -112,7 +117,7 @@ def test_pinned_cli_synthesizes_the_app(tmp_path: Path) -> None:
         "CDK_DISABLE_CLI_TELEMETRY": "true",
     }
     result = subprocess.run(
-        [str(ROOT / "node_modules" / ".bin" / "cdk"), "synth", "--quiet", "--no-notices", "-o", str(tmp_path)],
+        [str(ROOT / "node_modules" / ".bin" / "cdk"), "synth", "--quiet", "--no-notices", "-o", str(tmp_path), *args],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=180, check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

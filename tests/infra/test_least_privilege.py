@@ -101,7 +101,7 @@ def _allows(statements: list[dict[str, Any]], action: str) -> list[str]:
 def test_pushers_reach_only_store_device_endpoints_and_feed_connections(synthesized: Synthesized,
                                                                        spec: Function) -> None:
     statements = _statements(synthesized, spec.name)
-    endpoints = ['":endpoint/GCM/RetailBackend-store-fcm/*"', '":endpoint/APNS/RetailBackend-store-apns/*"']
+    endpoints = ['":endpoint/GCM/RetailBackend-dev-store-fcm/*"', '":endpoint/APNS/RetailBackend-dev-store-apns/*"']
     for action in ("sns:Publish", "sns:DeleteEndpoint"):
         assert sorted(r.rsplit(", ", 1)[-1].rstrip("]}") for r in _allows(statements, action)) == sorted(endpoints)
     (connections,) = _allows(statements, "execute-api:ManageConnections")
@@ -114,7 +114,7 @@ def test_device_managers_touch_only_the_store_platform_applications(synthesized:
                                                                    spec: Function) -> None:
     statements = _statements(synthesized, spec.name)
     apps = sorted(r.rsplit(", ", 1)[-1] for r in _allows(statements, "sns:CreatePlatformEndpoint"))
-    assert apps == ['":app/APNS/RetailBackend-store-apns"]]}', '":app/GCM/RetailBackend-store-fcm"]]}']
+    assert apps == ['":app/APNS/RetailBackend-dev-store-apns"]]}', '":app/GCM/RetailBackend-dev-store-fcm"]]}']
     for action in ("sns:DeleteEndpoint", "sns:GetEndpointAttributes", "sns:SetEndpointAttributes"):
         assert all(":endpoint/" in r for r in _allows(statements, action)), action
         assert len(_allows(statements, action)) == 2, action

@@ -25,7 +25,7 @@ DEPLOYED_FIELDS = {
     Function: {"name", "handler", "description", "routes", "queue", "table_stream", "stream_key_prefixes",
                "table_access", "publishes_events", "schedule_minutes", "sends_messages", "websocket_routes",
                "authorizes_websocket", "manages_devices", "pushes", "memory_mb", "timeout_seconds"},
-    Queue: {"name", "batch_size", "max_receive_count", "visibility_timeout_seconds"},
+    Queue: {"name", "batch_size", "max_receive_count", "visibility_timeout_seconds", "max_concurrency"},
     Table: {"name", "partition_key", "sort_key", "global_indexes", "ttl_attribute", "stream"},
     Route: {"method", "path", "access", "throttle"},
     EventRule: {"name", "description", "pattern", "queue"},
