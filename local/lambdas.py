@@ -1,8 +1,9 @@
 """Lambda's execution model, locally: a pool of containers per function.
 
 A container runs one invocation at a time and keeps its module state between calls, as on
-AWS. Each container loads its own copy of the handler module, so concurrent invocations
-never share a resolver's current event; a new container is a cold start.
+AWS. Each container loads its own copy of the handler module; a new container is a cold start.
+What the libraries keep per process (Powertools' router state) is kept per thread here, so
+concurrent invocations never see each other's event.
 """
 
 from __future__ import annotations
@@ -55,8 +56,53 @@ def _logging_as(context: FakeContext) -> Iterator[None]:
         logger.thread_safe_remove_keys(keys)
 
 
+class _PerThread:
+    """A class attribute whose value belongs to the thread that set it (get and set, on the class
+    and on its instances)."""
+
+    def __init__(self, name: str) -> None:
+        self._name, self._values = name, threading.local()
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        try:
+            return getattr(self._values, "value")  # noqa: B009 - a thread's own slot
+        except AttributeError:
+            raise AttributeError(self._name) from None
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        self._values.value = value
+
+
+_ROUTER_STATE = ("current_event", "lambda_context")
+_router_state_installed = False
+
+
+def keep_router_state_per_thread() -> None:
+    """Powertools' resolver keeps the current event and context on the class ``BaseRouter``:
+    shared by every resolver of the process. On AWS a process runs one invocation at a time;
+    here containers of every function run at once in threads of one process, and an
+    invocation read another's event (its body, under its own idempotency key) under load."""
+    global _router_state_installed
+    if _router_state_installed:
+        return
+    from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
+
+    class RouterStatePerThread(type(BaseRouter)):  # type: ignore[misc]
+        def __setattr__(cls, name: str, value: Any) -> None:
+            if name in _ROUTER_STATE:  # "BaseRouter.current_event = ...": this thread's slot
+                type.__getattribute__(BaseRouter, "__dict__")[name].__set__(None, value)
+                return
+            super().__setattr__(name, value)
+
+    for name in _ROUTER_STATE:
+        type.__setattr__(BaseRouter, name, _PerThread(name))
+    BaseRouter.__class__ = RouterStatePerThread
+    _router_state_installed = True
+
+
 class FunctionPool:
     def __init__(self, function: Function, max_containers: int = 16) -> None:
+        keep_router_state_per_thread()
         self.function = function
         self._idle: list[ModuleType] = []
         self._made = 0
