@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from events.contracts import SKU_PATTERN
+from events.patterns import SKU_PATTERN
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictInt
 
-from events.contracts import SKU_PATTERN
+from events.patterns import SKU_PATTERN
 from shared.http.models import PastInstant
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
 from shared.returns.model import Disposition, Return, ReturnStatus
