@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from events.patterns import LOCATION_PATTERN, SKU_PATTERN
 from events.sources import (
     INBOUND_STOCK_SOURCES,
     ORDER_EVENT_SOURCE,
@@ -20,9 +21,6 @@ from events.sources import (
     RETURN_EVENT_SOURCE,
     STOCK_EVENT_SOURCE,
 )
-
-SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-LOCATION_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
 
 
 class Contract(BaseModel):

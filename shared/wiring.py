@@ -1,57 +1,79 @@
-"""The adapters each function uses, made once per container on first use (never at import)."""
+"""The adapters each function uses, made once per container on first use (never at import).
+
+Each factory imports its adapter itself: a function loads only the adapters it calls (and
+boto3's DynamoDB helpers only when it touches the table), which keeps cold starts short.
+"""
 
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
-from shared.adapters.dynamodb_locations import DynamoDBLocationStore
-from shared.adapters.dynamodb_orders import DynamoDBOrderStore
-from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
-from shared.adapters.dynamodb_returns import DynamoDBReturnStore
-from shared.adapters.dynamodb_stock import DynamoDBStockStore
-from shared.adapters.event_bus import EventBridgePublisher
-from shared.locations.directory import LocationDirectory
+if TYPE_CHECKING:
+    from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
+    from shared.adapters.dynamodb_locations import DynamoDBLocationStore
+    from shared.adapters.dynamodb_orders import DynamoDBOrderStore
+    from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
+    from shared.adapters.dynamodb_returns import DynamoDBReturnStore
+    from shared.adapters.dynamodb_stock import DynamoDBStockStore
+    from shared.adapters.event_bus import EventBridgePublisher
+    from shared.locations.directory import LocationDirectory
 
 
 @cache
 def stock_store() -> DynamoDBStockStore:
+    from shared.adapters.dynamodb_stock import DynamoDBStockStore
+
     return DynamoDBStockStore()
 
 
 @cache
 def location_store() -> DynamoDBLocationStore:
+    from shared.adapters.dynamodb_locations import DynamoDBLocationStore
+
     return DynamoDBLocationStore()
 
 
 @cache
 def location_directory() -> LocationDirectory:
+    from shared.locations.directory import LocationDirectory
+
     return LocationDirectory(location_store())
 
 
 @cache
 def reservation_store() -> DynamoDBReservationStore:
+    from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
+
     return DynamoDBReservationStore()
 
 
 @cache
 def order_store() -> DynamoDBOrderStore:
+    from shared.adapters.dynamodb_orders import DynamoDBOrderStore
+
     return DynamoDBOrderStore(reservation_store())
 
 
 @cache
 def return_store() -> DynamoDBReturnStore:
     """Purchases and returns (one adapter: a return changes its purchase in the same transaction)."""
+    from shared.adapters.dynamodb_returns import DynamoDBReturnStore
+
     return DynamoDBReturnStore()
 
 
 @cache
 def device_store() -> DynamoDBDeviceStore:
+    from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
+
     return DynamoDBDeviceStore()
 
 
 @cache
 def event_publisher() -> EventBridgePublisher:
+    from shared.adapters.event_bus import EventBridgePublisher
+
     return EventBridgePublisher()
 
 

@@ -11,14 +11,14 @@ from shared.stock.model import StockLevel
 
 
 class DeviceBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     platform: Platform
     token: str = Field(min_length=8, max_length=4096, description="The FCM registration token or APNs token")
     name: str = Field(default="store device", min_length=1, max_length=100)
 
 
-class DeviceView(BaseModel):
+class DeviceView(BaseModel, defer_build=True):
     device_id: str
     location_id: str
     platform: Platform
@@ -31,12 +31,12 @@ class DeviceView(BaseModel):
                           registered_at=d.registered_at)
 
 
-class DeviceList(BaseModel):
+class DeviceList(BaseModel, defer_build=True):
     devices: list[DeviceView]
     next_cursor: str | None = None  # pass as ?cursor= for the next page; absent on the last
 
 
-class Suggestion(BaseModel):
+class Suggestion(BaseModel, defer_build=True):
     sku: str
     available: int
 
@@ -45,7 +45,7 @@ class Suggestion(BaseModel):
         return Suggestion(sku=level.sku, available=level.available)
 
 
-class Suggestions(BaseModel):
+class Suggestions(BaseModel, defer_build=True):
     location_id: str
     for_skus: list[str]
     suggestions: list[Suggestion]

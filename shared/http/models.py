@@ -23,7 +23,9 @@ from shared.stock.ports import ChangeReceipt
 
 
 class ApiModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # defer_build (here and on every HTTP model): a validator is built on first use, so a cold
+    # start builds the models of the route it serves, not those of every route of the function
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
 
 # Request bodies use StrictInt/StrictBool: JSON numbers and booleans only ("1", 1.0 and true are

@@ -13,7 +13,7 @@ from shared.reservations.model import Channel
 
 
 class ContactBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     email: EmailStr
     language: Literal["nl", "en"] = "nl"
@@ -28,7 +28,7 @@ class OrderLineBody(LineBody):
 
 
 class OrderBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     location_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
     lines: list[OrderLineBody] = Field(min_length=1, max_length=40)
@@ -46,19 +46,19 @@ class OrderBody(BaseModel):
 
 
 class CollectBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     pickup_code: str = Field(pattern=r"^[0-9]{6}$")
 
 
-class OrderLineView(BaseModel):
+class OrderLineView(BaseModel, defer_build=True):
     sku: str
     quantity: int
     unit_price_cents: int
     short: bool
 
 
-class OrderView(BaseModel):
+class OrderView(BaseModel, defer_build=True):
     order_id: str
     status: OrderStatus
     location_id: str
@@ -80,6 +80,6 @@ class OrderView(BaseModel):
         )
 
 
-class OrderList(BaseModel):
+class OrderList(BaseModel, defer_build=True):
     orders: list[OrderView]
     next_cursor: str | None = None  # pass as ?cursor= for the next page; absent on the last

@@ -6,12 +6,12 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from events.contracts import SKU_PATTERN
+from events.patterns import SKU_PATTERN
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus
 
 
 class LineBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     sku: str = Field(pattern=SKU_PATTERN)
     quantity: StrictInt = Field(ge=1, le=1000)
@@ -21,7 +21,7 @@ class LineBody(BaseModel):
 
 
 class ReservationBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     location_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
     lines: list[LineBody] = Field(min_length=1, max_length=40)
@@ -33,17 +33,17 @@ class ReservationBody(BaseModel):
 
 
 class ExtendBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     hold_seconds: StrictInt = Field(ge=60, le=14 * 24 * 3600, description="New hold time from now")
 
 
-class LineView(BaseModel):
+class LineView(BaseModel, defer_build=True):
     sku: str
     quantity: int
 
 
-class ReservationView(BaseModel):
+class ReservationView(BaseModel, defer_build=True):
     reservation_id: str
     status: ReservationStatus
     location_id: str
@@ -62,6 +62,6 @@ class ReservationView(BaseModel):
         )
 
 
-class ReservationList(BaseModel):
+class ReservationList(BaseModel, defer_build=True):
     reservations: list[ReservationView]
     next_cursor: str | None = None  # pass as ?cursor= for the next page; absent on the last

@@ -7,14 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictInt
 
-from events.contracts import SKU_PATTERN
+from events.patterns import SKU_PATTERN
 from shared.http.models import PastInstant
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
 from shared.returns.model import Disposition, Return, ReturnStatus
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
 
 class SaleLineBody(Strict):
@@ -39,13 +39,13 @@ class StoreSaleBody(Strict):
         "A pay-at-pickup order rung up with this sale: its units leave once, as the order's collection"))
 
 
-class PurchaseLineView(BaseModel):
+class PurchaseLineView(BaseModel, defer_build=True):
     sku: str
     quantity: int
     unit_price_cents: int
 
 
-class PurchaseView(BaseModel):
+class PurchaseView(BaseModel, defer_build=True):
     purchase_id: str
     channel: PurchaseChannel
     location_id: str
@@ -62,7 +62,7 @@ class PurchaseView(BaseModel):
                                    for x in p.lines])
 
 
-class Timeline(BaseModel):
+class Timeline(BaseModel, defer_build=True):
     purchases: list[PurchaseView]
     next_cursor: str | None = None
 
@@ -89,19 +89,19 @@ class RefundedBody(Strict):
     refund_reference: str = Field(min_length=1, max_length=128)
 
 
-class ReturnLineView(BaseModel):
+class ReturnLineView(BaseModel, defer_build=True):
     sku: str
     quantity: int
     unit_price_cents: int
     disposition: Disposition | None
 
 
-class HistoryView(BaseModel):
+class HistoryView(BaseModel, defer_build=True):
     status: ReturnStatus
     at: datetime
 
 
-class ReturnView(BaseModel):
+class ReturnView(BaseModel, defer_build=True):
     return_id: str
     purchase_id: str
     location_id: str
@@ -121,6 +121,6 @@ class ReturnView(BaseModel):
             history=[HistoryView(status=h.status, at=h.at) for h in r.history])
 
 
-class ReturnList(BaseModel):
+class ReturnList(BaseModel, defer_build=True):
     returns: list[ReturnView]
     next_cursor: str | None = None  # pass as ?cursor= for the next page; absent on the last
