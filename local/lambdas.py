@@ -96,7 +96,7 @@ def keep_router_state_per_thread() -> None:
 
     for name in _ROUTER_STATE:
         type.__setattr__(BaseRouter, name, _PerThread(name))
-    BaseRouter.__class__ = RouterStatePerThread
+    BaseRouter.__class__ = RouterStatePerThread  # type: ignore[method-assign]
     _router_state_installed = True
 
 
