@@ -1,4 +1,4 @@
-"""The CDK app: the retail stack, checked by cdk-nag's AWS Solutions pack on every synth.
+"""The CDK app: the retail stack, checked by cdk-nag's AWS Solutions and Serverless packs on every synth.
 
 ``cdk synth`` runs this module (see cdk.json); tests call ``build_app()`` and synthesize in-process.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from aws_cdk import App, Environment, Validations
-from cdk_nag import AwsSolutionsChecks
+from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
 from infra.stack import RetailStack
 from infra.stages import STACK_BASE_NAME, StageSettingsError, stage_settings
@@ -40,7 +40,7 @@ def build_app(outdir: str | None = None, *, nag: bool = True, context: dict[str,
     RetailStack(app, STACK_NAME, settings=settings, env=environment(),
                 description=f"Omnichannel retail backend ({settings.stage}), built from infra/topology.py")
     if nag:
-        Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+        Validations.of(app).add_plugins(AwsSolutionsChecks(app), ServerlessChecks(app))
     return app
 
 

@@ -13,6 +13,7 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra.constructs.nag import acknowledge_serverless
 from infra.topology import REDELIVERY, Topology
 
 # A dead letter keeps its first enqueue time, so the DLQ must keep messages longer than its source.
@@ -86,6 +87,9 @@ class RetailEvents(Construct):
         for spec in topology.queues:
             dlq = secure_queue(self, spec.dead_letter_name, retention_period=DLQ_RETENTION)
             self.dead_letter_queues[spec.name] = dlq
+            acknowledge_serverless(dlq, "SQSRedrivePolicy",
+                                   f"This is the dead-letter queue of {spec.name}: its messages are redriven to "
+                                   "their source queue after a fix (docs/runbook.md), never onward.")
             self.queues[spec.name] = secure_queue(
                 self,
                 spec.name,

@@ -25,7 +25,7 @@ from constructs import Construct
 
 from infra.build_layer import ROOT, build_layer
 from infra.constructs.events import DLQ_RETENTION, alarm_on_messages, secure_queue
-from infra.constructs.nag import acknowledge, acknowledge_any_resource
+from infra.constructs.nag import acknowledge, acknowledge_any_resource, acknowledge_serverless
 from infra.topology import Function, Topology
 
 RUNTIME = lambda_.Runtime.PYTHON_3_14
@@ -129,6 +129,7 @@ class RetailFunctions(Construct):
         )
         self._grant_table(role, spec)
         acknowledge_any_resource(role, _needs_any_resource(spec), _why_any_resource(spec))
+        acknowledge_serverless(fn, "LambdaDLQ", _why_no_function_dlq(spec))
         if spec.table_stream:
             self._consume_stream(fn, spec)
         if spec.queue:
@@ -138,12 +139,15 @@ class RetailFunctions(Construct):
                 report_batch_item_failures=True,
                 max_concurrency=self._topology.queue(spec.queue).max_concurrency,
             ))
+            acknowledge_serverless(fn, "LambdaEventSourceMappingDestination",
+                                   f"SQS event source mappings take no on-failure destination: a message that keeps "
+                                   f"failing moves to {spec.queue}'s redrive dead-letter queue, which is alarmed.")
         if spec.publishes_events:
             self._bus.grant_put_events_to(fn)
         if spec.sends_messages:
             self._grant_messaging(role)
         if spec.schedule_minutes:
-            events.Rule(
+            schedule = events.Rule(
                 scope,
                 "Schedule",
                 description=f"Runs {spec.name} every {spec.schedule_minutes} minute(s)",
@@ -151,6 +155,10 @@ class RetailFunctions(Construct):
                 # A missed run is made good by the next one: do not pile up late retries.
                 targets=[targets.LambdaFunction(fn, retry_attempts=2, max_event_age=Duration.minutes(2))],
             )
+            acknowledge_serverless(schedule, "EventBusDLQ",
+                                   f"A schedule's event carries no data: a run that cannot be delivered is made good "
+                                   f"by the next one {spec.schedule_minutes} minute(s) later; a stopped schedule sets "
+                                   "off the not-running alarm.")
         return fn
 
     def _grant_table(self, role: iam.Role, spec: Function) -> None:
@@ -192,6 +200,9 @@ class RetailFunctions(Construct):
             self.stream_failures = secure_queue(self, "stream-publisher-failures", retention_period=DLQ_RETENTION)
             alarm_on_messages(self, "stream-publisher-failures-alarm", self.stream_failures,
                               "Stream records that could not be published")
+            acknowledge_serverless(self.stream_failures, "SQSRedrivePolicy",
+                                   "This queue is the stream's on-failure destination (a dead-letter queue itself); "
+                                   "its messages are handled by the runbook, not redriven to another queue.")
             acknowledge(self.stream_failures, "AwsSolutions-SQS3",
                         "This queue is itself a dead-letter destination: the on-failure destination of the "
                         "stream event source mapping (cdk-nag only recognises redrive DLQs). It is alarmed.")
@@ -231,3 +242,18 @@ def _why_any_resource(spec: Function) -> str:
     why += ", the stream event source" if spec.table_stream else ""
     why += ", SMS to phone numbers; publishing to topics is denied" if spec.sends_messages else ""
     return why + ")."
+
+
+def _why_no_function_dlq(spec: Function) -> str:
+    """A Lambda dead-letter queue catches only failed asynchronous invocations."""
+    if spec.routes or spec.websocket_routes or spec.authorizes_websocket:
+        return (f"{spec.name} is invoked synchronously by API Gateway: the caller gets the error; a function "
+                "DLQ only catches asynchronous invocations.")
+    if spec.queue:
+        return (f"{spec.name} is invoked by an SQS event source mapping (synchronous): failed messages move to "
+                f"{spec.queue}'s redrive dead-letter queue.")
+    if spec.table_stream:
+        return (f"{spec.name} reads the table stream through an event source mapping whose on-failure "
+                "destination is the stream failure queue.")
+    return (f"{spec.name} runs on a schedule with no data to lose: a failed run is retried twice, then made "
+            "good by the next run; errors and a stopped schedule are alarmed.")

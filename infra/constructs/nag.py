@@ -13,11 +13,17 @@ from aws_cdk import aws_iam as iam
 from constructs import IConstruct, IValidation
 
 PACK = "AwsSolutions"
+SERVERLESS = "Serverless"
 
 
 def acknowledge(scope: IConstruct, rule: str, reason: str) -> None:
     """Acknowledge one AWS Solutions finding (e.g. "AwsSolutions-IAM5[Resource::*]") on scope and below."""
     Validations.of(scope).acknowledge(Acknowledgment(id=f"{PACK}::{rule}", reason=reason))
+
+
+def acknowledge_serverless(scope: IConstruct, rule: str, reason: str) -> None:
+    """Acknowledge one Serverless-pack finding (e.g. "LambdaDLQ") on scope and below."""
+    Validations.of(scope).acknowledge(Acknowledgment(id=f"{SERVERLESS}::{SERVERLESS}-{rule}", reason=reason))
 
 
 def flatten_reference(value: Any) -> str:

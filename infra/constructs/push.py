@@ -21,7 +21,12 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from infra.constructs.functions import ARCHITECTURE, RUNTIME
-from infra.constructs.nag import acknowledge, acknowledge_any_resource, acknowledge_wildcard_resources
+from infra.constructs.nag import (
+    acknowledge,
+    acknowledge_any_resource,
+    acknowledge_serverless,
+    acknowledge_wildcard_resources,
+)
 
 HANDLER_FILE = Path(__file__).with_name("platform_app_handler.py")
 
@@ -110,7 +115,7 @@ class PushPlatforms(Construct):
             role, ["sns:CreatePlatformApplication", "sns:SetPlatformApplicationAttributes",
                    "sns:DeletePlatformApplication"],
             "take no resource ARN; this role is only used by CloudFormation's platform-application resource.")
-        return lambda_.Function(
+        handler = lambda_.Function(
             self,
             "Handler",
             description="Custom resource: SNS platform applications (FCM, APNs) from Secrets Manager",
@@ -123,6 +128,13 @@ class PushPlatforms(Construct):
             role=role,
             log_group=log_group,
         )
+        acknowledge_serverless(handler, "LambdaDLQ",
+                               "A custom-resource handler: CloudFormation invokes it during deployments and waits "
+                               "for its answer; a failure fails (and rolls back) the deployment, nothing is lost.")
+        acknowledge_serverless(handler, "LambdaTracing",
+                               "A custom-resource handler run a few times per deployment; its logs say all there is, "
+                               "and tracing would add X-Ray permissions on '*' to its role.")
+        return handler
 
     def grant_manage_devices(self, fn: lambda_.Function) -> None:
         """Register and remove device endpoints; the applications' ARNs in PLATFORM_APP_*_ARN."""

@@ -18,7 +18,12 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
-from infra.constructs.nag import acknowledge, acknowledge_managed_policies, acknowledge_policy_wildcards
+from infra.constructs.nag import (
+    acknowledge,
+    acknowledge_managed_policies,
+    acknowledge_policy_wildcards,
+    acknowledge_serverless,
+)
 
 LOG_RETENTION = Duration.days(90)
 
@@ -145,6 +150,11 @@ class StoreSite(Construct):
         acknowledge(role.node.scope or role, "AwsSolutions-L1",
                     "CDK's BucketDeployment handler: aws-cdk-lib chooses its runtime (Python 3.13 here), not this "
                     "app; it runs only during deployments.")
+        for rule, why in (("LambdaLatestVersion", "aws-cdk-lib chooses its runtime, not this app"),
+                          ("LambdaTracing", "aws-cdk-lib configures it without X-Ray; it only copies the site"),
+                          ("LambdaDLQ", "CloudFormation invokes it during deployments and waits for its answer")):
+            acknowledge_serverless(role.node.scope or role, rule, f"CDK's BucketDeployment handler: {why}; it runs "
+                                   "only during deployments, and a failure fails the deployment.")
         acknowledge_managed_policies(role,
                                      "CDK's BucketDeployment handler role has AWSLambdaBasicExecutionRole (writing "
                                      "its own logs), as aws-cdk-lib creates it.")
