@@ -79,6 +79,19 @@ def page_of_sorted(values: Sequence[T], key: Callable[[T], str], scope: str, lim
     return page, encode({"id": {"S": key(page[-1])}}, scope) if len(rest) > limit else None
 
 
+def every_page(db: Any, query: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every item a query matches, over as many pages as it takes (for reads the system itself
+    needs whole, never for a client's list, which pages with a cursor)."""
+    found: list[dict[str, Any]] = []
+    start: dict[str, Any] | None = None
+    while True:
+        page = db.query(**query, **({"ExclusiveStartKey": start} if start else {}))
+        found += page.get("Items", [])
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return found
+
+
 def query_all(db: Any, query: dict[str, Any], scope: str, limit: int, cursor: str | None,
               ) -> tuple[list[dict[str, Any]], str | None]:
     """Up to ``limit`` items from where ``cursor`` left off, reading as many pages as it takes.

@@ -73,16 +73,9 @@ class DynamoDBDeviceStore:
 
     def _by_location(self, partition: str) -> list[dict[str, Any]]:
         """Every item, over as many pages as it takes (a busy store's feed outgrows one page)."""
-        found: list[dict[str, Any]] = []
-        start: dict[str, Any] | None = None
-        while True:
-            page = self._db.query(TableName=self._table, IndexName="gsi1", KeyConditionExpression="gsi1pk = :pk",
-                                  ExpressionAttributeValues={":pk": {"S": partition}},
-                                  **({"ExclusiveStartKey": start} if start else {}))
-            found += page.get("Items", [])
-            start = page.get("LastEvaluatedKey")
-            if not start:
-                return found
+        return cursors.every_page(self._db, {"TableName": self._table, "IndexName": "gsi1",
+                                     "KeyConditionExpression": "gsi1pk = :pk",
+                                     "ExpressionAttributeValues": {":pk": {"S": partition}}})
 
 
 def _device(item: dict[str, Any]) -> Device:

@@ -6,6 +6,7 @@ from typing import Any
 
 from shared.adapters import items
 from shared.adapters.aws import client
+from shared.adapters.cursors import every_page
 from shared.locations.model import Location
 from shared.settings import settings
 
@@ -23,20 +24,9 @@ class DynamoDBLocationStore:
         return _location(item) if item else None
 
     def list_all(self) -> list[Location]:
-        found: list[Location] = []
-        start = None
-        while True:
-            page = self._db.query(
-                TableName=self._table,
-                IndexName="gsi1",
-                KeyConditionExpression="gsi1pk = :pk",
-                ExpressionAttributeValues={":pk": {"S": "LOCATIONS"}},
-                **({"ExclusiveStartKey": start} if start else {}),
-            )
-            found += [_location(it) for it in page.get("Items", [])]
-            start = page.get("LastEvaluatedKey")
-            if not start:
-                return found
+        return [_location(it) for it in every_page(self._db, {
+            "TableName": self._table, "IndexName": "gsi1", "KeyConditionExpression": "gsi1pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": "LOCATIONS"}}})]
 
     def put(self, location: Location) -> bool:
         item = items.location_key(location.location_id) | items.to_item({

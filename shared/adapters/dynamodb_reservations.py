@@ -246,16 +246,8 @@ class DynamoDBReservationStore:
 
     def _holds(self, range_condition: str | None, values: dict[str, Any], filter_: str | None,
                limit: int) -> list[Reservation]:
-        found: list[Reservation] = []
-        start: dict[str, Any] | None = None
-        while True:
-            page = self._db.query(
-                TableName=self._table, IndexName="gsi1", Limit=limit,
-                KeyConditionExpression="gsi1pk = :holds" + (f" AND {range_condition}" if range_condition else ""),
-                ExpressionAttributeValues={":holds": items.to_attr(HOLDS), **values},
-                **({"FilterExpression": filter_} if filter_ else {}),
-                **({"ExclusiveStartKey": start} if start else {}))
-            found += [reservation_from_item(it) for it in page.get("Items", [])]
-            start = page.get("LastEvaluatedKey")
-            if not start:
-                return found
+        return [reservation_from_item(it) for it in cursors.every_page(self._db, {
+            "TableName": self._table, "IndexName": "gsi1", "Limit": limit,
+            "KeyConditionExpression": "gsi1pk = :holds" + (f" AND {range_condition}" if range_condition else ""),
+            "ExpressionAttributeValues": {":holds": items.to_attr(HOLDS), **values},
+            **({"FilterExpression": filter_} if filter_ else {})})]

@@ -17,6 +17,7 @@ from typing import Any
 
 from shared.adapters import items
 from shared.adapters.aws import client, conflict_outlasted_retries
+from shared.adapters.cursors import every_page
 from shared.errors import IdempotencyKeyReused, InsufficientStock
 from shared.settings import settings
 from shared.stock.model import StockLevel
@@ -51,31 +52,15 @@ class DynamoDBStockStore:
         return items.stock_level_from_item(item) if item else None
 
     def list_for_sku(self, sku: str) -> list[StockLevel]:
-        levels, start = [], None
-        while True:
-            page = self._db.query(
-                TableName=self._table,
-                KeyConditionExpression="pk = :pk AND begins_with(sk, :loc)",
-                ExpressionAttributeValues={":pk": {"S": f"SKU#{sku}"}, ":loc": {"S": "LOC#"}},
-                **({"ExclusiveStartKey": start} if start else {}),
-            )
-            levels += [items.stock_level_from_item(it) for it in page.get("Items", [])]
-            start = page.get("LastEvaluatedKey")
-            if not start:
-                return levels
+        return [items.stock_level_from_item(it) for it in every_page(self._db, {
+            "TableName": self._table, "KeyConditionExpression": "pk = :pk AND begins_with(sk, :loc)",
+            "ExpressionAttributeValues": {":pk": {"S": f"SKU#{sku}"}, ":loc": {"S": "LOC#"}}})]
 
     def list_at_location(self, location_id: str) -> list[StockLevel]:
         """Every SKU at one location: one query on gsi1 (eventually consistent)."""
-        levels, start = [], None
-        while True:
-            page = self._db.query(
-                TableName=self._table, IndexName="gsi1", KeyConditionExpression="gsi1pk = :pk",
-                ExpressionAttributeValues={":pk": {"S": f"LOC#{location_id}"}},
-                **({"ExclusiveStartKey": start} if start else {}))
-            levels += [items.stock_level_from_item(it) for it in page.get("Items", [])]
-            start = page.get("LastEvaluatedKey")
-            if not start:
-                return levels
+        return [items.stock_level_from_item(it) for it in every_page(self._db, {
+            "TableName": self._table, "IndexName": "gsi1", "KeyConditionExpression": "gsi1pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": f"LOC#{location_id}"}}})]
 
     def get_many(self, keys: list[tuple[str, str]]) -> list[StockLevel]:
         levels: list[StockLevel] = []

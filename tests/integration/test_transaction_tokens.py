@@ -55,7 +55,7 @@ def test_the_same_token_for_another_transaction_is_refused(aws: Provisioned) -> 
     assert _count(db) == 1
 
 
-def test_without_a_token_a_repeat_is_a_new_transaction(aws: Provisioned) -> None:
+def test_the_same_transaction_under_another_token_is_refused_by_its_condition(aws: Provisioned) -> None:
     db = boto3.client("dynamodb")
     db.transact_write_items(TransactItems=_take_key_and_count("k4", 1), ClientRequestToken="token-4")
     with pytest.raises(db.exceptions.TransactionCanceledException):
