@@ -74,7 +74,8 @@ def seed() -> dict[str, int]:
             continue  # a pickup point holds only what is sent there for customers
         for sku in SKUS:
             on_hand = rng.choice([0, 1, 2, 3, 5, 8, 12]) * (10 if location.type is LocationType.WAREHOUSE else 1)
-            service.record_count(store, directory, erp, sku, location.location_id, on_hand,
-                                 SNAPSHOT_AS_OF, f"seed-{sku}-{location.location_id}", "seed")
+            service.record_count(store=store, transactions=wiring.transactions(), directory=directory, caller=erp,
+                                 sku=sku, location_id=location.location_id, on_hand=on_hand, as_of=SNAPSHOT_AS_OF,
+                                 idempotency_key=f"seed-{sku}-{location.location_id}", source="seed")
             levels += 1
     return {"locations": len(LOCATIONS), "skus": len(SKUS), "stock_levels": levels}

@@ -16,8 +16,17 @@ if TYPE_CHECKING:
     from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
     from shared.adapters.dynamodb_returns import DynamoDBReturnStore
     from shared.adapters.dynamodb_stock import DynamoDBStockStore
+    from shared.adapters.dynamodb_transaction import DynamoDBTransactions
     from shared.adapters.event_bus import EventBridgePublisher
     from shared.locations.directory import LocationDirectory
+
+
+@cache
+def transactions() -> DynamoDBTransactions:
+    """Where use cases begin the transaction their stores add writes to."""
+    from shared.adapters.dynamodb_transaction import DynamoDBTransactions
+
+    return DynamoDBTransactions()
 
 
 @cache
@@ -82,7 +91,7 @@ def reset() -> None:
     from shared.adapters.aws import reset_clients
     from shared.settings import settings
 
-    for made in (stock_store, location_store, location_directory, reservation_store, order_store,
+    for made in (transactions, stock_store, location_store, location_directory, reservation_store, order_store,
                  return_store, device_store, event_publisher, settings):
         made.cache_clear()
     reset_clients()

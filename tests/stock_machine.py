@@ -14,7 +14,6 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from shared.adapters.memory import MemoryLocationStore
 from shared.errors import IdempotencyKeyReused, InsufficientStock
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
@@ -22,6 +21,8 @@ from shared.locations.model import Address, Coordinates, Location, LocationType
 from shared.stock import service
 from shared.stock.model import FACTS, ChangeKind, StockLevel, on_hand_delta
 from shared.stock.ports import StockStore
+from shared.transactions import Transactions
+from tests.fakes.locations import MemoryLocationStore
 
 SKUS = ("SKU-A", "SKU-B")
 LOCS = ("store-one", "store-two")
@@ -45,10 +46,12 @@ def _tampered(quantity: int) -> int:
 
 class StockMachine(RuleBasedStateMachine):
     make_store: Callable[[], StockStore]
+    make_transactions: Callable[[], Transactions]
 
     def __init__(self) -> None:
         super().__init__()
         self.store = type(self).make_store()
+        self.transactions = type(self).make_transactions()
         self.directory = demo_locations()
         self.model: dict[tuple[str, str], dict[str, Any]] = {}
         self.sent: list[dict[str, Any]] = []  # requests applied, for retries
@@ -66,7 +69,9 @@ class StockMachine(RuleBasedStateMachine):
         refusable = kind not in FACTS and delta < 0  # a sale is a fact: never refused
         expect_refused = refusable and m["on_hand"] + delta < 0
         try:
-            service.record_change(self.store, self.directory, ERP, sku, loc, kind, qty, key, "test")
+            service.record_change(store=self.store, transactions=self.transactions, directory=self.directory,
+                                  caller=ERP, sku=sku, location_id=loc, kind=kind, quantity=qty, idempotency_key=key,
+                                  source="test")
         except InsufficientStock:
             assert expect_refused
             return
@@ -80,7 +85,9 @@ class StockMachine(RuleBasedStateMachine):
         as_of = BASE + timedelta(minutes=minutes)
         key = f"c-{len(self.sent)}-{sku}-{loc}"
         m = self._m(sku, loc)
-        receipt = service.record_count(self.store, self.directory, ERP, sku, loc, on_hand, as_of, key, "test")
+        receipt = service.record_count(store=self.store, transactions=self.transactions, directory=self.directory,
+                                       caller=ERP, sku=sku, location_id=loc, on_hand=on_hand, as_of=as_of,
+                                       idempotency_key=key, source="test")
         newer_known = m["as_of"] is not None and as_of <= m["as_of"]
         assert (receipt is None) == newer_known, (receipt, m, as_of)
         if receipt is not None:
@@ -90,7 +97,8 @@ class StockMachine(RuleBasedStateMachine):
 
     @rule(sku=st.sampled_from(SKUS), loc=st.sampled_from(LOCS), safety=st.integers(0, 4))
     def settings(self, sku: str, loc: str, safety: int) -> None:
-        service.update_settings(self.store, self.directory, ERP, sku, loc, safety, 2, "test")
+        service.update_settings(store=self.store, directory=self.directory, caller=ERP, sku=sku, location_id=loc,
+                                safety_stock=safety, low_stock_threshold=2, source="test")
         self._m(sku, loc)["safety"] = safety
 
     @precondition(lambda self: bool(self.sent))
@@ -100,13 +108,17 @@ class StockMachine(RuleBasedStateMachine):
         sent = self.sent[pick % len(self.sent)]
         try:
             if sent["op"] == "change":
-                receipt = service.record_change(self.store, self.directory, ERP, sent["sku"], sent["loc"],
-                                                sent["kind"], _tampered(sent["qty"]) if tamper else sent["qty"],
-                                                sent["key"], "test")
+                receipt = service.record_change(store=self.store, transactions=self.transactions,
+                                                directory=self.directory, caller=ERP, sku=sent["sku"],
+                                                location_id=sent["loc"], kind=sent["kind"],
+                                                quantity=_tampered(sent["qty"]) if tamper else sent["qty"],
+                                                idempotency_key=sent["key"], source="test")
             else:
-                receipt = service.record_count(self.store, self.directory, ERP, sent["sku"], sent["loc"],
-                                               sent["on_hand"] + (1 if tamper else 0), sent["as_of"],
-                                               sent["key"], "test")
+                receipt = service.record_count(store=self.store, transactions=self.transactions,
+                                               directory=self.directory, caller=ERP, sku=sent["sku"],
+                                               location_id=sent["loc"],
+                                               on_hand=sent["on_hand"] + (1 if tamper else 0), as_of=sent["as_of"],
+                                               idempotency_key=sent["key"], source="test")
         except IdempotencyKeyReused:
             assert tamper
             return

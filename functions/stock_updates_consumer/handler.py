@@ -72,7 +72,7 @@ def apply_record(record: SQSRecord) -> None:
     meta: Metadata = parsed.metadata
     data = parsed.data
     caller = Caller(role="integration", subject=event.source)
-    store, directory = wiring.stock_store(), wiring.location_directory()
+    store, transactions, directory = wiring.stock_store(), wiring.transactions(), wiring.location_directory()
     logger.append_keys(correlation_id=meta.correlation_id or meta.event_id)
     if event.detail_type == "SaleRecorded":
         record_sale(caller, data, meta)
@@ -80,13 +80,17 @@ def apply_record(record: SQSRecord) -> None:
         resolve(data)
     elif event.detail_type == "StockCounted":
         for index, count in enumerate(data.counts):
-            service.record_count(store, directory, caller, count.sku, data.location_id, count.on_hand,
-                                 data.as_of, f"{meta.event_id}#{index}", event.source, meta.correlation_id)
+            service.record_count(store=store, transactions=transactions, directory=directory,
+                                 caller=caller, sku=count.sku, location_id=data.location_id,
+                                 on_hand=count.on_hand, as_of=data.as_of, idempotency_key=f"{meta.event_id}#{index}",
+                                 source=event.source, correlation_id=meta.correlation_id)
     else:
         for index, line in enumerate(data.lines):
-            service.record_change(store, directory, caller, line.sku, data.location_id,
-                                  KIND_OF[event.detail_type], line.quantity, f"{meta.event_id}#{index}",
-                                  event.source, meta.correlation_id)
+            service.record_change(store=store, transactions=transactions, directory=directory,
+                                  caller=caller, sku=line.sku, location_id=data.location_id,
+                                  kind=KIND_OF[event.detail_type], quantity=line.quantity,
+                                  idempotency_key=f"{meta.event_id}#{index}", source=event.source,
+                                  correlation_id=meta.correlation_id)
     metrics.add_metric(name="StockEventApplied", unit=MetricUnit.Count, value=1)
 
 

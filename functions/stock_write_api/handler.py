@@ -43,9 +43,9 @@ def change_stock(sku: Sku, location_id: LocationId, body: ChangeBody,
                  idempotency_key: IdempotencyKey) -> Response[ChangeReceiptView]:
     caller = current_caller(app)
     receipt = service.record_change(
-        wiring.stock_store(), wiring.location_directory(), caller, sku, location_id,
-        body.kind, body.quantity, idempotency_key, source=caller.principal,
-        correlation_id=correlation_id(app),
+        store=wiring.stock_store(), transactions=wiring.transactions(), directory=wiring.location_directory(),
+        caller=caller, sku=sku, location_id=location_id, kind=body.kind, quantity=body.quantity,
+        idempotency_key=idempotency_key, source=caller.principal, correlation_id=correlation_id(app),
     )
     metrics.add_metric(name="StockChangeReplayed" if receipt.replayed else "StockChangeApplied",
                        unit=MetricUnit.Count, value=1)
@@ -60,9 +60,9 @@ def count_stock(sku: Sku, location_id: LocationId, body: CountBody,
                 idempotency_key: IdempotencyKey) -> Response[ChangeReceiptView]:
     caller = current_caller(app)
     receipt = service.record_count(
-        wiring.stock_store(), wiring.location_directory(), caller, sku, location_id,
-        body.on_hand, body.as_of, idempotency_key, source=caller.principal,
-        correlation_id=correlation_id(app),
+        store=wiring.stock_store(), transactions=wiring.transactions(), directory=wiring.location_directory(),
+        caller=caller, sku=sku, location_id=location_id, on_hand=body.on_hand, as_of=body.as_of,
+        idempotency_key=idempotency_key, source=caller.principal, correlation_id=correlation_id(app),
     )
     if receipt is None:
         return _receipt_response(ChangeReceiptView(
@@ -77,8 +77,9 @@ def count_stock(sku: Sku, location_id: LocationId, body: CountBody,
 def stock_settings(sku: Sku, location_id: LocationId, body: SettingsBody) -> StockView:
     caller = current_caller(app)
     level = service.update_settings(
-        wiring.stock_store(), wiring.location_directory(), caller, sku, location_id,
-        body.safety_stock, body.low_stock_threshold, source=caller.principal,
+        store=wiring.stock_store(), directory=wiring.location_directory(), caller=caller, sku=sku,
+        location_id=location_id, safety_stock=body.safety_stock, low_stock_threshold=body.low_stock_threshold,
+        source=caller.principal,
     )
     return StockView.of(level)
 

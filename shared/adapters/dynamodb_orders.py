@@ -14,7 +14,7 @@ from typing import Any
 from shared.adapters import cursors, items
 from shared.adapters.aws import client
 from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
-from shared.adapters.dynamodb_stock import TransactionCancelled, run_transaction
+from shared.adapters.dynamodb_transaction import TransactionCancelled, run_transaction
 from shared.errors import Conflict, IdempotencyKeyReused
 from shared.orders.model import Contact, Order, OrderLine, OrderStatus, Payment
 from shared.reservations.limits import HoldLimits

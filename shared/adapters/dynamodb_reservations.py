@@ -16,25 +16,19 @@ from typing import Any
 from shared.adapters import cursors, items
 from shared.adapters import dynamodb_limits as limited
 from shared.adapters.aws import client
-from shared.adapters.dynamodb_stock import TransactionCancelled, run_transaction, stock_update
+from shared.adapters.dynamodb_stock import effect_update
+from shared.adapters.dynamodb_transaction import TransactionCancelled, run_transaction
 from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock
 from shared.reservations.limits import HoldLimits
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus
 from shared.settings import settings
+from shared.stock.model import HANDOVER, HOLD, RELEASE, StockMove
 from shared.stock.ports import ChangeReceipt
 
 HOLDS = "HOLDS#ACTIVE"
 KEEP_AFTER_END = timedelta(days=90)
 
-# SET parts per stock effect: holding, releasing and handing over units of a line
-_EFFECTS = {
-    "hold": ("reserved = reserved + :q, unreserved = unreserved - :q, sellable = sellable - :q, "
-             "#committed = #committed + :q", "sellable >= :q"),
-    "release": ("reserved = reserved - :q, unreserved = unreserved + :q, sellable = sellable + :q, "
-                "#committed = #committed - :q", "reserved >= :q"),
-    "handover": ("on_hand = on_hand - :q, reserved = reserved - :q, #committed = #committed - :q",
-                 "reserved >= :q"),
-}
+_EFFECTS = {"hold": HOLD, "release": RELEASE, "handover": HANDOVER}
 
 
 def _key(reservation_id: str) -> dict[str, Any]:
@@ -79,21 +73,15 @@ class DynamoDBReservationStore:
         return client("dynamodb")
 
     def _line_updates(self, r: Reservation, effect: str, thresholds: int, kind: str) -> list[dict[str, Any]]:
-        expression, condition = _EFFECTS[effect]
         updates = []
         for line in r.lines:
             receipt = ChangeReceipt(
                 change_id=f"{r.reservation_id}:{kind}", sku=line.sku, location_id=r.location_id, kind=kind,
                 on_hand_delta=-line.quantity if effect == "handover" else 0, on_hand=None,
                 applied_at=datetime.now(UTC), source=f"reservation:{r.reservation_id}")
-            update = stock_update(self._table, line.sku, r.location_id, receipt, thresholds)
-            # the counters must exist already for a release; for a hold, a missing item simply fails
-            update["UpdateExpression"] = update["UpdateExpression"].replace(
-                "SET ", "SET " + expression + ", ", 1).replace(
-                ", reserved = if_not_exists(reserved, :zero)", "")
-            update["ConditionExpression"] = condition
-            update["ExpressionAttributeValues"][":q"] = items.to_attr(line.quantity)
-            updates.append({"Update": update})
+            move = StockMove(line.sku, r.location_id, _EFFECTS[effect], line.quantity)
+            updates.append({"Update": {"TableName": self._table, **effect_update(move, receipt, thresholds),
+                                       "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}})
         return updates
 
     # -- commands ------------------------------------------------------------------------

@@ -16,11 +16,13 @@ from typing import Any
 
 from shared.adapters import cursors, items
 from shared.adapters.aws import client
-from shared.adapters.dynamodb_stock import TransactionCancelled, bucket_update, delta_update, run_transaction
+from shared.adapters.dynamodb_stock import effect_update
+from shared.adapters.dynamodb_transaction import TransactionCancelled, run_transaction
 from shared.errors import Conflict, IdempotencyKeyReused
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
 from shared.returns.model import Disposition, HistoryEntry, Return, ReturnLine, ReturnStatus
 from shared.settings import settings
+from shared.stock.model import INCREASE, INTO_DAMAGED, INTO_QUALITY_CHECK, SALE, StockMove
 from shared.stock.ports import ChangeReceipt
 
 ON_ITS_WAY = {ReturnStatus.REQUESTED, ReturnStatus.APPROVED, ReturnStatus.RECEIVED}
@@ -118,10 +120,10 @@ class DynamoDBReturnStore:
         chunks, each with its own marker (pk=PUR#<id>, sk=CHUNK#<n>) so that a retry skips
         the chunks done, and the purchase record last: it exists only when every line does.
         """
-        sales = [{"Update": delta_update(self._table, line.sku, purchase.location_id,
-                                         self._receipt(line.sku, purchase.location_id, "sale",
-                                                       f"purchase:{purchase.purchase_id}", -line.quantity),
-                                         threshold, -line.quantity, fact=True)} for line in purchase.lines]
+        sales = [{"Update": {"TableName": self._table, **effect_update(
+            StockMove(line.sku, purchase.location_id, SALE, line.quantity),
+            self._receipt(line.sku, purchase.location_id, "sale", f"purchase:{purchase.purchase_id}", -line.quantity),
+            threshold)}} for line in purchase.lines]
         if len(sales) >= MAX_TRANSACTION_ITEMS:
             replayed = self._replay(purchase, fingerprint)
             if replayed is not None:
@@ -232,10 +234,13 @@ class DynamoDBReturnStore:
         ref = f"return:{ret.return_id}"
         if line.disposition is Disposition.RESTOCK:
             receipt = self._receipt(line.sku, ret.location_id, "return_restock", ref, line.quantity)
-            return delta_update(self._table, line.sku, ret.location_id, receipt, 0, line.quantity)
-        bucket = "damaged" if line.disposition is Disposition.DAMAGED else "quality_check"
-        receipt = self._receipt(line.sku, ret.location_id, f"return_{bucket}", ref, 0)
-        return bucket_update(self._table, line.sku, ret.location_id, receipt, bucket, line.quantity)
+            effect = INCREASE
+        else:
+            bucket = "damaged" if line.disposition is Disposition.DAMAGED else "quality_check"
+            receipt = self._receipt(line.sku, ret.location_id, f"return_{bucket}", ref, 0)
+            effect = INTO_DAMAGED if line.disposition is Disposition.DAMAGED else INTO_QUALITY_CHECK
+        return {"TableName": self._table, **effect_update(StockMove(line.sku, ret.location_id, effect, line.quantity),
+                                                          receipt, 0)}
 
     def get(self, return_id: str) -> Return | None:
         item = self._db.get_item(TableName=self._table, Key=_return_key(return_id), ConsistentRead=True).get("Item")

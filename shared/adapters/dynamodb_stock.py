@@ -1,14 +1,14 @@
-"""Stock in DynamoDB: every change is one conditional update of the stock item, written in
-one transaction with the idempotency record of the request that asked for it.
-
-The transaction is what makes "applied exactly once" hold even when a Lambda dies between
+"""Stock in DynamoDB: every change is one conditional update of the stock item, added to the
+transaction of the use case that makes it (with the request's idempotency record, a hold's
+record, a purchase...), so that "applied exactly once" holds even when a Lambda dies between
 writing and answering: the key is taken if and only if the change is applied.
+
+The update and its condition are built from the effect's definition in ``shared.stock.model``,
+the same one ``StockLevel.apply`` follows in memory.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import random
 import time
 from dataclasses import asdict, replace
@@ -16,23 +16,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shared.adapters import items
-from shared.adapters.aws import client, conflict_outlasted_retries
+from shared.adapters.aws import client
 from shared.adapters.cursors import every_page
-from shared.errors import IdempotencyKeyReused, InsufficientStock
+from shared.adapters.dynamodb_transaction import dynamodb
+from shared.adapters.expressions import Update
+from shared.errors import IdempotencyKeyReused
+from shared.idempotency import IdempotencyClaim
 from shared.settings import settings
-from shared.stock.model import StockLevel
-from shared.stock.ports import ChangeReceipt, IdempotencyClaim
+from shared.stock.model import StockCount, StockLevel, StockMove
+from shared.stock.ports import ChangeReceipt
+from shared.transactions import Transaction
 
-ZERO = items.to_attr(0)
-# Attributes a first write creates; never overwritten once there.
-_INIT = ("reserved", "safety_stock", "damaged", "quality_check")
-_MAX_CONFLICT_RETRIES = 8
-
-
-class TransactionCancelled(Exception):
-    def __init__(self, reasons: list[dict[str, Any]]) -> None:
-        super().__init__(str([r.get("Code") for r in reasons]))
-        self.reasons = reasons
+# Attributes a first write creates; never overwritten once there (effects move them).
+_INIT = ("on_hand", "reserved", "safety_stock", "damaged", "quality_check")
 
 
 class DynamoDBStockStore:
@@ -77,93 +73,32 @@ class DynamoDBStockStore:
                 time.sleep(min(1.0, 0.02 * 2**attempt) * random.random())
         return levels
 
-    # -- writes --------------------------------------------------------------------------
+    # -- writes (added to the caller's transaction) -------------------------------------
 
-    def apply_delta(
-        self, sku: str, location_id: str, delta: int, receipt: ChangeReceipt,
-        claim: IdempotencyClaim, default_threshold: int, fact: bool = False,
-    ) -> ChangeReceipt:
-        update = delta_update(self._table, sku, location_id, receipt, default_threshold, delta, fact)
-        try:
-            self._transact(update, claim, receipt)
-        except TransactionCancelled as cancelled:
-            replay = self._replay_if_taken(cancelled, claim)
-            if replay:
-                return replay
-            current = self._level_from_reason(cancelled.reasons[0], sku, location_id)
-            current.with_delta(delta, fact)  # raises InsufficientStock with the numbers
-            raise InsufficientStock(f"{sku} at {location_id}: the change was refused.") from None
-        return receipt
+    def add_move(self, tx: Transaction, *, move: StockMove, change: ChangeReceipt, default_threshold: int) -> None:
+        """Refused (subject ``move``, current: the StockLevel) when what the effect requires is short."""
+        dynamodb(tx).update(effect_update(move, change, default_threshold), subject=move, decode=level_or_none)
 
-    def apply_count(
-        self, sku: str, location_id: str, on_hand: int, as_of: datetime,
-        receipt: ChangeReceipt, claim: IdempotencyClaim, default_threshold: int,
-    ) -> ChangeReceipt | None:
-        update = stock_update(self._table, sku, location_id, receipt, default_threshold)
-        update["UpdateExpression"] += (
-            ", on_hand = :n, counted_as_of = :as_of"
-            ", unreserved = :n - if_not_exists(reserved, :zero)"
-            ", sellable = :n - if_not_exists(#committed, :zero)"
-            ", #committed = if_not_exists(#committed, :zero)"
-        )
-        # a count is a fact: only an older count is refused, never one below what is held
-        update["ConditionExpression"] = "attribute_not_exists(counted_as_of) OR counted_as_of < :as_of"
-        values = update["ExpressionAttributeValues"]
-        values[":n"] = items.to_attr(on_hand)
-        values[":as_of"] = items.to_attr(items.stamp(as_of))
-        try:
-            self._transact(update, claim, receipt)
-        except TransactionCancelled as cancelled:
-            replay = self._replay_if_taken(cancelled, claim)
-            if replay:
-                return replay
-            current = self._level_from_reason(cancelled.reasons[0], sku, location_id)
-            if current.with_count(on_hand, as_of) is None:
-                return None  # a newer count is in: this one is history, not news
-            raise InsufficientStock(f"{sku} at {location_id}: the count was refused.") from None
-        return receipt
+    def add_count(self, tx: Transaction, *, count: StockCount, change: ChangeReceipt, default_threshold: int) -> None:
+        """Refused (subject ``count``) when a count as new or newer was applied before."""
+        dynamodb(tx).update(count_update(count, change, default_threshold), subject=count, decode=level_or_none)
 
-    def apply_settings(
-        self, sku: str, location_id: str, safety_stock: int, low_stock_threshold: int,
-        receipt: ChangeReceipt,
-    ) -> StockLevel:
-        update = stock_update(self._table, sku, location_id, receipt, low_stock_threshold)
-        update["UpdateExpression"] = update["UpdateExpression"].replace(
-            "low_stock_threshold = if_not_exists(low_stock_threshold, :thr)", "low_stock_threshold = :thr"
-        ).replace("safety_stock = if_not_exists(safety_stock, :zero)", "safety_stock = :s")
-        update["UpdateExpression"] += (
-            ", on_hand = if_not_exists(on_hand, :zero)"
-            ", unreserved = if_not_exists(unreserved, :zero)"
-            ", sellable = if_not_exists(unreserved, :zero) - :s"
-            ", #committed = if_not_exists(reserved, :zero) + :s"
-        )
-        update["ExpressionAttributeValues"][":s"] = items.to_attr(safety_stock)
-        result = self._db.update_item(**update, ReturnValues="ALL_NEW")
-        return items.stock_level_from_item(result["Attributes"])
-
-    # -- mechanics -----------------------------------------------------------------------
-
-    def _transact(self, update: dict[str, Any], claim: IdempotencyClaim, receipt: ChangeReceipt) -> None:
+    def add_receipt(self, tx: Transaction, *, claim: IdempotencyClaim, receipt: ChangeReceipt) -> None:
+        """The request's record: refused (subject ``claim``) when its key was taken before."""
         expires = datetime.now(UTC) + timedelta(days=settings().idempotency_ttl_days)
         record = items.idempotency_key(claim.scope, claim.key) | items.to_item({
             "fingerprint": claim.fingerprint,
             "receipt": _receipt_to_map(receipt),
             "expires_at_epoch": int(expires.timestamp()),
         })
-        put = {
-            "TableName": self._table, "Item": record,
-            "ConditionExpression": "attribute_not_exists(pk)",
-        }
-        run_transaction(self._db, [{"Update": update}, {"Put": put}])
+        dynamodb(tx).put(record, subject=claim, new=True)
 
-    def _replay_if_taken(self, cancelled: TransactionCancelled, claim: IdempotencyClaim) -> ChangeReceipt | None:
-        """When the key was taken before, this is a retry: answer as the first time did."""
-        if len(cancelled.reasons) < 2 or cancelled.reasons[1].get("Code") != "ConditionalCheckFailed":
-            return None
+    def receipt_for(self, claim: IdempotencyClaim) -> ChangeReceipt | None:
+        """What the first request with this key was answered (a retry gets the same), or None."""
         found = self._db.get_item(
             TableName=self._table, Key=items.idempotency_key(claim.scope, claim.key), ConsistentRead=True
         ).get("Item")
-        if not found:  # expired between the two calls: treat as the refusal it now is
+        if not found:  # never taken, or expired meanwhile
             return None
         record = items.from_item(found)
         if record["fingerprint"] != claim.fingerprint:
@@ -172,100 +107,61 @@ class DynamoDBStockStore:
             )
         return replace(_receipt_from_map(record["receipt"]), replayed=True)
 
-    @staticmethod
-    def _level_from_reason(reason: dict[str, Any], sku: str, location_id: str) -> StockLevel:
-        item = reason.get("Item")
-        return items.stock_level_from_item(item) if item else StockLevel(sku=sku, location_id=location_id)
+    def apply_settings(self, *, sku: str, location_id: str, safety_stock: int, low_stock_threshold: int,
+                       change: ChangeReceipt) -> StockLevel:
+        """Settings are set, not added: one update on its own, the same again is no change."""
+        update = _stock_write(sku, location_id, change, low_stock_threshold)
+        update.set("low_stock_threshold", low_stock_threshold).set("safety_stock", safety_stock)
+        update.keep("unreserved", 0)
+        update.set_expression("sellable", f"{update.current('unreserved')} - {update.value(safety_stock)}")
+        update.set_expression("committed", f"{update.current('reserved')} + {update.value(safety_stock)}")
+        result = self._db.update_item(TableName=self._table, **update.build(), ReturnValues="ALL_NEW")
+        return items.stock_level_from_item(result["Attributes"])
 
 
-def run_transaction(db: Any, transact_items: list[dict[str, Any]]) -> None:
-    """TransactWriteItems, retried with jitter while another transaction holds an item.
-
-    Every attempt carries the same ClientRequestToken, made from the request itself: when an
-    SDK retry (after a timeout) repeats a transaction whose first attempt was applied, DynamoDB
-    answers it as a success without applying it again, instead of failing its conditions.
-    Raises TransactionCancelled with the per-item reasons when a condition fails, and
-    Unavailable (503, Retry-After) when the conflict outlasts the retries.
-    """
-    token = client_request_token(transact_items)
-    for attempt in range(_MAX_CONFLICT_RETRIES):
-        try:
-            db.transact_write_items(TransactItems=transact_items, ClientRequestToken=token)
-            return
-        except db.exceptions.TransactionCanceledException as error:
-            reasons = error.response.get("CancellationReasons", [])
-            codes = {r.get("Code") for r in reasons}
-            if "ConditionalCheckFailed" in codes or "TransactionConflict" not in codes:
-                raise TransactionCancelled(reasons) from None
-            time.sleep(min(0.5, 0.01 * 2**attempt) * random.random())
-    raise conflict_outlasted_retries()
+def level_or_none(item: dict[str, Any] | None) -> StockLevel | None:
+    """The stock level a refused write found (None: no stock item there yet)."""
+    return items.stock_level_from_item(item) if item and "sku" in item else None
 
 
-def client_request_token(transact_items: list[dict[str, Any]]) -> str:
-    """The same request gives the same token (at most 36 characters, as DynamoDB allows)."""
-    canonical = json.dumps(transact_items, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()[:36]
+def _stock_write(sku: str, location_id: str, change: ChangeReceipt, default_threshold: int) -> Update:
+    """What every stock write shares: identity, first-write defaults, the change stamp, version."""
+    update = Update(items.stock_key(sku, location_id))
+    update.set("sku", sku).set("location_id", location_id)
+    update.set("gsi1pk", f"LOC#{location_id}").set("gsi1sk", f"SKU#{sku}")
+    for counter in _INIT:
+        update.keep(counter, 0)
+    update.keep("low_stock_threshold", default_threshold)
+    update.set("updated_at", items.stamp(change.applied_at))
+    update.set("last_change", {name: value for name, value in {
+        "change_id": change.change_id, "kind": change.kind, "delta": change.on_hand_delta,
+        "source": change.source, "correlation_id": change.correlation_id, "at": items.stamp(change.applied_at),
+    }.items() if value is not None})
+    return update.add("version", 1)
 
 
-def stock_update(
-table: str, sku: str, location_id: str, receipt: ChangeReceipt, default_threshold: int
-) -> dict[str, Any]:
-    """The part every stock write shares: identity, first-write defaults, change stamp."""
-    init = ", ".join(f"{name} = if_not_exists({name}, :zero)" for name in _INIT)
-    change = {
-        "change_id": receipt.change_id, "kind": receipt.kind, "delta": receipt.on_hand_delta,
-        "source": receipt.source, "correlation_id": receipt.correlation_id,
-        "at": items.stamp(receipt.applied_at),
-    }
-    return {
-        "TableName": table,
-        "Key": items.stock_key(sku, location_id),
-        "UpdateExpression": (
-            f"SET sku = :sku, location_id = :loc, gsi1pk = :g1pk, gsi1sk = :g1sk, {init}"
-            ", low_stock_threshold = if_not_exists(low_stock_threshold, :thr)"
-            ", updated_at = :at, last_change = :chg, version = if_not_exists(version, :zero) + :one"
-        ),
-        "ExpressionAttributeNames": {"#committed": "committed"},
-        "ExpressionAttributeValues": {
-            ":sku": items.to_attr(sku), ":loc": items.to_attr(location_id),
-            ":g1pk": items.to_attr(f"LOC#{location_id}"), ":g1sk": items.to_attr(f"SKU#{sku}"),
-            ":zero": ZERO, ":one": items.to_attr(1), ":thr": items.to_attr(default_threshold),
-            ":at": items.to_attr(items.stamp(receipt.applied_at)),
-            ":chg": {"M": items.to_item(change)},
-        },
-        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-    }
+def effect_update(move: StockMove, change: ChangeReceipt, default_threshold: int) -> dict[str, Any]:
+    """The effect's counters and stored sums moved, on condition that what it requires covers it."""
+    update = _stock_write(move.sku, move.location_id, change, default_threshold)
+    for counter, amount in move.effect.counters(move.quantity).items():
+        update.add(counter, amount)
+    for derived, amount in move.effect.derived(move.quantity).items():
+        update.add(derived, amount)
+    if move.effect.requires is not None:
+        update.require_at_least(move.effect.requires, move.quantity)
+    return update.build()
 
 
-def delta_update(table: str, sku: str, location_id: str, receipt: ChangeReceipt, default_threshold: int,
-                 delta: int, fact: bool = False) -> dict[str, Any]:
-    """A relative change to on_hand, refused (conditionally) if it would take held units;
-    a fact (a till's sale) has no condition: it is recorded and may leave a shortfall."""
-    update = stock_update(table, sku, location_id, receipt, default_threshold)
-    update["UpdateExpression"] += (
-        ", on_hand = if_not_exists(on_hand, :zero) + :d"
-        ", unreserved = if_not_exists(unreserved, :zero) + :d"
-        ", sellable = if_not_exists(sellable, :zero) + :d"
-        ", #committed = if_not_exists(#committed, :zero)"
-    )
-    update["ExpressionAttributeValues"][":d"] = items.to_attr(delta)
-    if delta < 0 and not fact:  # on_hand + delta >= reserved  <=>  unreserved >= -delta
-        update["ConditionExpression"] = "unreserved >= :need"
-        update["ExpressionAttributeValues"][":need"] = items.to_attr(-delta)
-    return update
-
-
-def bucket_update(table: str, sku: str, location_id: str, receipt: ChangeReceipt, bucket: str,
-                  quantity: int) -> dict[str, Any]:
-    """Units into a non-sellable bucket (damaged, quality_check), e.g. a returned item."""
-    update = stock_update(table, sku, location_id, receipt, 0)
-    update["UpdateExpression"] = update["UpdateExpression"].replace(
-        f"{bucket} = if_not_exists({bucket}, :zero)", f"{bucket} = if_not_exists({bucket}, :zero) + :q")
-    update["UpdateExpression"] += (
-        ", on_hand = if_not_exists(on_hand, :zero), unreserved = if_not_exists(unreserved, :zero)"
-        ", sellable = if_not_exists(sellable, :zero), #committed = if_not_exists(#committed, :zero)")
-    update["ExpressionAttributeValues"][":q"] = items.to_attr(quantity)
-    return update
+def count_update(count: StockCount, change: ChangeReceipt, default_threshold: int) -> dict[str, Any]:
+    """on_hand set to what was counted (a fact: fewer than are held shows as shortfall); only an
+    older count is refused, so counts that arrive out of order end at the newest."""
+    update = _stock_write(count.sku, count.location_id, change, default_threshold)
+    counted = update.value(count.on_hand)
+    update.set("on_hand", count.on_hand).set("counted_as_of", items.stamp(count.as_of))
+    update.set_expression("unreserved", f"{counted} - {update.current('reserved')}")
+    update.set_expression("sellable", f"{counted} - {update.current('committed')}")
+    update.keep("committed", 0)
+    return update.require_absent_or_below("counted_as_of", items.stamp(count.as_of)).build()
 
 
 def _receipt_to_map(receipt: ChangeReceipt) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from shared.errors import Conflict, InsufficientStock, InvalidRequest, NotFound
+from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.locations.model import Service
@@ -18,7 +19,7 @@ from shared.purchases.service import purchase_id_for
 from shared.reservations.limits import limits_for
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus, merge_lines
 from shared.reservations.service import alternatives
-from shared.stock.ports import IdempotencyClaim, StockStore
+from shared.stock.ports import StockStore
 
 _ORDER_NAMESPACE = uuid.UUID("c7d8e9f0-1a2b-4c3d-8e4f-5a6b7c8d9e0f")
 PREPARE_WITHIN = timedelta(days=14)  # the hold's own limit; the order's deadline is set when ready

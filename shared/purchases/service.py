@@ -6,12 +6,12 @@ import uuid
 from datetime import UTC, datetime
 
 from shared.errors import InvalidRequest, NotFound
+from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.orders.ports import OrderStore
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
 from shared.purchases.ports import PurchaseStore
-from shared.stock.ports import IdempotencyClaim
 
 _NAMESPACE = uuid.UUID("f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b")
 

@@ -7,13 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 from shared.errors import Conflict, InsufficientStock, InvalidRequest, NotFound
 from shared.geo import distance_km
+from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.locations.model import Location, Service
 from shared.reservations.limits import limits_for
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus, hold_until, merge_lines
 from shared.reservations.ports import ReservationStore
-from shared.stock.ports import IdempotencyClaim, StockStore
+from shared.stock.ports import StockStore
 
 _RESERVATION_NAMESPACE = uuid.UUID("3d4f7a9e-1c2b-4e5f-8a6b-7c8d9e0f1a2b")
 ALTERNATIVES = 3

@@ -7,12 +7,12 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from shared.errors import Conflict, InvalidRequest, NotFound
+from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.locations.model import Service
 from shared.purchases.ports import ReturnStore
 from shared.returns.model import Disposition, HistoryEntry, Return, ReturnStatus, check_request
-from shared.stock.ports import IdempotencyClaim
 
 _NAMESPACE = uuid.UUID("0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d")
 

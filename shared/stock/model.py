@@ -1,8 +1,9 @@
 """Stock quantities and the rules every change obeys (pure: no I/O).
 
-The DynamoDB adapter applies the same rules atomically with conditional expressions; the
-in-memory store applies them with :meth:`StockLevel.apply`. Tests hold both to the same
-outcomes, so the rules are written once here and proven equal there.
+Each relative change is an :class:`Effect`, a definition as data: :meth:`StockLevel.apply`
+carries it out in memory, and the DynamoDB adapter builds its update and condition from the
+same definition (``shared.adapters.dynamodb_stock.effect_update``). A test holds both to the
+same outcome for every effect, so the rules are written once, here.
 """
 
 from __future__ import annotations
@@ -22,6 +23,76 @@ class ChangeKind(StrEnum):
     TRANSFER_IN = "transfer_in"
     TRANSFER_OUT = "transfer_out"
     CORRECTION = "correction"  # signed: the only kind whose quantity may be negative
+
+
+# The counters a stock item stores, and the sums of them it stores beside them: a DynamoDB
+# condition compares one attribute with a value and cannot add, so every rule below needs
+# its quantity stored (and moved by every effect that moves one of its counters).
+COUNTERS = ("on_hand", "reserved", "safety_stock", "damaged", "quality_check")
+DERIVED: dict[str, dict[str, int]] = {
+    "unreserved": {"on_hand": 1, "reserved": -1},
+    "sellable": {"on_hand": 1, "reserved": -1, "safety_stock": -1},
+    "committed": {"reserved": 1, "safety_stock": 1},
+}
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A relative change of ``quantity`` units: how much each counter moves per unit, and which
+    quantity must cover the units first (``None``: a fact, recorded whatever the books say)."""
+
+    name: str
+    moves: tuple[tuple[str, int], ...]
+    requires: str | None = None
+
+    def counters(self, quantity: int) -> dict[str, int]:
+        return {counter: per_unit * quantity for counter, per_unit in self.moves}
+
+    def derived(self, quantity: int) -> dict[str, int]:
+        """How far each stored sum moves (0 where the effect leaves it alone)."""
+        moved = self.counters(quantity)
+        return {name: sum(weight * moved.get(counter, 0) for counter, weight in parts.items())
+                for name, parts in DERIVED.items()}
+
+
+HOLD = Effect("hold", (("reserved", 1),), requires="sellable")
+RELEASE = Effect("release", (("reserved", -1),), requires="reserved")
+HANDOVER = Effect("handover", (("on_hand", -1), ("reserved", -1)), requires="reserved")
+INCREASE = Effect("increase", (("on_hand", 1),))  # a receipt, a transfer in, a restocked return
+DECREASE = Effect("decrease", (("on_hand", -1),), requires="unreserved")  # never takes held units
+SALE = Effect("sale", (("on_hand", -1),))  # a till's sale is a fact: a shortfall, never a refusal
+INTO_DAMAGED = Effect("into_damaged", (("damaged", 1),))
+INTO_QUALITY_CHECK = Effect("into_quality_check", (("quality_check", 1),))
+_SHORT_OF = {"unreserved": "not reserved", "sellable": "available", "reserved": "held"}
+EFFECTS = (HOLD, RELEASE, HANDOVER, INCREASE, DECREASE, SALE, INTO_DAMAGED, INTO_QUALITY_CHECK)
+
+
+@dataclass(frozen=True)
+class StockMove:
+    """An effect on one SKU at one location: what a store adds to a transaction, and what a
+    refusal names when the stock there could not cover it."""
+
+    sku: str
+    location_id: str
+    effect: Effect
+    quantity: int
+
+
+@dataclass(frozen=True)
+class StockCount:
+    """An absolute count taken at ``as_of``: applied unless a count as new or newer is in."""
+
+    sku: str
+    location_id: str
+    on_hand: int
+    as_of: datetime
+
+
+def effect_of_delta(delta: int, fact: bool = False) -> Effect:
+    """The effect of a signed change to ``on_hand`` (a fact's decrease is a sale)."""
+    if delta >= 0:
+        return INCREASE
+    return SALE if fact else DECREASE
 
 
 INCREASING = {ChangeKind.RECEIPT, ChangeKind.TRANSFER_IN}
@@ -85,19 +156,24 @@ class StockLevel:
 
     # -- the rules -------------------------------------------------------------------------
 
+    def apply(self, effect: Effect, quantity: int) -> StockLevel:
+        """The effect of ``quantity`` units, or InsufficientStock when what it requires is short."""
+        if effect.requires is not None and getattr(self, effect.requires) < quantity:
+            raise InsufficientStock(
+                f"{self.sku} at {self.location_id}: {quantity} requested, "
+                f"{max(0, getattr(self, effect.requires))} {_SHORT_OF[effect.requires]}.",
+                requested=quantity,
+                on_hand=self.on_hand,
+                reserved=self.reserved,
+            )
+        moved = {counter: getattr(self, counter) + change for counter, change in effect.counters(quantity).items()}
+        return replace(self, **moved, version=self.version + 1)
+
     def with_delta(self, delta: int, fact: bool = False) -> StockLevel:
         """A relative change; a decrease is refused when it would take units that are held or
         absent, unless it is a fact (a sale): then it applies and any difference shows as
         shortfall. An increase always applies (also onto books a sale took below 0)."""
-        if not fact and delta < 0 and self.on_hand + delta < self.reserved:
-            raise InsufficientStock(
-                f"{self.sku} at {self.location_id}: {-delta} requested, "
-                f"{self.unreserved} not reserved.",
-                requested=-delta,
-                on_hand=self.on_hand,
-                reserved=self.reserved,
-            )
-        return replace(self, on_hand=self.on_hand + delta, version=self.version + 1)
+        return self.apply(effect_of_delta(delta, fact), abs(delta))
 
     def with_count(self, on_hand: int, as_of: datetime) -> StockLevel | None:
         """An absolute count; ``None`` when a newer count was already applied (ignored).

@@ -2,39 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
-from shared.stock.model import StockLevel
-
-_CHANGE_NAMESPACE = uuid.UUID("6f1c1b9e-2f52-4a53-9d5e-8f0b4f6a2c11")
-
-
-@dataclass(frozen=True)
-class IdempotencyClaim:
-    """A caller's promise that two requests with this key are the same request.
-
-    ``scope`` keeps callers apart (an ERP and a POS may both send key "1"); the fingerprint
-    is a hash of what the request means (not of its raw bytes), so that the same key with
-    another meaning is refused rather than silently replayed.
-    """
-
-    scope: str
-    key: str
-    fingerprint: str
-
-    @property
-    def change_id(self) -> str:
-        return str(uuid.uuid5(_CHANGE_NAMESPACE, f"{self.scope}\n{self.key}"))
-
-    @staticmethod
-    def for_request(scope: str, key: str, meaning: dict[str, Any]) -> IdempotencyClaim:
-        canonical = json.dumps(meaning, sort_keys=True, separators=(",", ":"), default=str)
-        return IdempotencyClaim(scope, key, hashlib.sha256(canonical.encode()).hexdigest())
+from shared.idempotency import IdempotencyClaim
+from shared.stock.model import StockCount, StockLevel, StockMove
+from shared.transactions import Transaction
 
 
 @dataclass(frozen=True)
@@ -66,21 +40,25 @@ class StockStore(Protocol):
         """(sku, location_id) pairs; missing ones are left out."""
         ...
 
-    def apply_delta(
-        self, sku: str, location_id: str, delta: int, receipt: ChangeReceipt,
-        claim: IdempotencyClaim, default_threshold: int, fact: bool = False,
-    ) -> ChangeReceipt:
-        """Apply once per claim; raise InsufficientStock (never for a fact), IdempotencyKeyReused."""
+    def add_move(self, tx: Transaction, *, move: StockMove, change: ChangeReceipt, default_threshold: int) -> None:
+        """The effect, refused (Failure subject ``move``, current StockLevel or None) when what it
+        requires is short."""
         ...
 
-    def apply_count(
-        self, sku: str, location_id: str, on_hand: int, as_of: datetime,
-        receipt: ChangeReceipt, claim: IdempotencyClaim, default_threshold: int,
-    ) -> ChangeReceipt | None:
-        """Apply once per claim; None when a count as new or newer was applied before."""
+    def add_count(self, tx: Transaction, *, count: StockCount, change: ChangeReceipt, default_threshold: int) -> None:
+        """The count, refused (subject ``count``) when a count as new or newer was applied before."""
         ...
 
-    def apply_settings(
-        self, sku: str, location_id: str, safety_stock: int, low_stock_threshold: int,
-        receipt: ChangeReceipt,
-    ) -> StockLevel: ...
+    def add_receipt(self, tx: Transaction, *, claim: IdempotencyClaim, receipt: ChangeReceipt) -> None:
+        """The request's idempotency record, refused (subject ``claim``) when its key was taken."""
+        ...
+
+    def receipt_for(self, claim: IdempotencyClaim) -> ChangeReceipt | None:
+        """The first answer to this key (replayed), None if never taken; IdempotencyKeyReused
+        when the key was taken with another meaning."""
+        ...
+
+    def apply_settings(self, *, sku: str, location_id: str, safety_stock: int, low_stock_threshold: int,
+                       change: ChangeReceipt) -> StockLevel:
+        """Settings are set (not added), on their own: the same again changes nothing."""
+        ...

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from shared.errors import InvalidRequest
+from shared.errors import InsufficientStock, InvalidRequest
 from shared.geo import distance_km
+from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.locations.model import Location
-from shared.stock.model import FACTS, ChangeKind, StockLevel, on_hand_delta
-from shared.stock.ports import ChangeReceipt, IdempotencyClaim, StockStore
+from shared.stock.model import FACTS, ChangeKind, StockCount, StockLevel, StockMove, effect_of_delta, on_hand_delta
+from shared.stock.ports import ChangeReceipt, StockStore
+from shared.transactions import Refused, Transactions
 
 MAX_SKUS_PER_READ = 100
 MAX_LOCATIONS_PER_READ = 50
@@ -95,7 +97,9 @@ def nearest_with_stock(
 
 
 def record_change(
+    *,
     store: StockStore,
+    transactions: Transactions,
     directory: LocationDirectory,
     caller: Caller,
     sku: str,
@@ -119,12 +123,25 @@ def record_change(
         on_hand_delta=delta, on_hand=None, applied_at=_now(), source=source,
         correlation_id=correlation_id,
     )
-    return store.apply_delta(sku, location_id, delta, receipt, claim, location.low_stock_threshold,
-                             fact=kind in FACTS)
+    move = StockMove(sku, location_id, effect_of_delta(delta, fact=kind in FACTS), abs(delta))
+    tx = transactions.begin()
+    store.add_move(tx, move=move, change=receipt, default_threshold=location.low_stock_threshold)
+    store.add_receipt(tx, claim=claim, receipt=receipt)
+    try:
+        tx.commit()
+    except Refused as refused:
+        replayed = _replay(store, claim, refused)
+        if replayed is not None:
+            return replayed
+        _refusal(refused, move).apply(move.effect, move.quantity)  # raises InsufficientStock with the numbers
+        raise InsufficientStock(f"{sku} at {location_id}: the change was refused.") from None
+    return receipt
 
 
 def record_count(
+    *,
     store: StockStore,
+    transactions: Transactions,
     directory: LocationDirectory,
     caller: Caller,
     sku: str,
@@ -153,12 +170,36 @@ def record_count(
         on_hand_delta=None, on_hand=on_hand, applied_at=_now(), source=source,
         correlation_id=correlation_id,
     )
-    return store.apply_count(
-        sku, location_id, on_hand, as_of.astimezone(UTC), receipt, claim, location.low_stock_threshold
-    )
+    count = StockCount(sku, location_id, on_hand, as_of.astimezone(UTC))
+    tx = transactions.begin()
+    store.add_count(tx, count=count, change=receipt, default_threshold=location.low_stock_threshold)
+    store.add_receipt(tx, claim=claim, receipt=receipt)
+    try:
+        tx.commit()
+    except Refused as refused:
+        replayed = _replay(store, claim, refused)
+        if replayed is not None:
+            return replayed
+        if _refusal(refused, count).with_count(on_hand, count.as_of) is None:
+            return None  # a newer count is in: this one is history, not news
+        raise InsufficientStock(f"{sku} at {location_id}: the count was refused.") from None
+    return receipt
+
+
+def _replay(store: StockStore, claim: IdempotencyClaim, refused: Refused) -> ChangeReceipt | None:
+    """When the key was taken before, this is a retry: answer as the first time did."""
+    return store.receipt_for(claim) if refused.about(claim) is not None else None
+
+
+def _refusal(refused: Refused, subject: StockMove | StockCount) -> StockLevel:
+    """The stock level the refused write found (a zero level where there was none)."""
+    failure = refused.about(subject)
+    current = failure.current if failure is not None else None
+    return current if isinstance(current, StockLevel) else StockLevel(sku=subject.sku, location_id=subject.location_id)
 
 
 def update_settings(
+    *,
     store: StockStore,
     directory: LocationDirectory,
     caller: Caller,
@@ -173,8 +214,9 @@ def update_settings(
     directory.get(location_id)
     if safety_stock < 0 or low_stock_threshold < 0:
         raise InvalidRequest("Settings cannot be negative.")
-    receipt = ChangeReceipt(
+    change = ChangeReceipt(
         change_id=f"settings-{sku}-{location_id}", sku=sku, location_id=location_id,
         kind="settings", on_hand_delta=None, on_hand=None, applied_at=_now(), source=source,
     )
-    return store.apply_settings(sku, location_id, safety_stock, low_stock_threshold, receipt)
+    return store.apply_settings(sku=sku, location_id=location_id, safety_stock=safety_stock,
+                                low_stock_threshold=low_stock_threshold, change=change)

@@ -69,8 +69,9 @@ class HoldsMachine(RuleBasedStateMachine):
           qty=st.integers(1, 4))
     def change_stock(self, sku: str, kind: ChangeKind, qty: int) -> None:
         with contextlib.suppress(InsufficientStock):
-            stock.record_change(wiring.stock_store(), wiring.location_directory(), ERP, sku, STORE, kind, qty,
-                                self._key(), "test")
+            stock.record_change(store=wiring.stock_store(), transactions=wiring.transactions(),
+                                directory=wiring.location_directory(), caller=ERP, sku=sku, location_id=STORE,
+                                kind=kind, quantity=qty, idempotency_key=self._key(), source="test")
         self.on_hand[sku] += qty if kind is ChangeKind.RECEIPT else -qty  # both always apply
         self._resolve(sku)
 
@@ -79,8 +80,10 @@ class HoldsMachine(RuleBasedStateMachine):
         """A count (a fact), possibly below what is held; each one newer than the last."""
         self.counts += 1
         as_of = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=self.counts)
-        receipt = stock.record_count(wiring.stock_store(), wiring.location_directory(), ERP, sku, STORE, counted,
-                                     as_of, f"count-{self.counts}", "test")
+        receipt = stock.record_count(store=wiring.stock_store(), transactions=wiring.transactions(),
+                                     directory=wiring.location_directory(), caller=ERP, sku=sku, location_id=STORE,
+                                     on_hand=counted, as_of=as_of, idempotency_key=f"count-{self.counts}",
+                                     source="test")
         assert receipt is not None
         self.on_hand[sku] = counted
         self._resolve(sku)

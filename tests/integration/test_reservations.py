@@ -30,8 +30,10 @@ UTRECHT = "utrecht-oudegracht"
 
 
 def stock(sku: str, loc: str, qty: int) -> None:
-    stock_service.record_change(wiring.stock_store(), wiring.location_directory(), ERP, sku, loc,
-                                ChangeKind.RECEIPT, qty, unique(f"seed-{sku}-{loc}"), "test")
+    stock_service.record_change(store=wiring.stock_store(), transactions=wiring.transactions(),
+                                directory=wiring.location_directory(), caller=ERP, sku=sku, location_id=loc,
+                                kind=ChangeKind.RECEIPT, quantity=qty, idempotency_key=unique(f"seed-{sku}-{loc}"),
+                                source="test")
 
 
 def level(sku: str, loc: str = UTRECHT):

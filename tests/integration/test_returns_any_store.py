@@ -22,8 +22,10 @@ LOOKUP = "GET /purchases/lookup"
 
 
 def stock(sku: str, loc: str, qty: int) -> None:
-    stock_service.record_change(wiring.stock_store(), wiring.location_directory(), ERP, sku, loc,
-                                ChangeKind.RECEIPT, qty, f"seed-{sku}-{loc}", "test")
+    stock_service.record_change(store=wiring.stock_store(), transactions=wiring.transactions(),
+                                directory=wiring.location_directory(), caller=ERP, sku=sku, location_id=loc,
+                                kind=ChangeKind.RECEIPT, quantity=qty, idempotency_key=f"seed-{sku}-{loc}",
+                                source="test")
 
 
 def amsterdam_sale(receipt_id: str, sku: str, quantity: int) -> dict:

@@ -39,8 +39,10 @@ class ReturnsMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.mock = start_moto_system()
-        stock.record_change(wiring.stock_store(), wiring.location_directory(), Caller(role="admin", subject="a"),
-                            "R-1", SELLER, ChangeKind.RECEIPT, 50, "initial-stock", "test")
+        stock.record_change(store=wiring.stock_store(), transactions=wiring.transactions(),
+                            directory=wiring.location_directory(), caller=Caller(role="admin", subject="a"),
+                            sku="R-1", location_id=SELLER, kind=ChangeKind.RECEIPT, quantity=50,
+                            idempotency_key="initial-stock", source="test")
         self.bought: dict[str, int] = {}  # purchase id -> units bought
         self.return_ids: list[str] = []
         self.keys: list[tuple[str, str, int]] = []

@@ -11,6 +11,7 @@ from infra.topology import TOPOLOGY
 from local.provision import provision
 from shared import wiring
 from shared.adapters.dynamodb_stock import DynamoDBStockStore
+from shared.adapters.dynamodb_transaction import DynamoDBTransactions
 from tests.integration.conftest import use_moto_environment
 from tests.stock_machine import StockMachine
 
@@ -24,6 +25,10 @@ class DynamoDBStockMachine(StockMachine):
         wiring.reset()
         provision(TOPOLOGY, lambda service: boto3.client(service))
         return DynamoDBStockStore(TOPOLOGY.table.name)
+
+    @staticmethod
+    def make_transactions() -> DynamoDBTransactions:  # type: ignore[override]
+        return DynamoDBTransactions(TOPOLOGY.table.name)
 
     _mocks: list = []
 

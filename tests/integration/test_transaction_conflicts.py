@@ -59,8 +59,10 @@ def conflicting(operation: str) -> Iterator[list[str]]:
 
 
 def _receive(quantity: int) -> None:
-    stock.record_change(wiring.stock_store(), wiring.location_directory(), ERP, AT["sku"], AT["location_id"],
-                        ChangeKind.RECEIPT, quantity, "conflict-receive", "test")
+    stock.record_change(store=wiring.stock_store(), transactions=wiring.transactions(),
+                        directory=wiring.location_directory(), caller=ERP, sku=AT["sku"],
+                        location_id=AT["location_id"], kind=ChangeKind.RECEIPT, quantity=quantity,
+                        idempotency_key="conflict-receive", source="test")
 
 
 def _assert_503(answer: tuple[int, Any, dict], attempts: list[str]) -> None:

@@ -71,14 +71,16 @@ def test_every_transaction_the_stock_adapter_sends_carries_a_token_made_from_the
     events = client("dynamodb").meta.events
     events.register("provide-client-params.dynamodb.TransactWriteItems", record)
     try:
-        service.record_change(wiring.stock_store(), wiring.location_directory(), ERP, "TOK-1", "utrecht-oudegracht",
-                              ChangeKind.RECEIPT, 2, "token-test-1", "test")
+        service.record_change(store=wiring.stock_store(), transactions=wiring.transactions(),
+                              directory=wiring.location_directory(), caller=ERP, sku="TOK-1",
+                              location_id="utrecht-oudegracht", kind=ChangeKind.RECEIPT, quantity=2,
+                              idempotency_key="token-test-1", source="test")
     finally:
         events.unregister("provide-client-params.dynamodb.TransactWriteItems", record)
     assert len(sent) == 1
     token = sent[0]["ClientRequestToken"]
     assert 1 <= len(token) <= 36
-    from shared.adapters.dynamodb_stock import client_request_token
+    from shared.adapters.dynamodb_transaction import client_request_token
     assert token == client_request_token(sent[0]["TransactItems"])
 
 
@@ -95,8 +97,10 @@ def test_an_sdk_retry_of_an_applied_change_is_not_answered_as_a_replay() -> None
     events = client("dynamodb").meta.events
     events.register_first("needs-retry.dynamodb.TransactWriteItems", answer_lost_once)
     try:
-        receipt = service.record_change(wiring.stock_store(), wiring.location_directory(), ERP, "TOK-2",
-                                        "utrecht-oudegracht", ChangeKind.RECEIPT, 3, "token-test-2", "test")
+        receipt = service.record_change(store=wiring.stock_store(), transactions=wiring.transactions(),
+                                        directory=wiring.location_directory(), caller=ERP, sku="TOK-2",
+                                        location_id="utrecht-oudegracht", kind=ChangeKind.RECEIPT, quantity=3,
+                                        idempotency_key="token-test-2", source="test")
     finally:
         events.unregister("needs-retry.dynamodb.TransactWriteItems", answer_lost_once)
     assert retried == [1]

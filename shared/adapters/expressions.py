@@ -1,0 +1,107 @@
+"""Build DynamoDB update and condition expressions from parts, never by editing their text.
+
+Every attribute name goes through a placeholder (``committed``, ``status`` and ``lines`` are
+reserved words) and every value through a numbered one, so parts added by different rules can
+be combined in any order; setting an attribute twice replaces the first part, on purpose.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.adapters import items
+
+
+class Update:
+    """An UpdateItem (or a transaction's Update) of one item, assembled part by part."""
+
+    def __init__(self, key: dict[str, Any]) -> None:
+        self._key = key
+        self._sets: dict[str, str] = {}
+        self._removes: list[str] = []
+        self._conditions: list[str] = []
+        self._names: dict[str, str] = {}  # placeholder -> name
+        self._name_ids: dict[str, str] = {}  # name -> placeholder
+        self._values: dict[str, Any] = {}
+        self._value_ids: dict[str, str] = {}
+
+    # -- operands --------------------------------------------------------------------------
+
+    def name(self, attribute: str) -> str:
+        """A placeholder for an attribute or a map path (``remaining.SKU-1``)."""
+        parts = []
+        for part in attribute.split("."):
+            if part not in self._name_ids:
+                self._name_ids[part] = f"#n{len(self._name_ids)}"
+                self._names[self._name_ids[part]] = part
+            parts.append(self._name_ids[part])
+        return ".".join(parts)
+
+    def value(self, value: Any) -> str:
+        """A placeholder for a value; equal values share one (DynamoDB refuses unused ones)."""
+        attr = items.to_attr(value)
+        identity = repr(attr)
+        if identity not in self._value_ids:
+            self._value_ids[identity] = f":v{len(self._value_ids)}"
+            self._values[self._value_ids[identity]] = attr
+        return self._value_ids[identity]
+
+    def current(self, attribute: str, default: Any = 0) -> str:
+        """The stored value, or ``default`` for an item (or attribute) written for the first time."""
+        return f"if_not_exists({self.name(attribute)}, {self.value(default)})"
+
+    # -- SET / REMOVE ----------------------------------------------------------------------
+
+    def set(self, attribute: str, value: Any) -> Update:
+        self._sets[attribute] = self.value(value)
+        return self
+
+    def set_expression(self, attribute: str, expression: str) -> Update:
+        """A value made of operands of this builder (``current``, ``value``)."""
+        self._sets[attribute] = expression
+        return self
+
+    def keep(self, attribute: str, default: Any) -> Update:
+        """Written once (the first write's default), never overwritten."""
+        return self.set_expression(attribute, self.current(attribute, default))
+
+    def add(self, attribute: str, amount: int) -> Update:
+        """Move a number by ``amount`` (from 0 when absent)."""
+        if amount >= 0:
+            return self.set_expression(attribute, f"{self.current(attribute)} + {self.value(amount)}")
+        return self.set_expression(attribute, f"{self.current(attribute)} - {self.value(-amount)}")
+
+    def remove(self, attribute: str) -> Update:
+        self._removes.append(self.name(attribute))
+        return self
+
+    # -- conditions (all must hold) --------------------------------------------------------
+
+    def require(self, condition: str) -> Update:
+        """A condition written with this builder's operands (parenthesise an OR)."""
+        self._conditions.append(condition)
+        return self
+
+    def require_at_least(self, attribute: str, minimum: int) -> Update:
+        return self.require(f"{self.name(attribute)} >= {self.value(minimum)}")
+
+    def require_equal(self, attribute: str, value: Any) -> Update:
+        return self.require(f"{self.name(attribute)} = {self.value(value)}")
+
+    def require_absent_or_below(self, attribute: str, value: Any) -> Update:
+        name = self.name(attribute)
+        return self.require(f"(attribute_not_exists({name}) OR {name} < {self.value(value)})")
+
+    # -- result ----------------------------------------------------------------------------
+
+    def build(self) -> dict[str, Any]:
+        expression = "SET " + ", ".join(f"{self.name(attr)} = {part}" for attr, part in self._sets.items())
+        if self._removes:
+            expression += " REMOVE " + ", ".join(self._removes)
+        request: dict[str, Any] = {"Key": self._key, "UpdateExpression": expression,
+                                   "ExpressionAttributeNames": self._names}
+        if self._values:
+            request["ExpressionAttributeValues"] = self._values
+        if self._conditions:
+            request["ConditionExpression"] = " AND ".join(self._conditions)
+        return request
