@@ -17,13 +17,14 @@ from typing import Any
 from shared.adapters import cursors, items
 from shared.adapters.aws import client
 from shared.adapters.dynamodb_stock import effect_update
-from shared.adapters.dynamodb_transaction import TransactionCancelled, run_transaction
+from shared.adapters.dynamodb_transaction import TransactionCancelled, dynamodb, run_transaction
 from shared.errors import Conflict, IdempotencyKeyReused
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
 from shared.returns.model import Disposition, HistoryEntry, Return, ReturnLine, ReturnStatus
 from shared.settings import settings
 from shared.stock.model import INCREASE, INTO_DAMAGED, INTO_QUALITY_CHECK, SALE, StockMove
 from shared.stock.ports import ChangeReceipt
+from shared.transactions import Transaction
 
 ON_ITS_WAY = {ReturnStatus.REQUESTED, ReturnStatus.APPROVED, ReturnStatus.RECEIVED}
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit per TransactWriteItems
@@ -111,6 +112,9 @@ class DynamoDBReturnStore:
     def purchase_put(self, purchase: Purchase, fingerprint: str) -> dict[str, Any]:
         return {"Put": {"TableName": self._table, "Item": purchase_to_item(purchase, fingerprint),
                         "ConditionExpression": "attribute_not_exists(pk)"}}
+
+    def add_recorded(self, tx: Transaction, *, purchase: Purchase, fingerprint: str) -> None:
+        dynamodb(tx).put(purchase_to_item(purchase, fingerprint), subject=purchase, new=True)
 
     def record_sale(self, purchase: Purchase, fingerprint: str, threshold: int) -> tuple[Purchase, bool]:
         """Each line's sale and the purchase record. A sale is a fact: no stock condition, so

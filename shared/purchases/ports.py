@@ -6,12 +6,17 @@ from typing import Any, Protocol
 
 from shared.purchases.model import Purchase
 from shared.returns.model import Return
+from shared.transactions import Transaction
 
 
 class PurchaseStore(Protocol):
     def record_sale(self, purchase: Purchase, fingerprint: str, threshold: int) -> tuple[Purchase, bool]: ...
 
-    def purchase_put(self, purchase: Purchase, fingerprint: str) -> dict[str, Any]: ...
+    def purchase_put(self, purchase: Purchase, fingerprint: str) -> dict[str, Any]: ...  # goes with extra=
+
+    def add_recorded(self, tx: Transaction, *, purchase: Purchase, fingerprint: str) -> None:
+        """The purchase's record, new only (refused, subject ``purchase``, when its id exists)."""
+        ...
 
     def get_purchase(self, purchase_id: str) -> Purchase | None: ...
 
