@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
+    from shared.adapters.dynamodb_limits import DynamoDBHoldCounters
     from shared.adapters.dynamodb_locations import DynamoDBLocationStore
     from shared.adapters.dynamodb_orders import DynamoDBOrderStore
     from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from shared.adapters.dynamodb_transaction import DynamoDBTransactions
     from shared.adapters.event_bus import EventBridgePublisher
     from shared.locations.directory import LocationDirectory
+    from shared.reservations.holding import HoldWrites
 
 
 @cache
@@ -61,7 +63,21 @@ def reservation_store() -> DynamoDBReservationStore:
 def order_store() -> DynamoDBOrderStore:
     from shared.adapters.dynamodb_orders import DynamoDBOrderStore
 
-    return DynamoDBOrderStore(reservation_store())
+    return DynamoDBOrderStore()
+
+
+@cache
+def hold_counters() -> DynamoDBHoldCounters:
+    """What each customer holds per location, counted in the holds' transactions (their limits)."""
+    from shared.adapters.dynamodb_limits import DynamoDBHoldCounters
+
+    return DynamoDBHoldCounters()
+
+
+def holds() -> HoldWrites:
+    """The stores every hold and its end write to, with the transactions: ``f(**wiring.holds(), ...)``."""
+    return {"reservations": reservation_store(), "counters": hold_counters(), "stock": stock_store(),
+            "transactions": transactions()}
 
 
 @cache
@@ -92,6 +108,6 @@ def reset() -> None:
     from shared.settings import settings
 
     for made in (transactions, stock_store, location_store, location_directory, reservation_store, order_store,
-                 return_store, device_store, event_publisher, settings):
+                 hold_counters, return_store, device_store, event_publisher, settings):
         made.cache_clear()
     reset_clients()

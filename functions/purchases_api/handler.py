@@ -24,7 +24,8 @@ app = http_app()
           summary="Record a store sale (stock leaves the store once per receipt)")
 def record(body: StoreSaleBody) -> Response[PurchaseView]:
     purchase, created = till.record_till_sale(
-        purchases=wiring.return_store(), orders=wiring.order_store(), directory=wiring.location_directory(),
+        **wiring.holds(), purchases=wiring.return_store(), orders=wiring.order_store(),
+        directory=wiring.location_directory(),
         caller=current_caller(app), location_id=body.location_id, receipt_id=body.receipt_id,
         lines=[line.to_domain() for line in body.lines], purchased_at=body.purchased_at,
         customer_id=body.customer_id, receipt_email=str(body.receipt_email) if body.receipt_email else None,

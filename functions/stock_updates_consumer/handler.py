@@ -42,7 +42,8 @@ HANDLED = {*CONSUMED, "StockShortfall"}
 def record_sale(caller: Caller, data: SaleRecorded, meta: Metadata) -> None:
     try:
         _, created = record_till_sale(
-            purchases=wiring.return_store(), orders=wiring.order_store(), directory=wiring.location_directory(),
+            **wiring.holds(), purchases=wiring.return_store(), orders=wiring.order_store(),
+            directory=wiring.location_directory(),
             caller=caller, location_id=data.location_id, receipt_id=data.receipt_id,
             lines=[PurchasedLine(x.sku, x.quantity, x.unit_price_cents) for x in data.lines],
             purchased_at=data.purchased_at or meta.occurred_at, customer_id=data.customer_id,
@@ -56,8 +57,8 @@ def record_sale(caller: Caller, data: SaleRecorded, meta: Metadata) -> None:
 
 
 def resolve(data: StockShortfall) -> None:
-    ended = resolve_shortfall(wiring.stock_store(), wiring.reservation_store(), wiring.order_store(),
-                              data.sku, data.location_id)
+    ended = resolve_shortfall(**wiring.holds(), orders=wiring.order_store(), sku=data.sku,
+                              location_id=data.location_id)
     logger.info("shortfall resolved", extra={"sku": data.sku, "location_id": data.location_id,
                                              "holds_ended": len(ended)})
     metrics.add_metric(name="ShortfallHoldsEnded", unit=MetricUnit.Count, value=len(ended))

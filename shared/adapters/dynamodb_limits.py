@@ -11,68 +11,65 @@ from __future__ import annotations
 from typing import Any
 
 from shared.adapters import items
-from shared.errors import TooManyRequests
-from shared.reservations.limits import HoldLimits, refused
+from shared.adapters.aws import client
+from shared.adapters.dynamodb_transaction import dynamodb
+from shared.adapters.expressions import Attribute, Update
+from shared.reservations.limits import Held, HoldLimits
 from shared.reservations.model import Line, Reservation
+from shared.settings import settings
+from shared.transactions import Transaction
 
 
 def counter_key(customer_id: str, location_id: str) -> dict[str, Any]:
     return {"pk": {"S": f"LIMITS#{customer_id}"}, "sk": {"S": f"LOC#{location_id}"}}
 
 
-def _units(index: int) -> str:
-    return f"#u{index}"
+def _units(sku: str) -> Attribute:
+    return Attribute(f"units#{sku}")  # a SKU may hold a dot: one attribute, not a map path
 
 
-def count_in(table: str, r: Reservation, limits: HoldLimits) -> dict[str, Any]:
-    """+1 hold and +q units per line, on condition that the result stays within the limits."""
-    names = {_units(i): f"units#{line.sku}" for i, line in enumerate(r.lines)}
-    values: dict[str, Any] = {":zero": items.to_attr(0), ":one": items.to_attr(1),
-                              ":max_holds": items.to_attr(limits.active_holds),
-                              ":c": items.to_attr(r.customer_id), ":l": items.to_attr(r.location_id)}
-    sets = ["holds = if_not_exists(holds, :zero) + :one", "customer_id = :c", "location_id = :l"]
-    conditions = ["(attribute_not_exists(holds) OR holds < :max_holds)"]
-    for i, line in enumerate(r.lines):
-        name, cap = _units(i), limits.units_per_sku - line.quantity
-        values[f":q{i}"], values[f":cap{i}"] = items.to_attr(line.quantity), items.to_attr(cap)
-        sets.append(f"{name} = if_not_exists({name}, :zero) + :q{i}")
-        # a missing count is 0: fine unless the line alone is over the limit (cap < 0: always refused)
-        conditions.append(f"(attribute_not_exists({name}) OR {name} <= :cap{i})" if cap >= 0
-                          else f"{name} <= :cap{i}")
-    return {"Update": {
-        "TableName": table, "Key": counter_key(r.customer_id, r.location_id),
-        "UpdateExpression": "SET " + ", ".join(sets), "ConditionExpression": " AND ".join(conditions),
-        "ExpressionAttributeNames": names, "ExpressionAttributeValues": values,
-        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-    }}
-
-
-def count_out(table: str, r: Reservation, lines: tuple[Line, ...], hold_ends: bool) -> dict[str, Any]:
-    """-q units per line (and -1 hold when the hold ends); unconditional: an end is never refused."""
-    names = {_units(i): f"units#{line.sku}" for i, line in enumerate(lines)}
-    values: dict[str, Any] = {f":q{i}": items.to_attr(line.quantity) for i, line in enumerate(lines)}
-    sets = [f"{_units(i)} = if_not_exists({_units(i)}, :q{i}) - :q{i}" for i in range(len(lines))]
-    if hold_ends:
-        values[":one"] = items.to_attr(1)
-        sets.insert(0, "holds = if_not_exists(holds, :one) - :one")
-    update: dict[str, Any] = {"TableName": table, "Key": counter_key(r.customer_id, r.location_id),
-                              "UpdateExpression": "SET " + ", ".join(sets), "ExpressionAttributeValues": values}
-    if names:
-        update["ExpressionAttributeNames"] = names
-    return {"Update": update}
-
-
-def refusal(reason: dict[str, Any], r: Reservation, limits: HoldLimits) -> TooManyRequests:
-    """The 429 for a counter whose condition failed, with what the customer holds now."""
-    current = items.from_item(reason.get("Item") or {})
-    units = {str(k).removeprefix("units#"): int(v) for k, v in current.items() if str(k).startswith("units#")}
-    asked = {line.sku: line.quantity for line in r.lines}
-    return refused(limits, r.location_id, int(current.get("holds", 0)), units, asked)
-
-
-def held(db: Any, table: str, customer_id: str, location_id: str) -> tuple[int, dict[str, int]]:
-    """(active holds, units per SKU) counted for a customer at a location."""
-    item = db.get_item(TableName=table, Key=counter_key(customer_id, location_id), ConsistentRead=True).get("Item")
+def held_from_item(item: dict[str, Any] | None) -> Held:
     current = items.from_item(item or {})
     units = {str(k).removeprefix("units#"): int(v) for k, v in current.items() if str(k).startswith("units#")}
-    return int(current.get("holds", 0)), units
+    return Held(int(current.get("holds", 0)), units)
+
+
+class DynamoDBHoldCounters:
+    def __init__(self, table_name: str | None = None) -> None:
+        self._table = table_name or settings().table_name
+
+    def add_counted_in(self, tx: Transaction, *, reservation: Reservation, limits: HoldLimits) -> None:
+        """+1 hold and +q units per line, on condition that the result stays within the limits;
+        refused (subject ``limits``, current: what the customer holds)."""
+        update = Update(counter_key(reservation.customer_id, reservation.location_id))
+        update.add("holds", 1).set("customer_id", reservation.customer_id)
+        update.set("location_id", reservation.location_id)
+        update.require_absent_or_below("holds", limits.active_holds)
+        for line in reservation.lines:
+            name, cap = _units(line.sku), limits.units_per_sku - line.quantity
+            update.add(name, line.quantity)
+            # a missing count is 0: fine unless the line alone is over the limit (cap < 0: always refused)
+            update.require(f"(attribute_not_exists({update.name(name)}) OR {update.name(name)} <= {update.value(cap)})"
+                           if cap >= 0 else f"{update.name(name)} <= {update.value(cap)}")
+        dynamodb(tx).update(update.build(), subject=limits, decode=held_from_item)
+
+    def add_counted_out(self, tx: Transaction, *, reservation: Reservation, lines: tuple[Line, ...],
+                        hold_ends: bool) -> None:
+        """-q units per line (and -1 hold when the hold ends); unconditional: an end is never refused."""
+        update = Update(counter_key(reservation.customer_id, reservation.location_id))
+        if hold_ends:
+            update.set_expression("holds", f"{update.current('holds', 1)} - {update.value(1)}")
+        for line in lines:
+            name = _units(line.sku)
+            update.set_expression(name, f"{update.current(name, line.quantity)} - {update.value(line.quantity)}")
+        dynamodb(tx).update(update.build(), subject=(reservation.reservation_id, lines, hold_ends))
+
+    def held_by(self, customer_id: str, location_id: str) -> Held:
+        """What the customer's limits count at a location: (active holds, units per SKU)."""
+        return held(client("dynamodb"), self._table, customer_id, location_id)
+
+
+def held(db: Any, table: str, customer_id: str, location_id: str) -> Held:
+    """(active holds, units per SKU) counted for a customer at a location (read by tests only)."""
+    item = db.get_item(TableName=table, Key=counter_key(customer_id, location_id), ConsistentRead=True).get("Item")
+    return held_from_item(item)

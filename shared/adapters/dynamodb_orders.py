@@ -13,13 +13,11 @@ from typing import Any
 
 from shared.adapters import cursors, items
 from shared.adapters.aws import client
-from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
-from shared.adapters.dynamodb_transaction import TransactionCancelled, run_transaction
-from shared.errors import Conflict, IdempotencyKeyReused
+from shared.adapters.dynamodb_transaction import dynamodb
+from shared.adapters.expressions import Update
 from shared.orders.model import Contact, Order, OrderLine, OrderStatus, Payment
-from shared.reservations.limits import HoldLimits
-from shared.reservations.model import Reservation, ReservationStatus
 from shared.settings import settings
+from shared.transactions import Transaction
 
 READY = "PICKUP#READY"
 
@@ -52,6 +50,11 @@ def order_to_item(o: Order) -> dict[str, Any]:
     return _key(o.order_id) | items.to_item(values)
 
 
+def order_or_none(item: dict[str, Any] | None) -> Order | None:
+    """The order a refused write found (None: there is none)."""
+    return order_from_item(item) if item and "order_id" in item else None
+
+
 def order_from_item(item: dict[str, Any]) -> Order:
     v = items.from_item(item)
     when = lambda name: items.parse_stamp(v[name]) if v.get(name) else None  # noqa: E731
@@ -71,51 +74,23 @@ def order_from_item(item: dict[str, Any]) -> Order:
 
 
 class DynamoDBOrderStore:
-    def __init__(self, reservations: DynamoDBReservationStore, table_name: str | None = None) -> None:
+    def __init__(self, table_name: str | None = None) -> None:
         self._table = table_name or settings().table_name
-        self._reservations = reservations
 
     @property
     def _db(self) -> Any:
         return client("dynamodb")
 
-    def _put(self, before: Order | None, after: Order) -> dict[str, Any]:
-        condition = "attribute_not_exists(pk)" if before is None else "version = :version"
-        put: dict[str, Any] = {"TableName": self._table, "Item": order_to_item(after), "ConditionExpression": condition}
-        if before is not None:
-            put["ExpressionAttributeValues"] = {":version": items.to_attr(before.version)}
-        return {"Put": put}
+    # -- writes (added to the caller's transaction) -------------------------------------
 
-    def place(self, order: Order, hold: Reservation, default_threshold: int, *,
-              limits: HoldLimits | None = None) -> tuple[Order, bool]:
-        held, created = self._reservations.create(hold, default_threshold, extra=[self._put(None, order)],
-                                                  limits=limits)
-        if created:
-            return order, True
-        existing = self.get(order.order_id)
-        if existing is None or existing.fingerprint != order.fingerprint or held.order_id != order.order_id:
-            raise IdempotencyKeyReused("This Idempotency-Key was used before for a different request.")
-        return existing, False
+    def add_placed(self, tx: Transaction, *, order: Order) -> None:
+        dynamodb(tx).put(order_to_item(order), subject=order, new=True, decode=order_or_none)
 
-    def save(self, before: Order, after: Order) -> Order:
-        """A change with no stock effect (accept, start picking, reminder, re-send)."""
-        try:
-            run_transaction(self._db, [self._put(before, after)])
-        except TransactionCancelled:
-            raise Conflict(f"Order {before.order_id} changed meanwhile; read it and retry.") from None
-        return after
-
-    def finish(self, before: Order, after: Order, hold_ends_as: ReservationStatus,
-               extra: list[dict[str, Any]] | None = None) -> Order:
-        """Collected (units handed over), cancelled or not collected (units back on sale).
-
-        ``extra`` items (the purchase a collection becomes) are written in the same transaction.
-        """
-        hold = self._reservations.get(before.reservation_id)
-        if hold is None or not hold.is_active:
-            return self.save(before, after)  # nothing held any more (every line short)
-        self._reservations.end(hold, hold_ends_as, extra=[self._put(before, after), *(extra or [])])
-        return after
+    def add_saved(self, tx: Transaction, *, before: Order, after: Order) -> None:
+        """The whole order as it is now, on condition that it is still the version read."""
+        condition = {"ConditionExpression": "version = :version",
+                     "ExpressionAttributeValues": {":version": items.to_attr(before.version)}}
+        dynamodb(tx).put(order_to_item(after), subject=after, condition=condition, decode=order_or_none)
 
     def record_wrong_code(self, order: Order, max_attempts: int) -> int:
         """One atomic increment per wrong guess, only for the code guessed at and below the limit.
@@ -123,32 +98,18 @@ class DynamoDBOrderStore:
         It moves ``version`` on, so a collection that read the order before this failure (a right
         guess racing wrong ones) cannot commit after the code was locked.
         """
+        update = Update(_key(order.order_id)).add("failed_code_attempts", 1).add("version", 1)
+        update.require_equal("status", OrderStatus.READY_FOR_PICKUP.value)
+        update.require_equal("pickup_code", order.pickup_code)
+        update.require_absent_or_below("failed_code_attempts", max_attempts)
         try:
-            result = self._db.update_item(
-                TableName=self._table, Key=_key(order.order_id),
-                UpdateExpression="SET failed_code_attempts = if_not_exists(failed_code_attempts, :zero) + :one, "
-                                 "version = version + :one",
-                ConditionExpression="#status = :ready AND pickup_code = :code AND "
-                                    "(attribute_not_exists(failed_code_attempts) OR failed_code_attempts < :max)",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={
-                    ":zero": items.to_attr(0), ":one": items.to_attr(1), ":max": items.to_attr(max_attempts),
-                    ":ready": items.to_attr(OrderStatus.READY_FOR_PICKUP.value),
-                    ":code": items.to_attr(order.pickup_code)},
-                ReturnValues="UPDATED_NEW")
+            result = self._db.update_item(TableName=self._table, **update.build(), ReturnValues="UPDATED_NEW")
             return int(result["Attributes"]["failed_code_attempts"]["N"])
         except self._db.exceptions.ConditionalCheckFailedException:
             current = self.get(order.order_id)  # locked meanwhile, or a new code was issued
             if current is None or current.pickup_code != order.pickup_code:
                 return 0
             return current.failed_code_attempts
-
-    def mark_short(self, before: Order, after: Order, sku: str) -> Order:
-        hold = self._reservations.get(before.reservation_id)
-        if hold is None or not any(line.sku == sku for line in hold.lines):
-            return self.save(before, after)  # already released
-        self._reservations.release_line(hold, sku, extra=[self._put(before, after)])
-        return after
 
     def get(self, order_id: str) -> Order | None:
         item = self._db.get_item(TableName=self._table, Key=_key(order_id), ConsistentRead=True).get("Item")

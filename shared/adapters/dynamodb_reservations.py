@@ -1,5 +1,5 @@
-"""Reservations in DynamoDB: each hold or release of k lines is one transaction of k stock
-updates and the reservation's own record (which is also the request's idempotency record).
+"""Reservations in DynamoDB: the record a hold adds to its transaction (with its k stock moves,
+see ``shared.reservations.holding``); the record is also the request's idempotency record.
 
 Reservation item: pk=RES#<id>, sk=#. While ACTIVE, a hold that can expire on its own (not an
 order's) is in gsi1 under HOLDS#ACTIVE sorted by expires_at (the sweep's work list; sparse:
@@ -10,25 +10,20 @@ only). TTL deletes ended ones 90 days after they expire.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from shared.adapters import cursors, items
-from shared.adapters import dynamodb_limits as limited
 from shared.adapters.aws import client
-from shared.adapters.dynamodb_stock import effect_update
-from shared.adapters.dynamodb_transaction import TransactionCancelled, run_transaction
-from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock
-from shared.reservations.limits import HoldLimits
+from shared.adapters.dynamodb_transaction import dynamodb
+from shared.adapters.expressions import Update
+from shared.errors import Conflict
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus
 from shared.settings import settings
-from shared.stock.model import HANDOVER, HOLD, RELEASE, StockMove
-from shared.stock.ports import ChangeReceipt
+from shared.transactions import Transaction
 
 HOLDS = "HOLDS#ACTIVE"
 KEEP_AFTER_END = timedelta(days=90)
-
-_EFFECTS = {"hold": HOLD, "release": RELEASE, "handover": HANDOVER}
 
 
 def _key(reservation_id: str) -> dict[str, Any]:
@@ -49,6 +44,17 @@ def _to_item(r: Reservation) -> dict[str, Any]:
     if r.is_active and not r.order_id:
         values |= {"gsi1pk": HOLDS, "gsi1sk": f"{items.stamp(r.expires_at)}#{r.reservation_id}"}
     return _key(r.reservation_id) | items.to_item(values)
+
+
+def _changed(before: Reservation) -> Update:
+    """A change of an active hold as it was read: any other change meanwhile refuses it."""
+    update = Update(_key(before.reservation_id)).add("version", 1)
+    return update.require_equal("status", ReservationStatus.ACTIVE.value).require_equal("version", before.version)
+
+
+def reservation_or_none(item: dict[str, Any] | None) -> Reservation | None:
+    """The record a refused write found (None: there is none)."""
+    return reservation_from_item(item) if item and "reservation_id" in item else None
 
 
 def reservation_from_item(item: dict[str, Any]) -> Reservation:
@@ -72,142 +78,35 @@ class DynamoDBReservationStore:
     def _db(self) -> Any:
         return client("dynamodb")
 
-    def _line_updates(self, r: Reservation, effect: str, thresholds: int, kind: str) -> list[dict[str, Any]]:
-        updates = []
-        for line in r.lines:
-            receipt = ChangeReceipt(
-                change_id=f"{r.reservation_id}:{kind}", sku=line.sku, location_id=r.location_id, kind=kind,
-                on_hand_delta=-line.quantity if effect == "handover" else 0, on_hand=None,
-                applied_at=datetime.now(UTC), source=f"reservation:{r.reservation_id}")
-            move = StockMove(line.sku, r.location_id, _EFFECTS[effect], line.quantity)
-            updates.append({"Update": {"TableName": self._table, **effect_update(move, receipt, thresholds),
-                                       "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}})
-        return updates
+    # -- writes (added to the caller's transaction) -------------------------------------
 
-    # -- commands ------------------------------------------------------------------------
+    def add_created(self, tx: Transaction, *, reservation: Reservation) -> None:
+        """The record (also the request's idempotency record); refused when its id exists."""
+        dynamodb(tx).put(_to_item(reservation), subject=reservation, new=True, decode=reservation_or_none)
 
-    def create(self, reservation: Reservation, default_threshold: int,
-               extra: list[dict[str, Any]] | None = None, *,
-               limits: HoldLimits | None = None) -> tuple[Reservation, bool]:
-        """Hold every line or none. Returns (reservation, created); a retry returns the first.
+    def add_ended(self, tx: Transaction, *, before: Reservation, after: Reservation,
+                  overdue_at: datetime | None = None) -> None:
+        """The new status; leaving ACTIVE leaves the sweep's list (gsi1)."""
+        update = _changed(before).set("status", after.status.value).remove("gsi1pk").remove("gsi1sk")
+        if overdue_at is not None:
+            update.require(f"{update.name('expires_at')} <= {update.value(items.stamp(overdue_at))}")
+        dynamodb(tx).update(update.build(), subject=after, decode=reservation_or_none)
 
-        ``extra`` transaction items (an order's record) are written in the same transaction;
-        with ``limits`` the hold is counted for its customer, refused (429) past the limits.
-        """
-        put = {"Put": {"TableName": self._table, "Item": _to_item(reservation),
-                       "ConditionExpression": "attribute_not_exists(pk)"}}
-        lines = self._line_updates(reservation, "hold", default_threshold, "reserve")
-        counted = [limited.count_in(self._table, reservation, limits)] if limits and reservation.limited else []
+    def add_lines_changed(self, tx: Transaction, *, before: Reservation, after: Reservation) -> None:
+        lines = [{"sku": line.sku, "quantity": line.quantity} for line in after.lines]
+        dynamodb(tx).update(_changed(before).set("lines", lines).build(), subject=after, decode=reservation_or_none)
+
+    def extend(self, *, before: Reservation, after: Reservation) -> Reservation:
+        """A later expiry, on its own: no stock moves with it."""
+        update = _changed(before).set("expires_at", items.stamp(after.expires_at))
+        update.set("gsi1sk", f"{items.stamp(after.expires_at)}#{before.reservation_id}")
         try:
-            run_transaction(self._db, [*lines, *(extra or []), *counted, put])
-            return reservation, True
-        except TransactionCancelled as cancelled:
-            if cancelled.reasons and cancelled.reasons[-1].get("Code") == "ConditionalCheckFailed":
-                existing = self.get(reservation.reservation_id)
-                if existing is not None:
-                    if existing.fingerprint != reservation.fingerprint:
-                        raise IdempotencyKeyReused(
-                            "This Idempotency-Key was used before for a different reservation.") from None
-                    return existing, False
-            if counted and limits and len(cancelled.reasons) > 1 \
-                    and cancelled.reasons[-2].get("Code") == "ConditionalCheckFailed":
-                raise limited.refusal(cancelled.reasons[-2], reservation, limits) from None
-            raise InsufficientStock(
-                f"Not every line can be held at {reservation.location_id}.",
-                lines=self._shortfall(reservation, cancelled.reasons),
-            ) from None
-
-    def _shortfall(self, r: Reservation, reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        report = []
-        for line, reason in zip(r.lines, reasons, strict=False):
-            if reason.get("Code") == "ConditionalCheckFailed":
-                item = reason.get("Item")
-                available = max(0, items.stock_level_from_item(item).sellable) if item else 0
-            else:
-                available = None  # this line could have been held
-            report.append({"sku": line.sku, "requested": line.quantity, "available": available})
-        return report
-
-    def end(self, reservation: Reservation, status: ReservationStatus, now: datetime | None = None,
-            default_threshold: int = 0, extra: list[dict[str, Any]] | None = None) -> tuple[Reservation, bool]:
-        """ACTIVE -> status with the stock effect, once. ``now`` given: only if overdue (expiry).
-
-        Returns (reservation, changed). Ending it again in the same way is not an error.
-        """
-        ended = reservation.ended(status)
-        effect = "handover" if status is ReservationStatus.FULFILLED else "release"
-        condition = "#status = :active AND version = :version"
-        values = {":active": items.to_attr("ACTIVE"), ":version": items.to_attr(reservation.version),
-                  ":status": items.to_attr(status.value), ":one": items.to_attr(1)}
-        if now is not None:
-            condition += " AND expires_at <= :now"
-            values[":now"] = items.to_attr(items.stamp(now))
-        update = {"Update": {
-            "TableName": self._table, "Key": _key(reservation.reservation_id),
-            "UpdateExpression": "SET #status = :status, version = version + :one REMOVE gsi1pk, gsi1sk",
-            "ConditionExpression": condition, "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": values,
-        }}
-        kind = {"FULFILLED": "collect", "CANCELLED": "release", "EXPIRED": "expire"}[status.value]
-        counted = [limited.count_out(self._table, reservation, reservation.lines, True)] if reservation.limited else []
-        try:
-            run_transaction(self._db, [update, *self._line_updates(reservation, effect, default_threshold, kind),
-                                       *(extra or []), *counted])
-            return ended, True
-        except TransactionCancelled:
-            if extra:
-                raise Conflict("The order changed meanwhile; read it and retry.") from None
-            current = self.get(reservation.reservation_id)
-            if current is not None and current.status is status:
-                return current, False
-            if current is not None and current.is_active and current.version != reservation.version:
-                return self.end(current, status, now, default_threshold)  # it was extended meanwhile
-            raise Conflict(f"Reservation {reservation.reservation_id} could not become {status.value}.",
-                           current_status=current.status.value if current else None) from None
-
-    def release_line(self, reservation: Reservation, sku: str, extra: list[dict[str, Any]]) -> Reservation:
-        """Give back one line's units (a line found short at picking) and keep holding the rest."""
-        line = next(line for line in reservation.lines if line.sku == sku)
-        kept = tuple(other for other in reservation.lines if other.sku != sku)
-        shrunk = Reservation(**{**reservation.__dict__, "lines": kept, "version": reservation.version + 1})
-        update = {"Update": {
-            "TableName": self._table, "Key": _key(reservation.reservation_id),
-            "UpdateExpression": "SET #lines = :lines, version = version + :one",
-            "ConditionExpression": "#status = :active AND version = :version",
-            "ExpressionAttributeNames": {"#status": "status", "#lines": "lines"},
-            "ExpressionAttributeValues": {
-                ":lines": items.to_attr([{"sku": k.sku, "quantity": k.quantity} for k in kept]),
-                ":active": items.to_attr("ACTIVE"), ":version": items.to_attr(reservation.version),
-                ":one": items.to_attr(1)}}}
-        single = Reservation(**{**reservation.__dict__, "lines": (line,)})
-        counted = [limited.count_out(self._table, reservation, (line,), False)] if reservation.limited else []
-        try:
-            run_transaction(self._db, [update, *self._line_updates(single, "release", 0, "short"), *extra, *counted])
-        except TransactionCancelled:
-            raise Conflict("The order changed meanwhile; read it and retry.") from None
-        return shrunk
-
-    def extend(self, reservation: Reservation, extended: Reservation) -> Reservation:
-        try:
-            self._db.update_item(
-                TableName=self._table, Key=_key(reservation.reservation_id),
-                UpdateExpression="SET expires_at = :until, gsi1sk = :sk, version = version + :one",
-                ConditionExpression="#status = :active AND version = :version",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={
-                    ":until": items.to_attr(items.stamp(extended.expires_at)),
-                    ":sk": items.to_attr(f"{items.stamp(extended.expires_at)}#{reservation.reservation_id}"),
-                    ":active": items.to_attr("ACTIVE"), ":version": items.to_attr(reservation.version),
-                    ":one": items.to_attr(1)})
+            self._db.update_item(TableName=self._table, **update.build())
         except self._db.exceptions.ConditionalCheckFailedException:
-            raise Conflict(f"Reservation {reservation.reservation_id} changed meanwhile; read it and retry.") from None
-        return extended
+            raise Conflict(f"Reservation {before.reservation_id} changed meanwhile; read it and retry.") from None
+        return after
 
     # -- reads ---------------------------------------------------------------------------
-
-    def held_by(self, customer_id: str, location_id: str) -> tuple[int, dict[str, int]]:
-        """What the customer's limits count at a location: (active holds, units per SKU)."""
-        return limited.held(self._db, self._table, customer_id, location_id)
 
     def get(self, reservation_id: str) -> Reservation | None:
         item = self._db.get_item(TableName=self._table, Key=_key(reservation_id), ConsistentRead=True).get("Item")

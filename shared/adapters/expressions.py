@@ -12,6 +12,10 @@ from typing import Any
 from shared.adapters import items
 
 
+class Attribute(str):
+    """One attribute whose name may hold a dot (``units#SKU.1``), never read as a map path."""
+
+
 class Update:
     """An UpdateItem (or a transaction's Update) of one item, assembled part by part."""
 
@@ -30,7 +34,7 @@ class Update:
     def name(self, attribute: str) -> str:
         """A placeholder for an attribute or a map path (``remaining.SKU-1``)."""
         parts = []
-        for part in attribute.split("."):
+        for part in [attribute] if isinstance(attribute, Attribute) else attribute.split("."):
             if part not in self._name_ids:
                 self._name_ids[part] = f"#n{len(self._name_ids)}"
                 self._names[self._name_ids[part]] = part

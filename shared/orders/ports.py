@@ -1,29 +1,27 @@
-"""What order use cases need from storage."""
+"""What order use cases need from storage: the order's record, added to the transaction that
+also holds or ends its stock (``shared.reservations.holding``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from shared.orders.model import Order
-from shared.reservations.limits import HoldLimits
-from shared.reservations.model import Reservation, ReservationStatus
+from shared.transactions import Transaction
 
 
 class OrderStore(Protocol):
-    def place(self, order: Order, hold: Reservation, default_threshold: int, *,
-              limits: HoldLimits | None = None) -> tuple[Order, bool]: ...
+    def add_placed(self, tx: Transaction, *, order: Order) -> None:
+        """The new order, refused (subject ``order``, current: the stored Order) when its id exists."""
+        ...
 
-    def save(self, before: Order, after: Order) -> Order: ...
-
-    def finish(self, before: Order, after: Order, hold_ends_as: ReservationStatus,
-               extra: list[dict[str, Any]] | None = None) -> Order: ...
+    def add_saved(self, tx: Transaction, *, before: Order, after: Order) -> None:
+        """``after`` in place of ``before``, refused (subject ``after``) when the order changed meanwhile."""
+        ...
 
     def record_wrong_code(self, order: Order, max_attempts: int) -> int:
         """Count one wrong code for the order's current code, atomically; returns the count."""
         ...
-
-    def mark_short(self, before: Order, after: Order, sku: str) -> Order: ...
 
     def get(self, order_id: str) -> Order | None: ...
 

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from shared.errors import Conflict, InsufficientStock, InvalidRequest, NotFound
+from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock, InvalidRequest, NotFound
 from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
@@ -16,10 +16,13 @@ from shared.orders.ports import OrderStore
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
 from shared.purchases.ports import PurchaseStore
 from shared.purchases.service import purchase_id_for
+from shared.reservations import holding
 from shared.reservations.limits import limits_for
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus, merge_lines
+from shared.reservations.ports import HoldCounters, ReservationStore
 from shared.reservations.service import alternatives
 from shared.stock.ports import StockStore
+from shared.transactions import Refused, Transactions
 
 _ORDER_NAMESPACE = uuid.UUID("c7d8e9f0-1a2b-4c3d-8e4f-5a6b7c8d9e0f")
 PREPARE_WITHIN = timedelta(days=14)  # the hold's own limit; the order's deadline is set when ready
@@ -42,9 +45,64 @@ def _staff_order(orders: OrderStore, caller: Caller, order_id: str) -> Order:
     return order
 
 
-def place(orders: OrderStore, stock: StockStore, directory: LocationDirectory, caller: Caller,
-          location_id: str, lines: list[Line], payment: Payment, contact: Contact, channel: Channel,
-          idempotency_key: str, prices: dict[str, int] | None = None) -> tuple[Order, bool]:
+# -- what an order writes together -----------------------------------------------------------
+
+
+def save(*, orders: OrderStore, transactions: Transactions, before: Order, after: Order) -> Order:
+    """A change with no stock effect (accept, start picking, reminder, re-send)."""
+    tx = transactions.begin()
+    orders.add_saved(tx, before=before, after=after)
+    try:
+        tx.commit()
+    except Refused:
+        raise Conflict(f"Order {before.order_id} changed meanwhile; read it and retry.") from None
+    return after
+
+
+def finish(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
+           transactions: Transactions, before: Order, after: Order, hold_ends_as: ReservationStatus,
+           purchases: PurchaseStore | None = None, purchase: Purchase | None = None) -> Order:
+    """Collected (units handed over), cancelled or not collected (units back on sale), with the
+    purchase a collection becomes, in one transaction."""
+    hold = reservations.get(before.reservation_id)
+    if hold is None or not hold.is_active:
+        return save(orders=orders, transactions=transactions, before=before, after=after)  # every line short
+    tx = transactions.begin()
+    orders.add_saved(tx, before=before, after=after)
+    holding.add_end(tx, reservations=reservations, counters=counters, stock=stock, before=hold,
+                    after=hold.ended(hold_ends_as))
+    if purchases is not None and purchase is not None:
+        purchases.add_recorded(tx, purchase=purchase, fingerprint=before.fingerprint)
+    try:
+        tx.commit()
+    except Refused:
+        raise Conflict("The order changed meanwhile; read it and retry.") from None
+    return after
+
+
+def release_line(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters,
+                 stock: StockStore, transactions: Transactions, before: Order, after: Order, sku: str) -> Order:
+    """One line's units back on sale (short), the rest still held for the order."""
+    hold = reservations.get(before.reservation_id)
+    if hold is None or not any(line.sku == sku for line in hold.lines):
+        return save(orders=orders, transactions=transactions, before=before, after=after)  # already released
+    tx = transactions.begin()
+    orders.add_saved(tx, before=before, after=after)
+    holding.add_line_released(tx, reservations=reservations, counters=counters, stock=stock, before=hold, sku=sku)
+    try:
+        tx.commit()
+    except Refused:
+        raise Conflict("The order changed meanwhile; read it and retry.") from None
+    return after
+
+
+# -- use cases -----------------------------------------------------------------------------------
+
+
+def place(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
+          transactions: Transactions, directory: LocationDirectory, caller: Caller, location_id: str,
+          lines: list[Line], payment: Payment, contact: Contact, channel: Channel, idempotency_key: str,
+          prices: dict[str, int] | None = None) -> tuple[Order, bool]:
     """Hold the stock and record the order in one transaction; a retry returns the same order."""
     caller.require({"customer"})
     location = directory.get(location_id)
@@ -71,72 +129,104 @@ def place(orders: OrderStore, stock: StockStore, directory: LocationDirectory, c
         reservation_id=hold.reservation_id, status=OrderStatus.PLACED, placed_at=now,
         fingerprint=claim.fingerprint,
     )
+    tx = transactions.begin()
+    holding.add_hold(tx, reservations=reservations, counters=counters, stock=stock, reservation=hold, limits=limits,
+                     default_threshold=location.low_stock_threshold)
+    orders.add_placed(tx, order=order)
     try:
-        return orders.place(order, hold, location.low_stock_threshold, limits=limits)
-    except InsufficientStock as refused:
-        refused.extra["alternatives"] = alternatives(stock, directory, location, merged, Service.CLICK_AND_COLLECT)
-        raise
+        tx.commit()
+    except Refused as refusal:
+        if refusal.about(hold) is not None or refusal.about(order) is not None:  # a retry of the first
+            held = holding.first_hold(refusal, reservations=reservations, reservation=hold)
+            existing = orders.get(order_id)
+            if existing is None or existing.fingerprint != order.fingerprint \
+                    or (held is not None and held.order_id != order_id):
+                raise IdempotencyKeyReused("This Idempotency-Key was used before for a different request.") from None
+            return existing, False
+        error = holding.hold_refused(refusal, reservation=hold, limits=limits)
+        if isinstance(error, InsufficientStock):
+            error.extra["alternatives"] = alternatives(stock, directory, location, merged, Service.CLICK_AND_COLLECT)
+        raise error from None
+    return order, True
 
 
-def get(orders: OrderStore, caller: Caller, order_id: str) -> Order:
+def get(*, orders: OrderStore, caller: Caller, order_id: str) -> Order:
     return _visible(caller, orders.get(order_id), order_id)
 
 
-def list_mine(orders: OrderStore, caller: Caller, *, limit: int = 50,
+def list_mine(*, orders: OrderStore, caller: Caller, limit: int = 50,
               cursor: str | None = None) -> tuple[list[Order], str | None]:
     caller.require({"customer"})
     return orders.list_for_customer(caller.subject, limit, cursor)
 
 
-def list_open(orders: OrderStore, caller: Caller, location_id: str, *, limit: int = 50,
+def list_open(*, orders: OrderStore, caller: Caller, location_id: str, limit: int = 50,
               cursor: str | None = None) -> tuple[list[Order], str | None]:
     caller.require_location(location_id)
     return orders.list_open_at(location_id, limit, cursor)
 
 
-def advance(orders: OrderStore, caller: Caller, order_id: str, status: OrderStatus) -> Order:
+def advance(*, orders: OrderStore, transactions: Transactions, caller: Caller, order_id: str,
+            status: OrderStatus) -> Order:
     """Accept or start picking: no stock effect. Asking for the current state again is a no-op."""
     order = _staff_order(orders, caller, order_id)
     if order.status is status:
         return order
-    return orders.save(order, order.moved_to(status))
+    return save(orders=orders, transactions=transactions, before=order, after=order.moved_to(status))
 
 
-def mark_short(orders: OrderStore, caller: Caller, order_id: str, sku: str) -> Order:
+def mark_short(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
+               transactions: Transactions, caller: Caller, order_id: str, sku: str) -> Order:
     """A line not found at picking: its units go back, the order goes on, the customer is told."""
     order = _staff_order(orders, caller, order_id)
     if any(line.sku == sku and line.short for line in order.lines):
         return order
     after = order.with_short_line(sku)
     if not after.held_lines:  # nothing left to collect
-        after = after.moved_to(OrderStatus.CANCELLED)
-        return orders.finish(order, after, ReservationStatus.CANCELLED)
-    return orders.mark_short(order, after, sku)
+        return finish(orders=orders, reservations=reservations, counters=counters, stock=stock,
+                      transactions=transactions, before=order, after=after.moved_to(OrderStatus.CANCELLED),
+                      hold_ends_as=ReservationStatus.CANCELLED)
+    return release_line(orders=orders, reservations=reservations, counters=counters, stock=stock,
+                        transactions=transactions, before=order, after=after, sku=sku)
 
 
-def ready(orders: OrderStore, directory: LocationDirectory, caller: Caller, order_id: str) -> Order:
+def ready(*, orders: OrderStore, transactions: Transactions, directory: LocationDirectory, caller: Caller,
+          order_id: str) -> Order:
     order = _staff_order(orders, caller, order_id)
     if order.status is OrderStatus.READY_FOR_PICKUP:
         return order
     location = directory.get(order.location_id)
-    return orders.save(order, order.ready(_now(), location.pickup_hold_hours))
+    return save(orders=orders, transactions=transactions, before=order,
+                after=order.ready(_now(), location.pickup_hold_hours))
 
 
-def resend_ready(orders: OrderStore, caller: Caller, order_id: str) -> Order:
+def resend_ready(*, orders: OrderStore, transactions: Transactions, caller: Caller, order_id: str) -> Order:
     order = _staff_order(orders, caller, order_id)
     if order.status is not OrderStatus.READY_FOR_PICKUP:
         raise Conflict(f"Order {order_id} is {order.status.value}, not ready for pickup.",
                        current_status=order.status.value)
-    return orders.save(order, replace(order, ready_notices=order.ready_notices + 1, version=order.version + 1))
+    return save(orders=orders, transactions=transactions, before=order,
+                after=replace(order, ready_notices=order.ready_notices + 1, version=order.version + 1))
 
 
-def new_pickup_code(orders: OrderStore, caller: Caller, order_id: str) -> Order:
+def new_pickup_code(*, orders: OrderStore, transactions: Transactions, caller: Caller, order_id: str) -> Order:
     """Staff of the pickup store void the code (e.g. locked after wrong guesses) and send a new one."""
     order = _staff_order(orders, caller, order_id)
-    return orders.save(order, order.with_new_code())
+    return save(orders=orders, transactions=transactions, before=order, after=order.with_new_code())
 
 
-def collect(orders: OrderStore, purchases: PurchaseStore, caller: Caller, order_id: str, pickup_code: str) -> Order:
+def purchase_of(order: Order, purchased_at: datetime) -> Purchase:
+    """The purchase a collected order becomes in the customer's timeline (its held lines)."""
+    return Purchase(
+        purchase_id=purchase_id_for(order.location_id, order.order_id), channel=PurchaseChannel.CLICK_AND_COLLECT,
+        location_id=order.location_id, purchased_at=purchased_at, reference=order.order_id,
+        customer_id=order.customer_id, receipt_email=order.contact.email,
+        lines=tuple(PurchasedLine(x.sku, x.quantity, x.unit_price_cents) for x in order.lines if not x.short))
+
+
+def collect(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
+            transactions: Transactions, purchases: PurchaseStore, caller: Caller, order_id: str,
+            pickup_code: str) -> Order:
     """Hand over with the code: the held units leave on_hand and reserved together, and the
     order becomes a purchase in the customer's timeline, in the same transaction."""
     order = _staff_order(orders, caller, order_id)
@@ -144,34 +234,35 @@ def collect(orders: OrderStore, purchases: PurchaseStore, caller: Caller, order_
         return order
     if not order.check_code(pickup_code):
         raise order.wrong_code(orders.record_wrong_code(order, MAX_CODE_ATTEMPTS))
-    purchase = Purchase(
-        purchase_id=purchase_id_for(order.location_id, order.order_id), channel=PurchaseChannel.CLICK_AND_COLLECT,
-        location_id=order.location_id, purchased_at=_now(), reference=order.order_id, customer_id=order.customer_id,
-        receipt_email=order.contact.email,
-        lines=tuple(PurchasedLine(x.sku, x.quantity, x.unit_price_cents) for x in order.lines if not x.short),
-    )
-    return orders.finish(order, order.moved_to(OrderStatus.COLLECTED), ReservationStatus.FULFILLED,
-                         extra=[purchases.purchase_put(purchase, order.fingerprint)])
+    return finish(orders=orders, reservations=reservations, counters=counters, stock=stock, transactions=transactions,
+                  before=order, after=order.moved_to(OrderStatus.COLLECTED), hold_ends_as=ReservationStatus.FULFILLED,
+                  purchases=purchases, purchase=purchase_of(order, _now()))
 
 
-def cancel(orders: OrderStore, caller: Caller, order_id: str) -> Order:
+def cancel(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
+           transactions: Transactions, caller: Caller, order_id: str) -> Order:
     order = _visible(caller, orders.get(order_id), order_id)
     if order.status is OrderStatus.CANCELLED:
         return order
-    return orders.finish(order, order.moved_to(OrderStatus.CANCELLED), ReservationStatus.CANCELLED)
+    return finish(orders=orders, reservations=reservations, counters=counters, stock=stock, transactions=transactions,
+                  before=order, after=order.moved_to(OrderStatus.CANCELLED), hold_ends_as=ReservationStatus.CANCELLED)
 
 
-def sweep(orders: OrderStore, now: datetime | None = None) -> dict[str, int]:
+def sweep(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
+          transactions: Transactions, now: datetime | None = None) -> dict[str, int]:
     """Reminders before the pickup window ends; NOT_COLLECTED (units back) when it has ended."""
     moment = now or _now()
     done = {"reminded": 0, "not_collected": 0}
     for order in orders.waiting_until(moment + REMIND_BEFORE):
         try:
             if order.overdue(moment):
-                orders.finish(order, order.moved_to(OrderStatus.NOT_COLLECTED), ReservationStatus.EXPIRED)
+                finish(orders=orders, reservations=reservations, counters=counters, stock=stock,
+                       transactions=transactions, before=order, after=order.moved_to(OrderStatus.NOT_COLLECTED),
+                       hold_ends_as=ReservationStatus.EXPIRED)
                 done["not_collected"] += 1
             elif order.reminder_due(moment):
-                orders.save(order, replace(order, reminded=True, version=order.version + 1))
+                save(orders=orders, transactions=transactions, before=order,
+                     after=replace(order, reminded=True, version=order.version + 1))
                 done["reminded"] += 1
         except Conflict:
             continue  # collected or cancelled meanwhile, or another sweep did it

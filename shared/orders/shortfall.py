@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.errors import Conflict
+from shared.orders import service
 from shared.orders.model import Order, OrderStatus
 from shared.orders.ports import OrderStore
+from shared.reservations import holding
 from shared.reservations.model import ReservationStatus
-from shared.reservations.ports import ReservationStore
+from shared.reservations.ports import HoldCounters, ReservationStore
 from shared.stock.ports import StockStore
+from shared.transactions import Transactions
 
 MAX_ATTEMPTS = 5  # per hold, when it changes between reading and resolving it
 
@@ -53,43 +56,61 @@ def _open_at(orders: OrderStore, location_id: str) -> list[Order]:
     return found
 
 
-def _short_order(orders: OrderStore, order: Order, sku: str) -> None:
+@dataclass(frozen=True)
+class _Stores:
+    """What resolving a shortfall writes to, passed along its steps."""
+
+    stock: StockStore
+    reservations: ReservationStore
+    counters: HoldCounters
+    orders: OrderStore
+    transactions: Transactions
+
+
+def _short_order(stores: _Stores, order: Order, sku: str) -> None:
     after = order.without_line(sku)
     if not after.held_lines:  # nothing left to serve: the order ends and the customer is told
-        orders.finish(order, after.moved_to(OrderStatus.CANCELLED), ReservationStatus.CANCELLED)
+        service.finish(orders=stores.orders, reservations=stores.reservations, counters=stores.counters,
+                       stock=stores.stock, transactions=stores.transactions, before=order,
+                       after=after.moved_to(OrderStatus.CANCELLED), hold_ends_as=ReservationStatus.CANCELLED)
     else:
-        orders.mark_short(order, after, sku)
+        service.release_line(orders=stores.orders, reservations=stores.reservations, counters=stores.counters,
+                             stock=stores.stock, transactions=stores.transactions, before=order, after=after,
+                             sku=sku)
 
 
-def _resolve_one(reservations: ReservationStore, orders: OrderStore, hold: Affected, sku: str) -> bool:
+def _resolve_one(stores: _Stores, hold: Affected, sku: str) -> bool:
     """End one hold's claim on the SKU; False when it had ended already (nothing to do)."""
     for _ in range(MAX_ATTEMPTS):
         try:
             if hold.order_id:
-                order = orders.get(hold.order_id)
+                order = stores.orders.get(hold.order_id)
                 if order is None or not order.is_open or not any(
                         line.sku == sku and not line.short for line in order.lines):
                     return False
-                _short_order(orders, order, sku)
+                _short_order(stores, order, sku)
             else:
-                held = reservations.get(hold.hold_id)
+                held = stores.reservations.get(hold.hold_id)
                 if held is None or not held.is_active:
                     return False
-                reservations.end(held, ReservationStatus.CANCELLED)
+                holding.end(transactions=stores.transactions, reservations=stores.reservations,
+                            counters=stores.counters, stock=stores.stock, reservation=held,
+                            status=ReservationStatus.CANCELLED)
             return True
         except Conflict:
             continue  # changed meanwhile: read again
     raise Conflict(f"Hold {hold.hold_id} kept changing; the shortfall is resolved on the next delivery.")
 
 
-def resolve_shortfall(stock: StockStore, reservations: ReservationStore, orders: OrderStore, sku: str,
-                      location_id: str) -> list[str]:
+def resolve_shortfall(*, stock: StockStore, reservations: ReservationStore, counters: HoldCounters,
+                      orders: OrderStore, transactions: Transactions, sku: str, location_id: str) -> list[str]:
     """Ends the newest holds until ``reserved <= on_hand``; returns the ids of what it ended."""
+    stores = _Stores(stock, reservations, counters, orders, transactions)
     ended: list[str] = []
     for hold in _affected(reservations, orders, sku, location_id):
         level = stock.get(sku, location_id, consistent=True)
         if level is None or level.shortfall == 0:
             break
-        if _resolve_one(reservations, orders, hold, sku):
+        if _resolve_one(stores, hold, sku):
             ended.append(hold.order_id or hold.hold_id)
     return ended

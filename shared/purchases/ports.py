@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from shared.purchases.model import Purchase
 from shared.returns.model import Return
@@ -11,8 +11,6 @@ from shared.transactions import Transaction
 
 class PurchaseStore(Protocol):
     def record_sale(self, purchase: Purchase, fingerprint: str, threshold: int) -> tuple[Purchase, bool]: ...
-
-    def purchase_put(self, purchase: Purchase, fingerprint: str) -> dict[str, Any]: ...  # goes with extra=
 
     def add_recorded(self, tx: Transaction, *, purchase: Purchase, fingerprint: str) -> None:
         """The purchase's record, new only (refused, subject ``purchase``, when its id exists)."""

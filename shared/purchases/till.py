@@ -14,26 +14,23 @@ from datetime import datetime
 from shared.errors import Conflict
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
-from shared.orders.model import Order, OrderStatus
+from shared.orders.model import OrderStatus
 from shared.orders.ports import OrderStore
-from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
+from shared.orders.service import finish, purchase_of
+from shared.purchases.model import Purchase, PurchasedLine
 from shared.purchases.ports import PurchaseStore
 from shared.purchases.service import purchase_id_for, record_store_sale
 from shared.reservations.model import ReservationStatus
+from shared.reservations.ports import HoldCounters, ReservationStore
+from shared.stock.ports import StockStore
+from shared.transactions import Transactions
 
 MAX_ATTEMPTS = 3
 
 
-def _order_purchase(order: Order, purchased_at: datetime) -> Purchase:
-    return Purchase(
-        purchase_id=purchase_id_for(order.location_id, order.order_id), channel=PurchaseChannel.CLICK_AND_COLLECT,
-        location_id=order.location_id, purchased_at=purchased_at, reference=order.order_id,
-        customer_id=order.customer_id, receipt_email=order.contact.email,
-        lines=tuple(PurchasedLine(x.sku, x.quantity, x.unit_price_cents) for x in order.lines if not x.short))
-
-
-def _collect_at_till(orders: OrderStore, purchases: PurchaseStore, order_id: str, location_id: str,
-                     purchased_at: datetime) -> tuple[Purchase, bool] | None:
+def _collect_at_till(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters,
+                     stock: StockStore, transactions: Transactions, purchases: PurchaseStore, order_id: str,
+                     location_id: str, purchased_at: datetime) -> tuple[Purchase, bool] | None:
     """Hands the order over (once): (the order's purchase, handed over now), or None when the
     sale is not the order's."""
     for _ in range(MAX_ATTEMPTS):
@@ -41,14 +38,15 @@ def _collect_at_till(orders: OrderStore, purchases: PurchaseStore, order_id: str
         if order is None or order.location_id != location_id:
             return None
         if order.status is OrderStatus.COLLECTED:
-            return purchases.get_purchase(purchase_id_for(location_id, order_id)) or _order_purchase(
+            return purchases.get_purchase(purchase_id_for(location_id, order_id)) or purchase_of(
                 order, purchased_at), False
         if not order.is_open:
             return None  # cancelled or not collected: its units were released; this is a plain sale
-        purchase = _order_purchase(order, purchased_at)
+        purchase = purchase_of(order, purchased_at)
         try:
-            orders.finish(order, order.handed_over_at_till(), ReservationStatus.FULFILLED,
-                          extra=[purchases.purchase_put(purchase, order.fingerprint)])
+            finish(orders=orders, reservations=reservations, counters=counters, stock=stock,
+                   transactions=transactions, before=order, after=order.handed_over_at_till(),
+                   hold_ends_as=ReservationStatus.FULFILLED, purchases=purchases, purchase=purchase)
             return purchase, True
         except Conflict:
             continue  # an associate changed it meanwhile: read again
@@ -67,14 +65,18 @@ def _minus(lines: list[PurchasedLine], taken: Purchase) -> list[PurchasedLine]:
     return rest
 
 
-def record_till_sale(*, purchases: PurchaseStore, orders: OrderStore, directory: LocationDirectory,
-                     caller: Caller, location_id: str, receipt_id: str, lines: list[PurchasedLine],
-                     purchased_at: datetime, customer_id: str | None = None, receipt_email: str | None = None,
-                     order_id: str | None = None) -> tuple[Purchase, bool]:
+def record_till_sale(*, purchases: PurchaseStore, orders: OrderStore, reservations: ReservationStore,
+                     counters: HoldCounters, stock: StockStore, transactions: Transactions,
+                     directory: LocationDirectory, caller: Caller, location_id: str, receipt_id: str,
+                     lines: list[PurchasedLine], purchased_at: datetime, customer_id: str | None = None,
+                     receipt_email: str | None = None, order_id: str | None = None) -> tuple[Purchase, bool]:
     """Records the sale; returns (the receipt's purchase, or the order's when that was all, created)."""
     caller.require_location(location_id)
     directory.get(location_id)
-    collected = _collect_at_till(orders, purchases, order_id, location_id, purchased_at) if order_id else None
+    collected = _collect_at_till(
+        orders=orders, reservations=reservations, counters=counters, stock=stock, transactions=transactions,
+        purchases=purchases, order_id=order_id, location_id=location_id, purchased_at=purchased_at,
+    ) if order_id else None
     rest = _minus(lines, collected[0]) if collected else lines
     if collected is not None and not rest:
         return collected

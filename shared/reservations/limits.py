@@ -9,6 +9,7 @@ per route; their holds are not counted either.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from shared.errors import TooManyRequests
 from shared.identity import Caller
@@ -21,6 +22,13 @@ RETRY_AFTER_SECONDS = 60  # a hint: the limit frees up when one of the customer'
 class HoldLimits:
     units_per_sku: int
     active_holds: int
+
+
+class Held(NamedTuple):
+    """What a customer's limits count at one location now: active holds, units per SKU."""
+
+    holds: int
+    units: dict[str, int]
 
 
 def limits_for(caller: Caller, location: Location) -> HoldLimits | None:

@@ -61,6 +61,10 @@ class Reservation:
                            f"{status.value}.", current_status=self.status.value)
         return replace(self, status=status, version=self.version + 1)
 
+    def without_line(self, sku: str) -> Reservation:
+        """One line no longer held (its units given back); the others stay."""
+        return replace(self, lines=tuple(line for line in self.lines if line.sku != sku), version=self.version + 1)
+
     def extended(self, until: datetime, max_hold: timedelta) -> Reservation:
         if not self.is_active:
             raise Conflict(f"Reservation {self.reservation_id} is {self.status.value}.",

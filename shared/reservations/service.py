@@ -11,10 +11,12 @@ from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.locations.model import Location, Service
+from shared.reservations import holding
 from shared.reservations.limits import limits_for
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus, hold_until, merge_lines
-from shared.reservations.ports import ReservationStore
+from shared.reservations.ports import HoldCounters, ReservationStore
 from shared.stock.ports import StockStore
+from shared.transactions import Transactions
 
 _RESERVATION_NAMESPACE = uuid.UUID("3d4f7a9e-1c2b-4e5f-8a6b-7c8d9e0f1a2b")
 ALTERNATIVES = 3
@@ -63,10 +65,11 @@ def alternatives(stock: StockStore, directory: LocationDirectory, origin: Locati
     return sorted(found, key=lambda f: float(str(f["distance_km"])))[:ALTERNATIVES]
 
 
-def reserve(store: ReservationStore, stock: StockStore, directory: LocationDirectory, caller: Caller,
-            location_id: str, lines: list[Line], channel: Channel, idempotency_key: str,
-            customer_id: str | None = None, hold_seconds: int | None = None,
-            order_id: str | None = None, service: Service = Service.RESERVATIONS) -> tuple[Reservation, bool]:
+def reserve(*, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
+            transactions: Transactions, directory: LocationDirectory, caller: Caller, location_id: str,
+            lines: list[Line], channel: Channel, idempotency_key: str, customer_id: str | None = None,
+            hold_seconds: int | None = None, order_id: str | None = None,
+            service: Service = Service.RESERVATIONS) -> tuple[Reservation, bool]:
     customer = _customer_of(caller, customer_id)
     location = directory.get(location_id)
     if caller.role == "staff":
@@ -87,27 +90,33 @@ def reserve(store: ReservationStore, stock: StockStore, directory: LocationDirec
         fingerprint=claim.fingerprint, order_id=order_id, limited=limits is not None,
     )
     try:
-        return store.create(reservation, location.low_stock_threshold, limits=limits)
+        return holding.hold(transactions=transactions, reservations=reservations, counters=counters, stock=stock,
+                            reservation=reservation, limits=limits, default_threshold=location.low_stock_threshold)
     except InsufficientStock as refused:
         refused.extra["alternatives"] = alternatives(stock, directory, location, merged, service)
         raise
 
 
-def get(store: ReservationStore, caller: Caller, reservation_id: str) -> Reservation:
+def get(*, reservations: ReservationStore, counters: HoldCounters, stock: StockStore, transactions: Transactions,
+        caller: Caller, reservation_id: str) -> Reservation:
     """Reading an overdue hold expires it on the spot: stock never waits for the sweep."""
-    reservation = _visible(caller, store.get(reservation_id), reservation_id)
+    reservation = _visible(caller, reservations.get(reservation_id), reservation_id)
     if reservation.overdue(_now()) and not reservation.order_id:  # an order's hold ends with its order
-        reservation, _ = store.end(reservation, ReservationStatus.EXPIRED, _now())
+        reservation, _ = holding.end(transactions=transactions, reservations=reservations, counters=counters,
+                                     stock=stock, reservation=reservation, status=ReservationStatus.EXPIRED,
+                                     overdue_at=_now())
     return reservation
 
 
-def list_mine(store: ReservationStore, caller: Caller, *, limit: int = 50,
+def list_mine(*, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
+              transactions: Transactions, caller: Caller, limit: int = 50,
               cursor: str | None = None) -> tuple[list[Reservation], str | None]:
     caller.require({"customer"})
     now = _now()
-    found, next_cursor = store.list_for_customer(caller.subject, limit, cursor)
-    return [store.end(r, ReservationStatus.EXPIRED, now)[0] if r.overdue(now) and not r.order_id else r
-            for r in found], next_cursor
+    found, next_cursor = reservations.list_for_customer(caller.subject, limit, cursor)
+    return [holding.end(transactions=transactions, reservations=reservations, counters=counters, stock=stock,
+                        reservation=r, status=ReservationStatus.EXPIRED, overdue_at=now)[0]
+            if r.overdue(now) and not r.order_id else r for r in found], next_cursor
 
 
 def _not_an_orders(reservation: Reservation, action: str) -> None:
@@ -117,32 +126,41 @@ def _not_an_orders(reservation: Reservation, action: str) -> None:
                        order_id=reservation.order_id)
 
 
-def cancel(store: ReservationStore, caller: Caller, reservation_id: str) -> Reservation:
-    reservation = get(store, caller, reservation_id)
+def cancel(*, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
+           transactions: Transactions, caller: Caller, reservation_id: str) -> Reservation:
+    reservation = get(reservations=reservations, counters=counters, stock=stock, transactions=transactions,
+                      caller=caller, reservation_id=reservation_id)
     if reservation.status is ReservationStatus.CANCELLED:
         return reservation  # cancelling twice is the same as once
     _not_an_orders(reservation, "cancel")
-    return store.end(reservation, ReservationStatus.CANCELLED)[0]
+    return holding.end(transactions=transactions, reservations=reservations, counters=counters, stock=stock,
+                       reservation=reservation, status=ReservationStatus.CANCELLED)[0]
 
 
-def extend(store: ReservationStore, directory: LocationDirectory, caller: Caller, reservation_id: str,
+def extend(*, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
+           transactions: Transactions, directory: LocationDirectory, caller: Caller, reservation_id: str,
            hold_seconds: int) -> Reservation:
-    reservation = get(store, caller, reservation_id)
+    reservation = get(reservations=reservations, counters=counters, stock=stock, transactions=transactions,
+                      caller=caller, reservation_id=reservation_id)
     _not_an_orders(reservation, "change")
     location = directory.get(reservation.location_id)
     until = _now() + timedelta(seconds=hold_seconds)
-    return store.extend(reservation, reservation.extended(until, timedelta(hours=location.pickup_hold_hours) * 2))
+    return reservations.extend(before=reservation,
+                               after=reservation.extended(until, timedelta(hours=location.pickup_hold_hours) * 2))
 
 
-def expire_due(store: ReservationStore, now: datetime | None = None) -> int:
+def expire_due(*, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
+               transactions: Transactions, now: datetime | None = None) -> int:
     """The sweep: ends every overdue hold once, however many sweeps run at the same time."""
     moment = now or _now()
     expired = 0
-    for reservation in store.due(moment):
+    for reservation in reservations.due(moment):
         if reservation.order_id:
             continue  # an order's hold ends with the order (not collected), not here
         try:
-            _, changed = store.end(reservation, ReservationStatus.EXPIRED, moment)
+            _, changed = holding.end(transactions=transactions, reservations=reservations, counters=counters,
+                                     stock=stock, reservation=reservation, status=ReservationStatus.EXPIRED,
+                                     overdue_at=moment)
             expired += changed
         except Conflict:
             continue  # cancelled or collected meanwhile: nothing to expire

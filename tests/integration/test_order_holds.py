@@ -13,7 +13,7 @@ from local.lambdas import FakeContext
 from shared import wiring
 from shared.identity import Caller
 from shared.orders.model import OrderStatus
-from shared.reservations import service
+from shared.reservations import holding, service
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus
 from tests.integration.conftest import http
 from tests.integration.test_orders import place, step
@@ -49,10 +49,11 @@ def test_staff_cannot_cancel_or_extend_an_orders_hold(monkeypatch: pytest.Monkey
     later = held.expires_at + timedelta(days=1)
     monkeypatch.setattr(service, "_now", lambda: later)
     staff = Caller(role="staff", subject="anna", location_id=UTRECHT)
-    assert service.get(wiring.reservation_store(), staff, held.reservation_id).status is ReservationStatus.ACTIVE
+    read = service.get(**wiring.holds(), caller=staff, reservation_id=held.reservation_id)
+    assert read.status is ReservationStatus.ACTIVE
     customer = Caller(role="customer", subject=held.customer_id)
-    assert [r.status for r in service.list_mine(wiring.reservation_store(), customer)[0]] == [ReservationStatus.ACTIVE]
-    assert service.expire_due(wiring.reservation_store(), later) == 0
+    assert [r.status for r in service.list_mine(**wiring.holds(), caller=customer)[0]] == [ReservationStatus.ACTIVE]
+    assert service.expire_due(**wiring.holds(), now=later) == 0
     # it ends with its order, and the units come back
     assert step(order["order_id"], "cancel")[1]["status"] == OrderStatus.CANCELLED.value
     assert (level("OH-1").reserved, level("OH-1").available) == (0, 2)
@@ -61,11 +62,15 @@ def test_staff_cannot_cancel_or_extend_an_orders_hold(monkeypatch: pytest.Monkey
 def test_overdue_order_holds_never_starve_the_sweep() -> None:
     stock("OH-2", UTRECHT, 400)
     store = wiring.reservation_store()
+
+    def create(hold: Reservation) -> None:
+        holding.hold(**wiring.holds(), reservation=hold, limits=None, default_threshold=0)
+
     for number in range(110):  # overdue longer than anything else, and never the sweep's to end
-        store.create(_hold(number, "OH-2", LONG_AGO + timedelta(seconds=number), f"order-{number:04d}"), 0)
+        create(_hold(number, "OH-2", LONG_AGO + timedelta(seconds=number), f"order-{number:04d}"))
     plain = [_hold(1000 + n, "OH-2", LONG_AGO + timedelta(hours=1, seconds=n), None) for n in range(150)]
     for hold in plain:  # more than one page of plain holds, the last a 1-second hold
-        store.create(hold, 0)
+        create(hold)
     assert level("OH-2").reserved == 260
     result = sweeper.lambda_handler({}, CTX)  # one run, at the real time: everything above is overdue
     assert result["expired"] == 150
