@@ -13,7 +13,7 @@ from typing import Any
 from shared.adapters import items
 from shared.adapters.aws import client
 from shared.adapters.dynamodb_transaction import dynamodb
-from shared.adapters.expressions import Attribute, Update
+from shared.adapters.expressions import Update
 from shared.reservations.limits import Held, HoldLimits
 from shared.reservations.model import Line, Reservation
 from shared.settings import settings
@@ -24,8 +24,8 @@ def counter_key(customer_id: str, location_id: str) -> dict[str, Any]:
     return {"pk": {"S": f"LIMITS#{customer_id}"}, "sk": {"S": f"LOC#{location_id}"}}
 
 
-def _units(sku: str) -> Attribute:
-    return Attribute(f"units#{sku}")  # a SKU may hold a dot: one attribute, not a map path
+def _units(sku: str) -> tuple[str]:
+    return (f"units#{sku}",)  # a SKU may hold a dot: one attribute, not a map path
 
 
 def held_from_item(item: dict[str, Any] | None) -> Held:

@@ -30,6 +30,11 @@ class Held(NamedTuple):
     holds: int
     units: dict[str, int]
 
+    def allows(self, limits: HoldLimits, asked: dict[str, int]) -> bool:
+        """One hold more, of these units per SKU, stays within the limits."""
+        return self.holds < limits.active_holds and all(
+            self.units.get(sku, 0) + quantity <= limits.units_per_sku for sku, quantity in asked.items())
+
 
 def limits_for(caller: Caller, location: Location) -> HoldLimits | None:
     if caller.role != "customer":

@@ -1,237 +1,28 @@
-"""Random sequences of reserve, cancel, expire, order steps, stock changes and retries against
-the real domain and DynamoDB code (moto), checking PRODUCT.md's invariants after every step:
-reserved >= 0, reserved = the sum of active holds, and units are conserved (on_hand changes
-only by receipts, sales, counts and handovers). Sales and counts are facts: they may take held
-units; each is followed by the shortfall resolution the stock consumer runs on StockShortfall,
-after which reserved <= on_hand again.
-
-Keys come from a counter and sweeps run at a fixed moment long after any hold ends, so a replay
-of the same draws takes the same path.
-"""
+"""The holds state machine (tests/holds_machine.py) against the real DynamoDB adapters (on moto)."""
 
 from __future__ import annotations
 
-import contextlib
-from datetime import UTC, datetime, timedelta
-
 from hypothesis import settings
-from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from shared import wiring
-from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock, TooManyRequests
-from shared.identity import Caller
-from shared.orders import service as orders
-from shared.orders.model import Contact, OrderStatus, Payment
-from shared.orders.shortfall import resolve_shortfall
-from shared.purchases.model import PurchasedLine
-from shared.purchases.till import record_till_sale
-from shared.reservations import service as reservations
-from shared.reservations.model import Channel, Line
-from shared.stock import service as stock
-from shared.stock.model import ChangeKind, StockLevel
+from tests.holds_machine import HoldsMachine, World
 from tests.integration.conftest import start_moto_system, use_moto_environment
 
-SKUS = ("H-1", "H-2")
-STORE = "utrecht-oudegracht"
-ERP = Caller(role="integration", subject="erp")
-STAFF = Caller(role="staff", subject="anna", location_id=STORE)
-SHOPPERS = [Caller(role="customer", subject=f"c{i}") for i in range(3)]
-# Holds last an hour and pickups days from when they start (the service's clock); a sweep at
-# this moment finds every one of them overdue, as "two hours / three days later" would.
-LONG_AFTER = datetime(2099, 1, 1, tzinfo=UTC)
+
+def _dynamodb_world() -> World:
+    mock = start_moto_system()
+    return World(stock=wiring.stock_store(), reservations=wiring.reservation_store(), counters=wiring.hold_counters(),
+                 orders=wiring.order_store(), purchases=wiring.return_store(), transactions=wiring.transactions(),
+                 directory=wiring.location_directory(), stop=mock.stop)  # type: ignore[attr-defined]
 
 
-class HoldsMachine(RuleBasedStateMachine):
-    def __init__(self) -> None:
-        super().__init__()
-        self.mock = start_moto_system()
-        self.reservation_ids: list[str] = []
-        self.order_ids: list[str] = []
-        self.requests: list[tuple[Caller, str, list[Line]]] = []  # for retries
-        self.keys = 0  # idempotency keys handed out
-        self.on_hand = {sku: 0 for sku in SKUS}  # what conservation says the books must show
-        self.counts = 0
-        self.receipts: set[str] = set()
-
-    def _resolve(self, sku: str) -> None:
-        """What the stock consumer does with the StockShortfall the stream publishes."""
-        resolve_shortfall(wiring.stock_store(), wiring.reservation_store(), wiring.order_store(), sku, STORE)
-
-    def teardown(self) -> None:
-        self.mock.stop()  # type: ignore[attr-defined]
-
-    def _key(self) -> str:
-        self.keys += 1
-        return f"key-{self.keys}"
-
-    @rule(sku=st.sampled_from(SKUS), kind=st.sampled_from([ChangeKind.RECEIPT, ChangeKind.SALE]),
-          qty=st.integers(1, 4))
-    def change_stock(self, sku: str, kind: ChangeKind, qty: int) -> None:
-        with contextlib.suppress(InsufficientStock):
-            stock.record_change(store=wiring.stock_store(), transactions=wiring.transactions(),
-                                directory=wiring.location_directory(), caller=ERP, sku=sku, location_id=STORE,
-                                kind=kind, quantity=qty, idempotency_key=self._key(), source="test")
-        self.on_hand[sku] += qty if kind is ChangeKind.RECEIPT else -qty  # both always apply
-        self._resolve(sku)
-
-    @rule(sku=st.sampled_from(SKUS), counted=st.integers(0, 4))
-    def count(self, sku: str, counted: int) -> None:
-        """A count (a fact), possibly below what is held; each one newer than the last."""
-        self.counts += 1
-        as_of = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=self.counts)
-        receipt = stock.record_count(store=wiring.stock_store(), transactions=wiring.transactions(),
-                                     directory=wiring.location_directory(), caller=ERP, sku=sku, location_id=STORE,
-                                     on_hand=counted, as_of=as_of, idempotency_key=f"count-{self.counts}",
-                                     source="test")
-        assert receipt is not None
-        self.on_hand[sku] = counted
-        self._resolve(sku)
-
-    @rule(shopper=st.sampled_from(SHOPPERS), lines=st.lists(
-        st.tuples(st.sampled_from(SKUS), st.integers(1, 3)), min_size=1, max_size=2), as_order=st.booleans())
-    def hold(self, shopper: Caller, lines: list[tuple[str, int]], as_order: bool) -> None:
-        key, wanted = self._key(), [Line(sku, qty) for sku, qty in lines]
-        try:
-            if as_order:
-                order, _ = orders.place(wiring.order_store(), wiring.stock_store(), wiring.location_directory(),
-                                        shopper, STORE, wanted, Payment.PAID_ONLINE, Contact("a@example.nl"),
-                                        Channel.WEB, key)
-                self.order_ids.append(order.order_id)
-            else:
-                held, _ = reservations.reserve(wiring.reservation_store(), wiring.stock_store(),
-                                               wiring.location_directory(), shopper, STORE, wanted, Channel.APP,
-                                               key, hold_seconds=3600)
-                self.reservation_ids.append(held.reservation_id)
-                self.requests.append((shopper, key, wanted))
-        except (InsufficientStock, TooManyRequests):
-            pass
-
-    @precondition(lambda self: self.requests)
-    @rule(pick=st.integers(0, 99), tamper=st.booleans())
-    def retry_hold(self, pick: int, tamper: bool) -> None:
-        shopper, key, wanted = self.requests[pick % len(self.requests)]
-        asked = [Line(wanted[0].sku, wanted[0].quantity + 1), *wanted[1:]] if tamper else wanted
-        try:
-            _, created = reservations.reserve(wiring.reservation_store(), wiring.stock_store(),
-                                                 wiring.location_directory(), shopper, STORE, asked, Channel.APP,
-                                                 key, hold_seconds=3600)
-            assert not created and not tamper
-        except IdempotencyKeyReused:
-            assert tamper
-
-    @precondition(lambda self: self.reservation_ids)
-    @rule(pick=st.integers(0, 99), expire=st.booleans())
-    def end_reservation(self, pick: int, expire: bool) -> None:
-        rid = self.reservation_ids[pick % len(self.reservation_ids)]
-        store = wiring.reservation_store()
-        if expire:
-            reservations.expire_due(store, LONG_AFTER)
-        else:
-            held = store.get(rid)
-            assert held is not None
-            try:
-                reservations.cancel(store, Caller(role="customer", subject=held.customer_id), rid)
-            except Conflict:
-                assert held.status.value in ("EXPIRED", "FULFILLED")  # an ended hold cannot be cancelled
-
-    @precondition(lambda self: self.order_ids)
-    @rule(pick=st.integers(0, 99), extra=st.integers(0, 2), twice=st.booleans())
-    def till_rings_up_order(self, pick: int, extra: int, twice: bool) -> None:
-        """A pay-at-pickup order rung up at the till (maybe sent twice): its units leave once."""
-        oid = self.order_ids[pick % len(self.order_ids)]
-        order = wiring.order_store().get(oid)
-        assert order is not None
-        receipt = f"till-{oid}-{extra}"
-        lines = [PurchasedLine(x.sku, x.quantity, 100) for x in order.lines]
-        if extra:
-            lines.append(PurchasedLine(SKUS[0], extra, 100))  # something else on the same receipt
-        for _ in range(2 if twice else 1):
-            record_till_sale(purchases=wiring.return_store(), orders=wiring.order_store(),
-                             directory=wiring.location_directory(), caller=STAFF, location_id=STORE,
-                             receipt_id=receipt, lines=lines, purchased_at=datetime(2026, 1, 2, tzinfo=UTC),
-                             order_id=oid)
-        if receipt in self.receipts:
-            return  # the same receipt again: nothing moves
-        self.receipts.add(receipt)
-        for line in lines:  # every unit on the receipt leaves the books once ...
-            self.on_hand[line.sku] -= line.quantity
-        if order.status is OrderStatus.COLLECTED:  # ... except the order's, which left at collection
-            for held in order.held_lines:
-                self.on_hand[held.sku] += held.quantity
-        for sku in SKUS:
-            self._resolve(sku)
-
-    @precondition(lambda self: self.order_ids)
-    @rule(pick=st.integers(0, 99), action=st.sampled_from(["accept", "picking", "short", "ready", "collect",
-                                                           "cancel", "sweep"]))
-    def order_step(self, pick: int, action: str) -> None:
-        oid = self.order_ids[pick % len(self.order_ids)]
-        store = wiring.order_store()
-        order = store.get(oid)
-        assert order is not None
-        try:
-            if action in ("accept", "picking"):
-                orders.advance(store, STAFF, oid, OrderStatus.ACCEPTED if action == "accept" else OrderStatus.PICKING)
-            elif action == "short":
-                orders.mark_short(store, STAFF, oid, order.lines[0].sku)
-            elif action == "ready":
-                orders.ready(store, wiring.location_directory(), STAFF, oid)
-            elif action == "collect":
-                collected = orders.collect(store, wiring.return_store(), STAFF, oid, order.pickup_code or "000000")
-                if order.status is not OrderStatus.COLLECTED and collected.status is OrderStatus.COLLECTED:
-                    for line in order.held_lines:  # handed over: the units leave the books
-                        self.on_hand[line.sku] -= line.quantity
-            elif action == "cancel":
-                orders.cancel(store, STAFF, oid)
-            else:
-                orders.sweep(store, LONG_AFTER)
-        except Conflict:
-            pass
-
-    @invariant()
-    def stock_equals_the_sum_of_active_holds(self) -> None:
-        holds = {sku: 0 for sku in SKUS}
-        for rid in self.reservation_ids + [o.reservation_id for o in map(wiring.order_store().get, self.order_ids)
-                                           if o is not None]:
-            held = wiring.reservation_store().get(rid)
-            if held is not None and held.is_active:
-                for line in held.lines:
-                    holds[line.sku] += line.quantity
-        for sku in SKUS:
-            level = wiring.stock_store().get(sku, STORE) or StockLevel(sku=sku, location_id=STORE)
-            level.check_invariants()
-            assert level.reserved == holds[sku], (sku, level, holds)
-            assert level.on_hand == self.on_hand[sku], (sku, level, self.on_hand)  # units conserved
-            assert level.shortfall == 0, level  # resolved: reserved <= on_hand
-        for oid in self.order_ids:
-            order = wiring.order_store().get(oid)
-            assert order is not None
-            held = wiring.reservation_store().get(order.reservation_id)
-            assert held is not None
-            assert held.is_active == order.is_open, (order.status, held.status)
-
-    @invariant()
-    def each_customers_counter_is_the_sum_of_their_active_holds(self) -> None:
-        """The per-customer limits count exactly what is held: never above the location's limits."""
-        rids = self.reservation_ids + [o.reservation_id for o in map(wiring.order_store().get, self.order_ids)
-                                       if o is not None]
-        for shopper in SHOPPERS:
-            holds, units = 0, {sku: 0 for sku in SKUS}
-            for rid in rids:
-                held = wiring.reservation_store().get(rid)
-                if held is not None and held.is_active and held.customer_id == shopper.subject:
-                    holds += 1
-                    for line in held.lines:
-                        units[line.sku] += line.quantity
-            counted_holds, counted_units = wiring.reservation_store().held_by(shopper.subject, STORE)
-            assert (counted_holds, {sku: counted_units.get(sku, 0) for sku in SKUS}) == (holds, units)
-            assert holds <= 10 and all(quantity <= 5 for quantity in units.values())
+class DynamoDBHoldsMachine(HoldsMachine):
+    make_world = staticmethod(_dynamodb_world)
 
 
 def setup_module() -> None:
     use_moto_environment()
 
 
-TestHolds = HoldsMachine.TestCase
+TestHolds = DynamoDBHoldsMachine.TestCase
 TestHolds.settings = settings(stateful_step_count=15)
