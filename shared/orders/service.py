@@ -145,7 +145,8 @@ def place(*, orders: OrderStore, reservations: ReservationStore, counters: HoldC
             return existing, False
         error = holding.hold_refused(refusal, reservation=hold, limits=limits)
         if isinstance(error, InsufficientStock):
-            error.extra["alternatives"] = alternatives(stock, directory, location, merged, Service.CLICK_AND_COLLECT)
+            error.extra["alternatives"] = alternatives(stock=stock, directory=directory, origin=location, lines=merged,
+                                                       service=Service.CLICK_AND_COLLECT)
         raise error from None
     return order, True
 
@@ -215,7 +216,7 @@ def new_pickup_code(*, orders: OrderStore, transactions: Transactions, caller: C
     return save(orders=orders, transactions=transactions, before=order, after=order.with_new_code())
 
 
-def purchase_of(order: Order, purchased_at: datetime) -> Purchase:
+def purchase_of(*, order: Order, purchased_at: datetime) -> Purchase:
     """The purchase a collected order becomes in the customer's timeline (its held lines)."""
     return Purchase(
         purchase_id=purchase_id_for(order.location_id, order.order_id), channel=PurchaseChannel.CLICK_AND_COLLECT,
@@ -236,7 +237,7 @@ def collect(*, orders: OrderStore, reservations: ReservationStore, counters: Hol
         raise order.wrong_code(orders.record_wrong_code(order, MAX_CODE_ATTEMPTS))
     return finish(orders=orders, reservations=reservations, counters=counters, stock=stock, transactions=transactions,
                   before=order, after=order.moved_to(OrderStatus.COLLECTED), hold_ends_as=ReservationStatus.FULFILLED,
-                  purchases=purchases, purchase=purchase_of(order, _now()))
+                  purchases=purchases, purchase=purchase_of(order=order, purchased_at=_now()))
 
 
 def cancel(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,

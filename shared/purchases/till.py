@@ -39,10 +39,10 @@ def _collect_at_till(*, orders: OrderStore, reservations: ReservationStore, coun
             return None
         if order.status is OrderStatus.COLLECTED:
             return purchases.get_purchase(purchase_id_for(location_id, order_id)) or purchase_of(
-                order, purchased_at), False
+                order=order, purchased_at=purchased_at), False
         if not order.is_open:
             return None  # cancelled or not collected: its units were released; this is a plain sale
-        purchase = purchase_of(order, purchased_at)
+        purchase = purchase_of(order=order, purchased_at=purchased_at)
         try:
             finish(orders=orders, reservations=reservations, counters=counters, stock=stock,
                    transactions=transactions, before=order, after=order.handed_over_at_till(),

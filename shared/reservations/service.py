@@ -46,7 +46,7 @@ def _visible(caller: Caller, reservation: Reservation | None, reservation_id: st
     raise NotFound(f"Reservation {reservation_id!r} was not found.")
 
 
-def alternatives(stock: StockStore, directory: LocationDirectory, origin: Location, lines: tuple[Line, ...],
+def alternatives(*, stock: StockStore, directory: LocationDirectory, origin: Location, lines: tuple[Line, ...],
                  service: Service) -> list[dict[str, object]]:
     """Other locations that could hold the whole request, nearest to the asked one first."""
     candidates: dict[str, int] | None = None
@@ -93,7 +93,8 @@ def reserve(*, reservations: ReservationStore, counters: HoldCounters, stock: St
         return holding.hold(transactions=transactions, reservations=reservations, counters=counters, stock=stock,
                             reservation=reservation, limits=limits, default_threshold=location.low_stock_threshold)
     except InsufficientStock as refused:
-        refused.extra["alternatives"] = alternatives(stock, directory, location, merged, service)
+        refused.extra["alternatives"] = alternatives(stock=stock, directory=directory, origin=location, lines=merged,
+                                                     service=service)
         raise
 
 

@@ -175,7 +175,7 @@ def test_a_collection_that_read_the_order_before_a_wrong_code_is_a_conflict(worl
     with pytest.raises(Conflict):
         service.finish(**world.holds(), orders=world.orders, before=waiting,
                        after=waiting.moved_to(OrderStatus.COLLECTED), hold_ends_as=ReservationStatus.FULFILLED,
-                       purchases=world.purchases, purchase=service.purchase_of(waiting, NOW))
+                       purchases=world.purchases, purchase=service.purchase_of(order=waiting, purchased_at=NOW))
     # then nothing of it is written
     assert level(world, "O-1").reserved == 1
     assert world.purchases.get_purchase(service.purchase_id_for(STORE, order.order_id)) is None
