@@ -31,8 +31,10 @@ IdempotencyKey = Annotated[str, Header(alias="idempotency-key", min_length=8, ma
           summary="Hold all lines at a location, or none (409 with alternatives)")
 def create(body: ReservationBody, idempotency_key: IdempotencyKey) -> Response[ReservationView]:
     reservation, created = service.reserve(
-        wiring.reservation_store(), wiring.stock_store(), wiring.location_directory(), current_caller(app),
-        body.location_id, [line.to_domain() for line in body.lines], body.channel, idempotency_key,
+        store=wiring.reservation_store(), stock=wiring.stock_store(), directory=wiring.location_directory(),
+        caller=current_caller(app),
+        location_id=body.location_id, lines=[line.to_domain() for line in body.lines], channel=body.channel,
+        idempotency_key=idempotency_key,
         customer_id=body.customer_id, hold_seconds=body.hold_seconds,
     )
     metrics.add_metric(name="ReservationCreated" if created else "ReservationReplayed", unit=MetricUnit.Count,
@@ -44,26 +46,30 @@ def create(body: ReservationBody, idempotency_key: IdempotencyKey) -> Response[R
 
 @app.get(**declared("GET /reservations", paged=True), summary="The caller's own reservations, newest first")
 def list_mine(limit: Limit = 50, cursor: Cursor = None) -> ReservationList:
-    found, next_cursor = service.list_mine(wiring.reservation_store(), current_caller(app), limit=limit, cursor=cursor)
+    found, next_cursor = service.list_mine(store=wiring.reservation_store(), caller=current_caller(app), limit=limit,
+                                           cursor=cursor)
     return ReservationList(reservations=[ReservationView.of(r) for r in found], next_cursor=next_cursor)
 
 
 @app.get(**declared("GET /reservations/{reservation_id}"), summary="Read one reservation")
 def read(reservation_id: ReservationId) -> ReservationView:
-    return ReservationView.of(service.get(wiring.reservation_store(), current_caller(app), reservation_id))
+    return ReservationView.of(service.get(store=wiring.reservation_store(), caller=current_caller(app),
+                                          reservation_id=reservation_id))
 
 
 @app.post(**declared("POST /reservations/{reservation_id}/cancel", conflict=True, contended=True),
           summary="Cancel: the units go back on sale")
 def cancel(reservation_id: ReservationId) -> ReservationView:
-    return ReservationView.of(service.cancel(wiring.reservation_store(), current_caller(app), reservation_id))
+    return ReservationView.of(service.cancel(store=wiring.reservation_store(), caller=current_caller(app),
+                                             reservation_id=reservation_id))
 
 
 @app.post(**declared("POST /reservations/{reservation_id}/extend", conflict=True, contended=True),
           summary="Hold longer, within the location's limit")
 def extend(reservation_id: ReservationId, body: ExtendBody) -> ReservationView:
-    return ReservationView.of(service.extend(wiring.reservation_store(), wiring.location_directory(),
-                                             current_caller(app), reservation_id, body.hold_seconds))
+    return ReservationView.of(service.extend(store=wiring.reservation_store(), directory=wiring.location_directory(),
+                                             caller=current_caller(app), reservation_id=reservation_id,
+                                             hold_seconds=body.hold_seconds))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -68,7 +68,8 @@ def publish_record(record: DynamoDBRecord) -> None:
         source=str(last.get("source", "")),
     )
     occurred = items.parse_stamp(str(last.get("at") or new_image["updated_at"]["S"]))
-    events = events_for_commit(before, after, change, occurred, last.get("correlation_id"))
+    events = events_for_commit(before=before, after=after, change=change, occurred_at=occurred,
+                               correlation_id=last.get("correlation_id"))
     wiring.event_publisher().publish(events)
     logger.info("stock events published", extra={
         "sku": after.sku, "location_id": after.location_id, "version": after.version,

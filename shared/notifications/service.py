@@ -14,7 +14,7 @@ from shared.returns.model import Return
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
-def notify_customer(event_type: str, order: Order, directory: LocationDirectory, email: EmailSender,
+def notify_customer(*, event_type: str, order: Order, directory: LocationDirectory, email: EmailSender,
                     sms: SmsSender) -> list[str]:
     """Sends the message for this event; returns the message ids. Unknown events send nothing."""
     if event_type not in TEMPLATES:
@@ -41,7 +41,7 @@ def euros(cents: int, language: str) -> str:
     return f"\u20ac {text}"
 
 
-def send_e_receipt(purchase: Purchase, directory: LocationDirectory, email: EmailSender) -> list[str]:
+def send_e_receipt(*, purchase: Purchase, directory: LocationDirectory, email: EmailSender) -> list[str]:
     """A store sale's e-receipt, when the customer asked for one (web orders get theirs at pickup)."""
     if not purchase.receipt_email or purchase.channel is not PurchaseChannel.STORE:
         return []
@@ -53,7 +53,7 @@ def send_e_receipt(purchase: Purchase, directory: LocationDirectory, email: Emai
     return [email.send(purchase.receipt_email, message.subject, message.body)]
 
 
-def notify_return(event_type: str, ret: Return, directory: LocationDirectory, email: EmailSender) -> list[str]:
+def notify_return(*, event_type: str, ret: Return, directory: LocationDirectory, email: EmailSender) -> list[str]:
     if event_type not in RETURN_TEMPLATES or not ret.contact_email:
         return []
     location = directory.get(ret.location_id)

@@ -21,7 +21,7 @@ def purchase_id_for(location_id: str, reference: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{location_id}\n{reference}"))
 
 
-def record_store_sale(store: PurchaseStore, directory: LocationDirectory, caller: Caller, location_id: str,
+def record_store_sale(*, store: PurchaseStore, directory: LocationDirectory, caller: Caller, location_id: str,
                       receipt_id: str, lines: list[PurchasedLine], purchased_at: datetime,
                       customer_id: str | None, receipt_email: str | None) -> tuple[Purchase, bool]:
     """The till's sale: stock leaves the store and the purchase is kept, in one transaction."""
@@ -44,14 +44,14 @@ def record_store_sale(store: PurchaseStore, directory: LocationDirectory, caller
     return store.record_sale(purchase, fingerprint, location.low_stock_threshold)
 
 
-def get(store: PurchaseStore, caller: Caller, purchase_id: str) -> Purchase:
+def get(*, store: PurchaseStore, caller: Caller, purchase_id: str) -> Purchase:
     purchase = store.get_purchase(purchase_id)
     if purchase is not None and caller.sees(purchase.customer_id, purchase.location_id):
         return purchase
     raise NotFound(f"Purchase {purchase_id!r} was not found.")
 
 
-def lookup(store: PurchaseStore, orders: OrderStore, caller: Caller, *, receipt_id: str | None = None,
+def lookup(*, store: PurchaseStore, orders: OrderStore, caller: Caller, receipt_id: str | None = None,
            location_id: str | None = None, order_id: str | None = None, customer_id: str | None = None,
            limit: int = 20, cursor: str | None = None) -> tuple[list[Purchase], str | None]:
     """Staff of any store find a purchase from any store or channel, to take it back (returns in any
@@ -74,6 +74,7 @@ def lookup(store: PurchaseStore, orders: OrderStore, caller: Caller, *, receipt_
     return ([found] if found else []), None
 
 
-def timeline(store: PurchaseStore, caller: Caller, limit: int, cursor: str | None) -> tuple[list[Purchase], str | None]:
+def timeline(*, store: PurchaseStore, caller: Caller, limit: int, cursor: str | None) -> tuple[list[Purchase],
+                                                                                               str | None]:
     caller.require({"customer"})
     return store.timeline(caller.subject, limit, cursor)
