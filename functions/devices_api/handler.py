@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -15,11 +15,11 @@ from shared.devices import service
 from shared.http.app import current_caller, http_app, resolve
 from shared.http.device_models import DeviceBody, DeviceList, DeviceView, Suggestion, Suggestions
 from shared.http.paging import Cursor, Limit
+from shared.http.params import DeviceId, LocationId
 from shared.http.responses import declared
 from shared.observability import logger, metrics, tracer
 
 app = http_app()
-LocationId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 
 
 @app.post(**declared("POST /locations/{location_id}/devices", created="Registered", ok="Already registered"),
@@ -42,7 +42,7 @@ def list_devices(location_id: LocationId, limit: Limit = 50, cursor: Cursor = No
 
 @app.delete(**declared("DELETE /locations/{location_id}/devices/{device_id}", deleted="Unregistered"),
             summary="Unregister a device")
-def unregister(location_id: LocationId, device_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]) -> Response[str]:
+def unregister(location_id: LocationId, device_id: DeviceId) -> Response[str]:
     service.unregister(store=wiring.device_store(), push=SnsPushService(), caller=current_caller(app),
                        location_id=location_id, device_id=device_id)
     return Response(status_code=204, body="")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -14,13 +14,13 @@ from shared.adapters import cursors
 from shared.http.app import current_caller, http_app, resolve
 from shared.http.models import LocationBody, LocationList, LocationView
 from shared.http.paging import Cursor, Limit
+from shared.http.params import LocationId
 from shared.http.responses import declared
 from shared.locations import service
 from shared.locations.model import LocationType, Service
 from shared.observability import logger, metrics, tracer
 
 app = http_app()
-LocationId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 
 
 @app.get(**declared("GET /locations", paged=True), summary="List active locations")

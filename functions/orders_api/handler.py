@@ -6,10 +6,9 @@ state the order is already in changes nothing), and an illegal step is a 409 pro
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -17,17 +16,13 @@ from shared import wiring
 from shared.http.app import current_caller, http_app, resolve
 from shared.http.order_models import CollectBody, OrderBody, OrderList, OrderView
 from shared.http.paging import Cursor, Limit
+from shared.http.params import IdempotencyKey, LocationId, OrderId, Sku, created_or_replayed
 from shared.http.responses import declared
 from shared.observability import logger, metrics, tracer
 from shared.orders import service
 from shared.orders.model import OrderStatus
 
 app = http_app()
-OrderId = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
-LocationId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
-Sku = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-IdempotencyKey = Annotated[str, Header(alias="idempotency-key", min_length=8, max_length=128,
-                                       pattern=r"^[\x21-\x7e]+$")]
 
 
 def _view(order: Any) -> OrderView:
@@ -43,8 +38,7 @@ def place(body: OrderBody, idempotency_key: IdempotencyKey) -> Response[OrderVie
         location_id=body.location_id, lines=[line.to_domain() for line in body.lines], payment=body.payment,
         contact=body.contact.to_domain(),
         channel=body.channel_value, idempotency_key=idempotency_key, prices=body.prices)
-    return Response(status_code=201 if created else 200, content_type="application/json", body=_view(order),
-                    headers=None if created else {"Idempotent-Replayed": "true"})
+    return created_or_replayed(_view(order), created=created)
 
 
 @app.get(**declared("GET /orders", paged=True), summary="The customer's own orders, newest first")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -19,13 +19,12 @@ from shared.http.models import (
     SkuAvailability,
     StockView,
 )
+from shared.http.params import LocationId, Sku
 from shared.http.responses import declared
 from shared.observability import logger, metrics, tracer
 from shared.stock import service
 
 app = http_app()
-Sku = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-LocationId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 
 
 def _csv(text: str) -> list[str]:
