@@ -10,7 +10,8 @@ from shared.locations.ports import LocationStore
 
 
 def list_locations(
-    *, directory: LocationDirectory,
+    *,
+    directory: LocationDirectory,
     location_type: LocationType | None = None,
     service: Service | None = None,
 ) -> list[Location]:

@@ -67,7 +67,8 @@ def stock_matrix(
 
 
 def nearest_with_stock(
-    *, store: StockStore,
+    *,
+    store: StockStore,
     directory: LocationDirectory,
     sku: str,
     lat: float,
