@@ -146,7 +146,8 @@ def collect(*, orders: OrderStore, purchases: PurchaseStore, caller: Caller, ord
     if not order.check_code(pickup_code):
         raise order.wrong_code(orders.record_wrong_code(order, MAX_CODE_ATTEMPTS))
     purchase = Purchase(
-        purchase_id=purchase_id_for(order.location_id, order.order_id), channel=PurchaseChannel.CLICK_AND_COLLECT,
+        purchase_id=purchase_id_for(location_id=order.location_id, reference=order.order_id),
+        channel=PurchaseChannel.CLICK_AND_COLLECT,
         location_id=order.location_id, purchased_at=_now(), reference=order.order_id, customer_id=order.customer_id,
         receipt_email=order.contact.email,
         lines=tuple(PurchasedLine(x.sku, x.quantity, x.unit_price_cents) for x in order.lines if not x.short),
