@@ -5,10 +5,9 @@ Creating needs an ``Idempotency-Key``: a retry returns the same reservation and 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -16,15 +15,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared import wiring
 from shared.http.app import current_caller, http_app, resolve
 from shared.http.paging import Cursor, Limit
+from shared.http.params import IdempotencyKey, ReservationId, created_or_replayed
 from shared.http.reservation_models import ExtendBody, ReservationBody, ReservationList, ReservationView
 from shared.http.responses import declared
 from shared.observability import logger, metrics, tracer
 from shared.reservations import service
 
 app = http_app()
-ReservationId = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
-IdempotencyKey = Annotated[str, Header(alias="idempotency-key", min_length=8, max_length=128,
-                                       pattern=r"^[\x21-\x7e]+$")]
 
 
 @app.post(**declared("POST /reservations", created="Held", conflict=True, limited=True, contended=True),
@@ -33,13 +30,12 @@ def create(body: ReservationBody, idempotency_key: IdempotencyKey) -> Response[R
     reservation, created = service.reserve(
         **wiring.holds(), directory=wiring.location_directory(), caller=current_caller(app),
         location_id=body.location_id, lines=[line.to_domain() for line in body.lines], channel=body.channel,
-        idempotency_key=idempotency_key, customer_id=body.customer_id, hold_seconds=body.hold_seconds,
+        idempotency_key=idempotency_key,
+        customer_id=body.customer_id, hold_seconds=body.hold_seconds,
     )
     metrics.add_metric(name="ReservationCreated" if created else "ReservationReplayed", unit=MetricUnit.Count,
                        value=1)
-    headers = None if created else {"Idempotent-Replayed": "true"}
-    return Response(status_code=201 if created else 200, content_type="application/json",
-                    body=ReservationView.of(reservation), headers=headers)
+    return created_or_replayed(ReservationView.of(reservation), created=created)
 
 
 @app.get(**declared("GET /reservations", paged=True), summary="The caller's own reservations, newest first")
@@ -50,7 +46,8 @@ def list_mine(limit: Limit = 50, cursor: Cursor = None) -> ReservationList:
 
 @app.get(**declared("GET /reservations/{reservation_id}"), summary="Read one reservation")
 def read(reservation_id: ReservationId) -> ReservationView:
-    return ReservationView.of(service.get(**wiring.holds(), caller=current_caller(app), reservation_id=reservation_id))
+    return ReservationView.of(service.get(**wiring.holds(), caller=current_caller(app),
+                                          reservation_id=reservation_id))
 
 
 @app.post(**declared("POST /reservations/{reservation_id}/cancel", conflict=True, contended=True),

@@ -219,7 +219,8 @@ def new_pickup_code(*, orders: OrderStore, transactions: Transactions, caller: C
 def purchase_of(*, order: Order, purchased_at: datetime) -> Purchase:
     """The purchase a collected order becomes in the customer's timeline (its held lines)."""
     return Purchase(
-        purchase_id=purchase_id_for(order.location_id, order.order_id), channel=PurchaseChannel.CLICK_AND_COLLECT,
+        purchase_id=purchase_id_for(location_id=order.location_id, reference=order.order_id),
+        channel=PurchaseChannel.CLICK_AND_COLLECT,
         location_id=order.location_id, purchased_at=purchased_at, reference=order.order_id,
         customer_id=order.customer_id, receipt_email=order.contact.email,
         lines=tuple(PurchasedLine(x.sku, x.quantity, x.unit_price_cents) for x in order.lines if not x.short))

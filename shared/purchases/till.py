@@ -38,8 +38,8 @@ def _collect_at_till(*, orders: OrderStore, reservations: ReservationStore, coun
         if order is None or order.location_id != location_id:
             return None
         if order.status is OrderStatus.COLLECTED:
-            return purchases.get_purchase(purchase_id_for(location_id, order_id)) or purchase_of(
-                order=order, purchased_at=purchased_at), False
+            taken = purchases.get_purchase(purchase_id_for(location_id=location_id, reference=order_id))
+            return taken or purchase_of(order=order, purchased_at=purchased_at), False
         if not order.is_open:
             return None  # cancelled or not collected: its units were released; this is a plain sale
         purchase = purchase_of(order=order, purchased_at=purchased_at)
@@ -80,5 +80,6 @@ def record_till_sale(*, purchases: PurchaseStore, orders: OrderStore, reservatio
     rest = _minus(lines, collected[0]) if collected else lines
     if collected is not None and not rest:
         return collected
-    return record_store_sale(purchases, directory, caller, location_id, receipt_id, rest, purchased_at,
-                             customer_id, receipt_email)
+    return record_store_sale(store=purchases, directory=directory, caller=caller, location_id=location_id,
+                             receipt_id=receipt_id, lines=rest, purchased_at=purchased_at,
+                             customer_id=customer_id, receipt_email=receipt_email)

@@ -114,7 +114,8 @@ def hold_refused(refusal: Refused, *, reservation: Reservation, limits: HoldLimi
         if counted is not None:
             held = counted.current if isinstance(counted.current, Held) else Held(0, {})
             asked = {line.sku: line.quantity for line in reservation.lines}
-            return refused(limits, reservation.location_id, held.holds, held.units, asked)
+            return refused(limits=limits, location_id=reservation.location_id, holds=held.holds, units=held.units,
+                           asked=asked)
     return InsufficientStock(f"Not every line can be held at {reservation.location_id}.",
                              lines=shortfall_report(refusal, reservation))
 

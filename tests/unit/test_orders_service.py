@@ -142,7 +142,7 @@ def test_collecting_with_the_code_hands_the_units_over_and_records_the_purchase(
     # then
     assert collected.status is OrderStatus.COLLECTED
     assert (level(world, "O-1").on_hand, level(world, "O-1").reserved) == (3, 0)
-    purchase = world.purchases.get_purchase(service.purchase_id_for(STORE, order.order_id))
+    purchase = world.purchases.get_purchase(service.purchase_id_for(location_id=STORE, reference=order.order_id))
     assert purchase is not None and [(x.sku, x.quantity, x.unit_price_cents) for x in purchase.lines] == [
         ("O-1", 2, 250)]
     assert collect(world, waiting, waiting.pickup_code) == world.orders.get(order.order_id)  # again: no change
@@ -178,7 +178,7 @@ def test_a_collection_that_read_the_order_before_a_wrong_code_is_a_conflict(worl
                        purchases=world.purchases, purchase=service.purchase_of(order=waiting, purchased_at=NOW))
     # then nothing of it is written
     assert level(world, "O-1").reserved == 1
-    assert world.purchases.get_purchase(service.purchase_id_for(STORE, order.order_id)) is None
+    assert world.purchases.get_purchase(service.purchase_id_for(location_id=STORE, reference=order.order_id)) is None
 
 
 def test_cancelling_an_order_frees_its_stock_and_its_limits(world: World) -> None:
