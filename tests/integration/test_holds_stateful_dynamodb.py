@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import settings
-
 from shared import wiring
+from tests.conftest import emulated_machine_settings
 from tests.holds_machine import HoldsMachine, World
 from tests.integration.conftest import start_moto_system, use_moto_environment
 
@@ -25,4 +24,4 @@ def setup_module() -> None:
 
 
 TestHolds = DynamoDBHoldsMachine.TestCase
-TestHolds.settings = settings(stateful_step_count=15)
+TestHolds.settings = emulated_machine_settings(steps=15)
