@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from shared.devices.model import Connection, Device, Platform
 from shared.devices.ports import Gone
@@ -127,3 +128,11 @@ class Once:
         sent = send()
         self.done.add(key)
         return sent
+
+
+if TYPE_CHECKING:  # mypy holds the fakes to the ports they stand in for
+    from shared.devices.ports import DeviceStore, FeedService, PushService
+
+    _store: DeviceStore = MemoryDeviceStore()
+    _push: PushService = MemoryPushService()
+    _feed: FeedService = MemoryFeed()

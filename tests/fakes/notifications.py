@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 
 @dataclass(frozen=True)
@@ -34,3 +35,10 @@ class MemorySmsSender:
     def send(self, phone: str, text: str) -> str:
         self.sent.append(Sms(phone, text))
         return f"sms-{len(self.sent)}"
+
+
+if TYPE_CHECKING:  # mypy holds the fakes to the ports they stand in for
+    from shared.notifications.ports import EmailSender, SmsSender
+
+    _email: EmailSender = MemoryEmailSender()
+    _sms: SmsSender = MemorySmsSender()
