@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
 from shared.http.app import current_caller, http_app, resolve
 from shared.http.paging import Cursor, Limit
+from shared.http.params import IdempotencyKey, LocationId, ReturnId, created_or_replayed
 from shared.http.responses import declared
 from shared.http.return_models import InspectBody, RefundedBody, ReturnBody, ReturnList, ReturnView
 from shared.observability import logger, metrics, tracer
@@ -19,13 +19,11 @@ from shared.returns import service
 from shared.returns.model import ReturnStatus
 
 app = http_app()
-ReturnId = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
-IdempotencyKey = Annotated[str, Header(alias="idempotency-key", min_length=8, max_length=128,
-                                       pattern=r"^[\x21-\x7e]+$")]
 
 
 def _step(return_id: str, status: ReturnStatus, **extra: Any) -> ReturnView:
-    return ReturnView.of(service.step(wiring.return_store(), current_caller(app), return_id, status, **extra))
+    return ReturnView.of(service.step(store=wiring.return_store(), caller=current_caller(app), return_id=return_id,
+                                      status=status, **extra))
 
 
 @app.post(**declared("POST /returns", created="Requested", conflict=True, contended=True),
@@ -35,28 +33,31 @@ def request(body: ReturnBody, idempotency_key: IdempotencyKey) -> Response[Retur
     for line in body.lines:
         wanted[line.sku] = wanted.get(line.sku, 0) + line.quantity
     ret, created = service.request(
-        wiring.return_store(), wiring.location_directory(), current_caller(app), body.purchase_id, wanted,
-        body.location_id, idempotency_key, str(body.contact_email) if body.contact_email else None, body.reason,
-        body.language)
-    return Response(status_code=201 if created else 200, content_type="application/json", body=ReturnView.of(ret),
-                    headers=None if created else {"Idempotent-Replayed": "true"})
+        store=wiring.return_store(), directory=wiring.location_directory(), caller=current_caller(app),
+        purchase_id=body.purchase_id, wanted=wanted,
+        location_id=body.location_id, idempotency_key=idempotency_key,
+        contact_email=str(body.contact_email) if body.contact_email else None, reason=body.reason,
+        language=body.language)
+    return created_or_replayed(ReturnView.of(ret), created=created)
 
 
 @app.get(**declared("GET /returns", paged=True), summary="The customer's own returns")
 def list_mine(limit: Limit = 50, cursor: Cursor = None) -> ReturnList:
-    found, next_cursor = service.list_mine(wiring.return_store(), current_caller(app), limit=limit, cursor=cursor)
+    found, next_cursor = service.list_mine(store=wiring.return_store(), caller=current_caller(app), limit=limit,
+                                           cursor=cursor)
     return ReturnList(returns=[ReturnView.of(r) for r in found], next_cursor=next_cursor)
 
 
 @app.get(**declared("GET /returns/{return_id}"), summary="A return's status and history")
 def read(return_id: ReturnId) -> ReturnView:
-    return ReturnView.of(service.get(wiring.return_store(), current_caller(app), return_id))
+    return ReturnView.of(service.get(store=wiring.return_store(), caller=current_caller(app), return_id=return_id))
 
 
 @app.get(**declared("GET /locations/{location_id}/returns", paged=True), summary="Returns on their way to a location")
-def expected(location_id: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")], limit: Limit = 50,
+def expected(location_id: LocationId, limit: Limit = 50,
              cursor: Cursor = None) -> ReturnList:
-    found, next_cursor = service.expected_at(wiring.return_store(), current_caller(app), location_id, limit=limit,
+    found, next_cursor = service.expected_at(store=wiring.return_store(), caller=current_caller(app),
+                                             location_id=location_id, limit=limit,
                                              cursor=cursor)
     return ReturnList(returns=[ReturnView.of(r) for r in found], next_cursor=next_cursor)
 

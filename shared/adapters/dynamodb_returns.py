@@ -30,12 +30,16 @@ ON_ITS_WAY = {ReturnStatus.REQUESTED, ReturnStatus.APPROVED, ReturnStatus.RECEIV
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit per TransactWriteItems
 
 
+PURCHASE_PREFIX = "PUR#"  # the pk of a purchase item (and of its chunks)
+RETURN_PREFIX = "RET#"  # the pk of a return item
+
+
 def _purchase_key(purchase_id: str) -> dict[str, Any]:
-    return {"pk": {"S": f"PUR#{purchase_id}"}, "sk": {"S": "#"}}
+    return {"pk": {"S": f"{PURCHASE_PREFIX}{purchase_id}"}, "sk": {"S": "#"}}
 
 
 def _return_key(return_id: str) -> dict[str, Any]:
-    return {"pk": {"S": f"RET#{return_id}"}, "sk": {"S": "#"}}
+    return {"pk": {"S": f"{RETURN_PREFIX}{return_id}"}, "sk": {"S": "#"}}
 
 
 def purchase_to_item(p: Purchase, fingerprint: str) -> dict[str, Any]:

@@ -16,12 +16,12 @@ from shared.purchases.ports import PurchaseStore
 _NAMESPACE = uuid.UUID("f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b")
 
 
-def purchase_id_for(location_id: str, reference: str) -> str:
+def purchase_id_for(*, location_id: str, reference: str) -> str:
     """Stable per till receipt (or order): the same sale sent twice is one purchase."""
     return str(uuid.uuid5(_NAMESPACE, f"{location_id}\n{reference}"))
 
 
-def record_store_sale(store: PurchaseStore, directory: LocationDirectory, caller: Caller, location_id: str,
+def record_store_sale(*, store: PurchaseStore, directory: LocationDirectory, caller: Caller, location_id: str,
                       receipt_id: str, lines: list[PurchasedLine], purchased_at: datetime,
                       customer_id: str | None, receipt_email: str | None) -> tuple[Purchase, bool]:
     """The till's sale: stock leaves the store and the purchase is kept, in one transaction."""
@@ -33,7 +33,7 @@ def record_store_sale(store: PurchaseStore, directory: LocationDirectory, caller
         merged[line.sku] = line if known is None else PurchasedLine(
             line.sku, known.quantity + line.quantity, min(known.unit_price_cents, line.unit_price_cents))
     purchase = Purchase(
-        purchase_id=purchase_id_for(location_id, receipt_id), channel=PurchaseChannel.STORE,
+        purchase_id=purchase_id_for(location_id=location_id, reference=receipt_id), channel=PurchaseChannel.STORE,
         location_id=location_id, lines=tuple(merged[sku] for sku in sorted(merged)),
         purchased_at=purchased_at.astimezone(UTC), reference=receipt_id, customer_id=customer_id,
         receipt_email=receipt_email,
@@ -44,14 +44,14 @@ def record_store_sale(store: PurchaseStore, directory: LocationDirectory, caller
     return store.record_sale(purchase, fingerprint, location.low_stock_threshold)
 
 
-def get(store: PurchaseStore, caller: Caller, purchase_id: str) -> Purchase:
+def get(*, store: PurchaseStore, caller: Caller, purchase_id: str) -> Purchase:
     purchase = store.get_purchase(purchase_id)
     if purchase is not None and caller.sees(purchase.customer_id, purchase.location_id):
         return purchase
     raise NotFound(f"Purchase {purchase_id!r} was not found.")
 
 
-def lookup(store: PurchaseStore, orders: OrderStore, caller: Caller, *, receipt_id: str | None = None,
+def lookup(*, store: PurchaseStore, orders: OrderStore, caller: Caller, receipt_id: str | None = None,
            location_id: str | None = None, order_id: str | None = None, customer_id: str | None = None,
            limit: int = 20, cursor: str | None = None) -> tuple[list[Purchase], str | None]:
     """Staff of any store find a purchase from any store or channel, to take it back (returns in any
@@ -67,13 +67,15 @@ def lookup(store: PurchaseStore, orders: OrderStore, caller: Caller, *, receipt_
         if location_id is None:
             raise InvalidRequest("A receipt id is only unique at its store: give location_id too.",
                                  field="location_id")
-        found = store.get_purchase(purchase_id_for(location_id, receipt_id))
+        found = store.get_purchase(purchase_id_for(location_id=location_id, reference=receipt_id))
     else:
         order = orders.get(str(order_id))
-        found = store.get_purchase(purchase_id_for(order.location_id, order.order_id)) if order else None
+        found = None if order is None else store.get_purchase(
+            purchase_id_for(location_id=order.location_id, reference=order.order_id))
     return ([found] if found else []), None
 
 
-def timeline(store: PurchaseStore, caller: Caller, limit: int, cursor: str | None) -> tuple[list[Purchase], str | None]:
+def timeline(*, store: PurchaseStore, caller: Caller, limit: int, cursor: str | None) -> tuple[list[Purchase],
+                                                                                               str | None]:
     caller.require({"customer"})
     return store.timeline(caller.subject, limit, cursor)

@@ -27,7 +27,7 @@ def _visible(caller: Caller, ret: Return | None, return_id: str) -> Return:
     raise NotFound(f"Return {return_id!r} was not found.")
 
 
-def request(store: ReturnStore, directory: LocationDirectory, caller: Caller, purchase_id: str,
+def request(*, store: ReturnStore, directory: LocationDirectory, caller: Caller, purchase_id: str,
             wanted: dict[str, int], location_id: str, idempotency_key: str, contact_email: str | None,
             reason: str | None, language: str = "nl") -> tuple[Return, bool]:
     from shared.purchases import service as purchases
@@ -38,7 +38,7 @@ def request(store: ReturnStore, directory: LocationDirectory, caller: Caller, pu
         if purchase is None:
             raise NotFound(f"Purchase {purchase_id!r} was not found.")
     else:
-        purchase = purchases.get(store, caller, purchase_id)  # 404 for someone else's purchase
+        purchase = purchases.get(store=store, caller=caller, purchase_id=purchase_id)  # 404 for someone else's purchase
     location = directory.get(location_id)
     if not location.offers(Service.RETURNS):
         raise InvalidRequest(f"{location.name} does not take returns.", field="location_id")
@@ -55,26 +55,26 @@ def request(store: ReturnStore, directory: LocationDirectory, caller: Caller, pu
     return store.request(ret)
 
 
-def get(store: ReturnStore, caller: Caller, return_id: str) -> Return:
+def get(*, store: ReturnStore, caller: Caller, return_id: str) -> Return:
     return _visible(caller, store.get(return_id), return_id)
 
 
-def list_mine(store: ReturnStore, caller: Caller, *, limit: int = 50,
+def list_mine(*, store: ReturnStore, caller: Caller, limit: int = 50,
               cursor: str | None = None) -> tuple[list[Return], str | None]:
     caller.require({"customer"})
     return store.list_for_customer(caller.subject, limit, cursor)
 
 
-def expected_at(store: ReturnStore, caller: Caller, location_id: str, *, limit: int = 50,
+def expected_at(*, store: ReturnStore, caller: Caller, location_id: str, limit: int = 50,
                 cursor: str | None = None) -> tuple[list[Return], str | None]:
     caller.require_location(location_id)
     return store.expected_at(location_id, limit, cursor)
 
 
-def step(store: ReturnStore, caller: Caller, return_id: str, status: ReturnStatus,
+def step(*, store: ReturnStore, caller: Caller, return_id: str, status: ReturnStatus,
          dispositions: dict[str, Disposition] | None = None, refund_reference: str | None = None) -> Return:
     """A staff step at the receiving location (or head office). Repeating the current step is a no-op."""
-    ret = get(store, caller, return_id)
+    ret = get(store=store, caller=caller, return_id=return_id)
     if caller.role == "customer":
         raise NotFound(f"Return {return_id!r} was not found.")
     if ret.status is status:

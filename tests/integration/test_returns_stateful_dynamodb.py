@@ -55,8 +55,10 @@ class ReturnsMachine(RuleBasedStateMachine):
     @rule(quantity=st.integers(1, 3))
     def sell(self, quantity: int) -> None:
         purchase, _ = purchases.record_store_sale(
-            wiring.return_store(), wiring.location_directory(), TILL, SELLER, f"R-{len(self.bought):04d}",
-            [PurchasedLine("R-1", quantity, 1500)], SOLD_AT, SHOPPER.subject, None)
+            store=wiring.return_store(), directory=wiring.location_directory(), caller=TILL, location_id=SELLER,
+            receipt_id=f"R-{len(self.bought):04d}",
+            lines=[PurchasedLine("R-1", quantity, 1500)], purchased_at=SOLD_AT, customer_id=SHOPPER.subject,
+            receipt_email=None)
         self.bought[purchase.purchase_id] = quantity
 
     @precondition(lambda self: self.bought)
@@ -69,8 +71,10 @@ class ReturnsMachine(RuleBasedStateMachine):
             key = f"return-{self.asked}"
         self.asked += 1
         with contextlib.suppress(Conflict, InvalidRequest, IdempotencyKeyReused):
-            ret, created = returns.request(wiring.return_store(), wiring.location_directory(), SHOPPER, purchase_id,
-                                           {"R-1": quantity}, RECEIVER, key, None, None)
+            ret, created = returns.request(store=wiring.return_store(), directory=wiring.location_directory(),
+                                           caller=SHOPPER, purchase_id=purchase_id,
+                                           wanted={"R-1": quantity}, location_id=RECEIVER, idempotency_key=key,
+                                           contact_email=None, reason=None)
             if created:
                 self.return_ids.append(ret.return_id)
                 self.keys.append((purchase_id, key, quantity))
@@ -83,7 +87,7 @@ class ReturnsMachine(RuleBasedStateMachine):
                   "receive": ReturnStatus.RECEIVED, "inspect": ReturnStatus.INSPECTED}[action]
         before = wiring.return_store().get(rid)
         with contextlib.suppress(Conflict):
-            after = returns.step(wiring.return_store(), STAFF, rid, target,
+            after = returns.step(store=wiring.return_store(), caller=STAFF, return_id=rid, status=target,
                                  dispositions={"R-1": Disposition.RESTOCK})
             if target is ReturnStatus.INSPECTED and before is not None and before.status is not after.status:
                 self.restocked += after.lines[0].quantity
