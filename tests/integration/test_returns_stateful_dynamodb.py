@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -24,6 +23,7 @@ from shared.returns import service as returns
 from shared.returns.model import Disposition, ReturnStatus
 from shared.stock import service as stock
 from shared.stock.model import ChangeKind
+from tests.conftest import emulated_machine_settings
 from tests.integration.conftest import start_moto_system, use_moto_environment
 
 SELLER, RECEIVER = "amsterdam-kalverstraat", "utrecht-oudegracht"
@@ -113,4 +113,4 @@ def setup_module() -> None:
 
 
 TestReturns = ReturnsMachine.TestCase
-TestReturns.settings = settings(stateful_step_count=15)
+TestReturns.settings = emulated_machine_settings(steps=15)
