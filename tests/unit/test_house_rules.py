@@ -66,11 +66,14 @@ def test_no_store_takes_another_store() -> None:
     """A DynamoDB store is made from a table name; what it writes with others goes through a transaction."""
     offenders = []
     for path in sorted((SHARED / "adapters").glob("dynamodb_*.py")):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.FunctionDef) and node.name == "__init__":
-                extra = [a.arg for a in node.args.args[1:] if a.arg != "table_name"]
-                if extra:
-                    offenders.append(f"{_relative(path)}: {extra}")
+        stores = [node for node in ast.walk(ast.parse(path.read_text()))
+                  if isinstance(node, ast.ClassDef) and node.name.endswith("Store")]
+        for store in stores:
+            for node in store.body:
+                if isinstance(node, ast.FunctionDef) and node.name == "__init__":
+                    extra = [a.arg for a in node.args.args[1:] if a.arg != "table_name"]
+                    if extra:
+                        offenders.append(f"{_relative(path)} {store.name}: {extra}")
     assert offenders == []
 
 
