@@ -50,7 +50,7 @@ def send(detail: dict[str, Any], detail_type: str) -> dict[str, Any]:
             raise LookupError("order not found")
         sent = notify_customer(detail_type, order, directory, SesEmailSender(), SnsSmsSender())
     elif detail_type == "PurchaseRecorded":
-        purchase = wiring.return_store().get_purchase(str(data["purchase_id"]))
+        purchase = wiring.purchase_store().get_purchase(str(data["purchase_id"]))
         if purchase is None:
             raise LookupError("purchase not found")
         sent = send_e_receipt(purchase, directory, SesEmailSender())

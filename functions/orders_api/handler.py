@@ -102,7 +102,7 @@ def new_pickup_code(order_id: OrderId) -> OrderView:
 @app.post(**declared("POST /orders/{order_id}/collect", conflict=True, limited=True, contended=True),
           summary="Hand over, checking the pickup code")
 def collect(order_id: OrderId, body: CollectBody) -> OrderView:
-    return _view(service.collect(wiring.order_store(), wiring.return_store(), current_caller(app), order_id,
+    return _view(service.collect(wiring.order_store(), wiring.purchase_store(), current_caller(app), order_id,
                                  body.pickup_code))
 
 

@@ -24,7 +24,8 @@ app = http_app()
           summary="Record a store sale (stock leaves the store once per receipt)")
 def record(body: StoreSaleBody) -> Response[PurchaseView]:
     purchase, created = till.record_till_sale(
-        purchases=wiring.return_store(), orders=wiring.order_store(), directory=wiring.location_directory(),
+        purchases=wiring.purchase_store(), stock=wiring.stock_store(), transactions=wiring.transactions(),
+        orders=wiring.order_store(), directory=wiring.location_directory(),
         caller=current_caller(app), location_id=body.location_id, receipt_id=body.receipt_id,
         lines=[line.to_domain() for line in body.lines], purchased_at=body.purchased_at,
         customer_id=body.customer_id, receipt_email=str(body.receipt_email) if body.receipt_email else None,
@@ -35,7 +36,8 @@ def record(body: StoreSaleBody) -> Response[PurchaseView]:
 
 @app.get(**declared("GET /purchases", paged=True), summary="The customer's purchases from every channel, newest first")
 def timeline(limit: Limit = 20, cursor: Cursor = None) -> Timeline:
-    found, next_cursor = service.timeline(wiring.return_store(), current_caller(app), limit, cursor)
+    found, next_cursor = service.timeline(store=wiring.purchase_store(), caller=current_caller(app), limit=limit,
+                                          cursor=cursor)
     return Timeline(purchases=[PurchaseView.of(p) for p in found], next_cursor=next_cursor)
 
 
@@ -48,14 +50,15 @@ def lookup(receipt_id: Annotated[str | None, Query(min_length=1, max_length=64)]
            customer_id: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
            limit: Limit = 20, cursor: Cursor = None) -> Timeline:
     found, next_cursor = service.lookup(
-        wiring.return_store(), wiring.order_store(), current_caller(app), receipt_id=receipt_id,
+        store=wiring.purchase_store(), orders=wiring.order_store(), caller=current_caller(app), receipt_id=receipt_id,
         location_id=location_id, order_id=order_id, customer_id=customer_id, limit=limit, cursor=cursor)
     return Timeline(purchases=[PurchaseView.of(p) for p in found], next_cursor=next_cursor)
 
 
 @app.get(**declared("GET /purchases/{purchase_id}"), summary="Read one purchase")
 def read(purchase_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]) -> PurchaseView:
-    return PurchaseView.of(service.get(wiring.return_store(), current_caller(app), purchase_id))
+    return PurchaseView.of(service.get(store=wiring.purchase_store(), caller=current_caller(app),
+                                       purchase_id=purchase_id))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

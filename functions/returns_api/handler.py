@@ -25,7 +25,9 @@ IdempotencyKey = Annotated[str, Header(alias="idempotency-key", min_length=8, ma
 
 
 def _step(return_id: str, status: ReturnStatus, **extra: Any) -> ReturnView:
-    return ReturnView.of(service.step(wiring.return_store(), current_caller(app), return_id, status, **extra))
+    return ReturnView.of(service.step(
+        returns=wiring.return_store(), purchases=wiring.purchase_store(), stock=wiring.stock_store(),
+        transactions=wiring.transactions(), caller=current_caller(app), return_id=return_id, status=status, **extra))
 
 
 @app.post(**declared("POST /returns", created="Requested", conflict=True, contended=True),
@@ -35,29 +37,32 @@ def request(body: ReturnBody, idempotency_key: IdempotencyKey) -> Response[Retur
     for line in body.lines:
         wanted[line.sku] = wanted.get(line.sku, 0) + line.quantity
     ret, created = service.request(
-        wiring.return_store(), wiring.location_directory(), current_caller(app), body.purchase_id, wanted,
-        body.location_id, idempotency_key, str(body.contact_email) if body.contact_email else None, body.reason,
-        body.language)
+        returns=wiring.return_store(), purchases=wiring.purchase_store(), transactions=wiring.transactions(),
+        directory=wiring.location_directory(), caller=current_caller(app), purchase_id=body.purchase_id,
+        wanted=wanted, location_id=body.location_id, idempotency_key=idempotency_key,
+        contact_email=str(body.contact_email) if body.contact_email else None, reason=body.reason,
+        language=body.language)
     return Response(status_code=201 if created else 200, content_type="application/json", body=ReturnView.of(ret),
                     headers=None if created else {"Idempotent-Replayed": "true"})
 
 
 @app.get(**declared("GET /returns", paged=True), summary="The customer's own returns")
 def list_mine(limit: Limit = 50, cursor: Cursor = None) -> ReturnList:
-    found, next_cursor = service.list_mine(wiring.return_store(), current_caller(app), limit=limit, cursor=cursor)
+    found, next_cursor = service.list_mine(store=wiring.return_store(), caller=current_caller(app), limit=limit,
+                                           cursor=cursor)
     return ReturnList(returns=[ReturnView.of(r) for r in found], next_cursor=next_cursor)
 
 
 @app.get(**declared("GET /returns/{return_id}"), summary="A return's status and history")
 def read(return_id: ReturnId) -> ReturnView:
-    return ReturnView.of(service.get(wiring.return_store(), current_caller(app), return_id))
+    return ReturnView.of(service.get(store=wiring.return_store(), caller=current_caller(app), return_id=return_id))
 
 
 @app.get(**declared("GET /locations/{location_id}/returns", paged=True), summary="Returns on their way to a location")
 def expected(location_id: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")], limit: Limit = 50,
              cursor: Cursor = None) -> ReturnList:
-    found, next_cursor = service.expected_at(wiring.return_store(), current_caller(app), location_id, limit=limit,
-                                             cursor=cursor)
+    found, next_cursor = service.expected_at(store=wiring.return_store(), caller=current_caller(app),
+                                             location_id=location_id, limit=limit, cursor=cursor)
     return ReturnList(returns=[ReturnView.of(r) for r in found], next_cursor=next_cursor)
 
 

@@ -20,8 +20,9 @@ from events.contracts import ChangeInfo
 from shared import wiring
 from shared.adapters import items
 from shared.adapters.dynamodb_orders import order_from_item
+from shared.adapters.dynamodb_purchases import purchase_from_item
 from shared.adapters.dynamodb_reservations import reservation_from_item
-from shared.adapters.dynamodb_returns import purchase_from_item, return_from_item
+from shared.adapters.dynamodb_returns import return_from_item
 from shared.adapters.event_bus import OutboundEvent
 from shared.batching import batch_processor
 from shared.observability import logger, metrics, tracer

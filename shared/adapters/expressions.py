@@ -11,13 +11,17 @@ from typing import Any
 
 from shared.adapters import items
 
+# An attribute: ``"on_hand"``, a map path ``"last_change.at"``, or a path given part by part
+# (``("remaining", sku)``) when a part may hold a dot itself (SKUs do).
+Attribute = str | tuple[str, ...]
+
 
 class Update:
     """An UpdateItem (or a transaction's Update) of one item, assembled part by part."""
 
     def __init__(self, key: dict[str, Any]) -> None:
         self._key = key
-        self._sets: dict[str, str] = {}
+        self._sets: dict[Attribute, str] = {}
         self._removes: list[str] = []
         self._conditions: list[str] = []
         self._names: dict[str, str] = {}  # placeholder -> name
@@ -27,10 +31,10 @@ class Update:
 
     # -- operands --------------------------------------------------------------------------
 
-    def name(self, attribute: str) -> str:
-        """A placeholder for an attribute or a map path (``remaining.SKU-1``)."""
+    def name(self, attribute: Attribute) -> str:
+        """A placeholder for an attribute or a map path (``remaining.SKU-1``, or part by part)."""
         parts = []
-        for part in attribute.split("."):
+        for part in attribute if isinstance(attribute, tuple) else attribute.split("."):
             if part not in self._name_ids:
                 self._name_ids[part] = f"#n{len(self._name_ids)}"
                 self._names[self._name_ids[part]] = part
@@ -46,32 +50,32 @@ class Update:
             self._values[self._value_ids[identity]] = attr
         return self._value_ids[identity]
 
-    def current(self, attribute: str, default: Any = 0) -> str:
+    def current(self, attribute: Attribute, default: Any = 0) -> str:
         """The stored value, or ``default`` for an item (or attribute) written for the first time."""
         return f"if_not_exists({self.name(attribute)}, {self.value(default)})"
 
     # -- SET / REMOVE ----------------------------------------------------------------------
 
-    def set(self, attribute: str, value: Any) -> Update:
+    def set(self, attribute: Attribute, value: Any) -> Update:
         self._sets[attribute] = self.value(value)
         return self
 
-    def set_expression(self, attribute: str, expression: str) -> Update:
+    def set_expression(self, attribute: Attribute, expression: str) -> Update:
         """A value made of operands of this builder (``current``, ``value``)."""
         self._sets[attribute] = expression
         return self
 
-    def keep(self, attribute: str, default: Any) -> Update:
+    def keep(self, attribute: Attribute, default: Any) -> Update:
         """Written once (the first write's default), never overwritten."""
         return self.set_expression(attribute, self.current(attribute, default))
 
-    def add(self, attribute: str, amount: int) -> Update:
+    def add(self, attribute: Attribute, amount: int) -> Update:
         """Move a number by ``amount`` (from 0 when absent)."""
         if amount >= 0:
             return self.set_expression(attribute, f"{self.current(attribute)} + {self.value(amount)}")
         return self.set_expression(attribute, f"{self.current(attribute)} - {self.value(-amount)}")
 
-    def remove(self, attribute: str) -> Update:
+    def remove(self, attribute: Attribute) -> Update:
         self._removes.append(self.name(attribute))
         return self
 
@@ -82,13 +86,13 @@ class Update:
         self._conditions.append(condition)
         return self
 
-    def require_at_least(self, attribute: str, minimum: int) -> Update:
+    def require_at_least(self, attribute: Attribute, minimum: int) -> Update:
         return self.require(f"{self.name(attribute)} >= {self.value(minimum)}")
 
-    def require_equal(self, attribute: str, value: Any) -> Update:
+    def require_equal(self, attribute: Attribute, value: Any) -> Update:
         return self.require(f"{self.name(attribute)} = {self.value(value)}")
 
-    def require_absent_or_below(self, attribute: str, value: Any) -> Update:
+    def require_absent_or_below(self, attribute: Attribute, value: Any) -> Update:
         name = self.name(attribute)
         return self.require(f"(attribute_not_exists({name}) OR {name} < {self.value(value)})")
 

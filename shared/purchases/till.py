@@ -20,6 +20,8 @@ from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
 from shared.purchases.ports import PurchaseStore
 from shared.purchases.service import purchase_id_for, record_store_sale
 from shared.reservations.model import ReservationStatus
+from shared.stock.ports import StockStore
+from shared.transactions import Transactions
 
 MAX_ATTEMPTS = 3
 
@@ -67,7 +69,8 @@ def _minus(lines: list[PurchasedLine], taken: Purchase) -> list[PurchasedLine]:
     return rest
 
 
-def record_till_sale(*, purchases: PurchaseStore, orders: OrderStore, directory: LocationDirectory,
+def record_till_sale(*, purchases: PurchaseStore, stock: StockStore, transactions: Transactions, orders: OrderStore,
+                     directory: LocationDirectory,
                      caller: Caller, location_id: str, receipt_id: str, lines: list[PurchasedLine],
                      purchased_at: datetime, customer_id: str | None = None, receipt_email: str | None = None,
                      order_id: str | None = None) -> tuple[Purchase, bool]:
@@ -78,5 +81,6 @@ def record_till_sale(*, purchases: PurchaseStore, orders: OrderStore, directory:
     rest = _minus(lines, collected[0]) if collected else lines
     if collected is not None and not rest:
         return collected
-    return record_store_sale(purchases, directory, caller, location_id, receipt_id, rest, purchased_at,
-                             customer_id, receipt_email)
+    return record_store_sale(purchases=purchases, stock=stock, transactions=transactions, directory=directory,
+                             caller=caller, location_id=location_id, receipt_id=receipt_id, lines=rest,
+                             purchased_at=purchased_at, customer_id=customer_id, receipt_email=receipt_email)

@@ -147,7 +147,8 @@ class HoldsMachine(RuleBasedStateMachine):
         if extra:
             lines.append(PurchasedLine(SKUS[0], extra, 100))  # something else on the same receipt
         for _ in range(2 if twice else 1):
-            record_till_sale(purchases=wiring.return_store(), orders=wiring.order_store(),
+            record_till_sale(purchases=wiring.purchase_store(), stock=wiring.stock_store(),
+                             transactions=wiring.transactions(), orders=wiring.order_store(),
                              directory=wiring.location_directory(), caller=STAFF, location_id=STORE,
                              receipt_id=receipt, lines=lines, purchased_at=datetime(2026, 1, 2, tzinfo=UTC),
                              order_id=oid)
@@ -178,7 +179,7 @@ class HoldsMachine(RuleBasedStateMachine):
             elif action == "ready":
                 orders.ready(store, wiring.location_directory(), STAFF, oid)
             elif action == "collect":
-                collected = orders.collect(store, wiring.return_store(), STAFF, oid, order.pickup_code or "000000")
+                collected = orders.collect(store, wiring.purchase_store(), STAFF, oid, order.pickup_code or "000000")
                 if order.status is not OrderStatus.COLLECTED and collected.status is OrderStatus.COLLECTED:
                     for line in order.held_lines:  # handed over: the units leave the books
                         self.on_hand[line.sku] -= line.quantity
