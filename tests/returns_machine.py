@@ -123,3 +123,19 @@ class ReturnsMachine(RuleBasedStateMachine):
         assert (received.on_hand if received else 0) == self.restocked
         sold = self.shop.stock.get("R-1", SELLER)
         assert sold is not None and sold.on_hand == 50 - sum(self.bought.values())
+
+
+def memory_shop() -> Shop:
+    """The fakes, with the demo locations: what the unit stories and the memory machine run on."""
+    from local.seed import LOCATIONS
+    from tests.fakes.locations import MemoryLocationStore
+    from tests.fakes.purchases import MemoryPurchaseStore
+    from tests.fakes.returns import MemoryReturnStore
+    from tests.fakes.stock import MemoryStockStore
+    from tests.fakes.transaction import MemoryTransactions
+
+    locations = MemoryLocationStore()
+    for location in LOCATIONS:
+        locations.put(location)
+    return Shop(purchases=MemoryPurchaseStore(), returns=MemoryReturnStore(), stock=MemoryStockStore(),
+                transactions=MemoryTransactions(), directory=LocationDirectory(locations))
