@@ -192,6 +192,9 @@ def table_access(handler: str) -> TableAccess:
     strings: set[str] = set()
     for node in found.nodes:
         for child in _walk(node):
+            if isinstance(child, ast.Call) and child.args and isinstance(child.args[0], ast.Constant) \
+                    and child.args[0].value in TRANSACTION_ITEMS:  # a transaction's add("Update", ...)
+                transaction_items.add(str(child.args[0].value))
             if (isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute)
                     and child.func.attr in CLIENT_CALLS):
                 calls.add(child.func.attr)
