@@ -23,11 +23,11 @@ from shared.adapters.dynamodb_orders import order_from_item
 from shared.adapters.dynamodb_purchases import purchase_from_item
 from shared.adapters.dynamodb_reservations import reservation_from_item
 from shared.adapters.dynamodb_returns import return_from_item
-from shared.adapters.event_bus import OutboundEvent
 from shared.batching import batch_processor
 from shared.observability import logger, metrics, tracer
 from shared.orders.model import Order
 from shared.orders.publishing import events_for_order
+from shared.outbound import OutboundEvent
 from shared.reservations.model import Reservation
 from shared.reservations.publishing import events_for_reservation
 from shared.returns.publishing import events_for_purchase, events_for_return

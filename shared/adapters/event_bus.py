@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any, Protocol
 
 from shared.adapters.aws import client
+from shared.outbound import OutboundEvent
 from shared.settings import settings
-
-
-@dataclass(frozen=True)
-class OutboundEvent:
-    source: str
-    detail_type: str
-    detail: dict[str, Any]
-
-
-class EventPublisher(Protocol):
-    def publish(self, events: list[OutboundEvent]) -> None: ...
 
 
 class PublishFailed(Exception):
@@ -47,11 +35,3 @@ class EventBridgePublisher:
             entries = [entry for entry, outcome in zip(entries, result["Entries"], strict=True)
                        if outcome.get("ErrorCode")]
         raise PublishFailed(f"{len(entries)} events were not accepted by the bus")
-
-
-class MemoryPublisher:
-    def __init__(self) -> None:
-        self.events: list[OutboundEvent] = []
-
-    def publish(self, events: list[OutboundEvent]) -> None:
-        self.events.extend(events)

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from events.contracts import ORDER_EVENTS, OrderedLine, detail
 from events.sources import ORDER_EVENT_SOURCE
-from shared.adapters.event_bus import OutboundEvent
 from shared.orders.model import Order, OrderStatus
+from shared.outbound import OutboundEvent
 
 _NAMESPACE = uuid.UUID("e5f6a7b8-c9d0-4e1f-8a2b-3c4d5e6f7a8b")
 _ON_STATUS = {

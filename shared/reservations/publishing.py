@@ -7,7 +7,7 @@ from datetime import datetime
 
 from events.contracts import RESERVATION_EVENTS, HeldLine, detail
 from events.sources import RESERVATION_EVENT_SOURCE
-from shared.adapters.event_bus import OutboundEvent
+from shared.outbound import OutboundEvent
 from shared.reservations.model import Reservation, ReservationStatus
 
 _NAMESPACE = uuid.UUID("a1f0c2d3-4b5e-4f60-8a71-9b2c3d4e5f60")

@@ -15,7 +15,7 @@ from events.contracts import (
     detail,
 )
 from events.sources import RETURN_EVENT_SOURCE
-from shared.adapters.event_bus import OutboundEvent
+from shared.outbound import OutboundEvent
 from shared.purchases.model import Purchase
 from shared.returns.model import Return, ReturnStatus
 

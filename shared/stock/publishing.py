@@ -17,7 +17,7 @@ from events.contracts import (
     detail,
 )
 from events.sources import STOCK_EVENT_SOURCE
-from shared.adapters.event_bus import OutboundEvent
+from shared.outbound import OutboundEvent
 from shared.stock.model import StockLevel
 from shared.stock.signals import StockSignal, signals_for
 
