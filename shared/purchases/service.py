@@ -58,17 +58,8 @@ def record_store_sale(*, purchases: PurchaseStore, stock: StockStore, transactio
         replayed = _replay(purchases, purchase, fingerprint)
         if replayed is not None:
             return replayed, False
-        size = MAX_WRITES - 1  # the part's lines and its mark
-        for number, start in enumerate(range(0, len(sales), size)):
-            tx = transactions.begin()
-            for move, change in sales[start:start + size]:
-                stock.add_move(tx, move=move, change=change, default_threshold=threshold)
-            part = ReceiptPart(purchase.purchase_id, number)
-            purchases.add_part_recorded(tx, part=part, fingerprint=fingerprint)
-            try:
-                tx.commit()
-            except Refused as refused:
-                _part_written_before(refused, part, purchase, fingerprint)
+        _record_in_parts(purchases=purchases, stock=stock, transactions=transactions, purchase=purchase,
+                         fingerprint=fingerprint, sales=sales, threshold=threshold)
         sales = []
     tx = transactions.begin()
     for move, change in sales:
@@ -104,6 +95,22 @@ def _replay(purchases: PurchaseStore, purchase: Purchase, fingerprint: str) -> P
     if recorded.fingerprint != fingerprint:
         raise IdempotencyKeyReused("This receipt id was recorded with other lines.")
     return recorded.purchase
+
+
+def _record_in_parts(*, purchases: PurchaseStore, stock: StockStore, transactions: Transactions, purchase: Purchase,
+                     fingerprint: str, sales: list[tuple[StockMove, ChangeReceipt]], threshold: int) -> None:
+    """The lines in transactions of MAX_WRITES - 1 lines and a mark each; parts written before are skipped."""
+    size = MAX_WRITES - 1
+    for number, start in enumerate(range(0, len(sales), size)):
+        tx = transactions.begin()
+        for move, change in sales[start:start + size]:
+            stock.add_move(tx, move=move, change=change, default_threshold=threshold)
+        part = ReceiptPart(purchase.purchase_id, number)
+        purchases.add_part_recorded(tx, part=part, fingerprint=fingerprint)
+        try:
+            tx.commit()
+        except Refused as refused:
+            _part_written_before(refused, part, purchase, fingerprint)
 
 
 def _part_written_before(refused: Refused, part: ReceiptPart, purchase: Purchase, fingerprint: str) -> None:
