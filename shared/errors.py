@@ -1,4 +1,7 @@
-"""Domain errors. Each maps to one RFC 9457 problem type in ``shared.http.problems``."""
+"""Domain errors: what the domain refuses and why, in its own words.
+
+They know nothing of HTTP; ``shared.http.problems`` maps each class to its problem type.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,6 @@ from typing import Any
 
 class DomainError(Exception):
     """A request the domain refuses; nothing was changed."""
-
-    status = 400
-    slug = "bad-request"
-    title = "Bad request"
 
     def __init__(self, detail: str, **extra: Any) -> None:
         super().__init__(detail)
@@ -21,33 +20,29 @@ class DomainError(Exception):
 class NotFound(DomainError):
     """Also used when the caller may not see the thing: it then does not exist for them."""
 
-    status, slug, title = 404, "not-found", "Not found"
-
 
 class Forbidden(DomainError):
-    status, slug, title = 403, "forbidden", "Not allowed"
+    """The caller is known but may not do this."""
 
 
 class InvalidRequest(DomainError):
-    status, slug, title = 422, "invalid-request", "The request is not valid"
+    """The request breaks a rule of the domain (``field`` in ``extra`` names the culprit)."""
 
 
 class InvalidCursor(DomainError):
     """A list cursor this API did not give out for this list (edited, foreign or garbled)."""
 
-    status, slug, title = 400, "invalid-cursor", "Invalid cursor"
-
 
 class Conflict(DomainError):
-    status, slug, title = 409, "conflict", "Conflict with the current state"
+    """The request does not fit the current state (an illegal step, a thing already there)."""
 
 
 class InsufficientStock(Conflict):
-    slug, title = "insufficient-stock", "Not enough stock"
+    """Fewer units are available than asked for."""
 
 
 class IdempotencyKeyReused(DomainError):
-    status, slug, title = 422, "idempotency-key-reused", "Idempotency key used for another request"
+    """A key seen before came with a different request."""
 
 
 class RetryLater(DomainError):
@@ -61,10 +56,6 @@ class RetryLater(DomainError):
 class TooManyRequests(RetryLater):
     """A limit on how much or how often one caller may do something (OWASP API4/API6)."""
 
-    status, slug, title = 429, "too-many-requests", "Too many requests"
-
 
 class Unavailable(RetryLater):
     """Contention or a dependency outlasted our retries; nothing was changed."""
-
-    status, slug, title = 503, "temporarily-unavailable", "Temporarily unavailable"

@@ -48,17 +48,18 @@ def send(detail: dict[str, Any], detail_type: str) -> dict[str, Any]:
         order = wiring.order_store().get(ORDER_EVENTS[detail_type].model_validate(data).order_id)
         if order is None:
             raise LookupError("order not found")
-        sent = notify_customer(detail_type, order, directory, SesEmailSender(), SnsSmsSender())
+        sent = notify_customer(event_type=detail_type, order=order, directory=directory, email=SesEmailSender(),
+                               sms=SnsSmsSender())
     elif detail_type == "PurchaseRecorded":
         purchase = wiring.purchase_store().get_purchase(str(data["purchase_id"]))
         if purchase is None:
             raise LookupError("purchase not found")
-        sent = send_e_receipt(purchase, directory, SesEmailSender())
+        sent = send_e_receipt(purchase=purchase, directory=directory, email=SesEmailSender())
     else:
         ret = wiring.return_store().get(str(data["return_id"]))
         if ret is None:
             raise LookupError("return not found")
-        sent = notify_return(detail_type, ret, directory, SesEmailSender())
+        sent = notify_return(event_type=detail_type, ret=ret, directory=directory, email=SesEmailSender())
     logger.info("customer notified", extra={"event_type": detail_type, "messages": len(sent)})
     return {"sent": sent}
 

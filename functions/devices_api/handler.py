@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -15,32 +15,36 @@ from shared.devices import service
 from shared.http.app import current_caller, http_app, resolve
 from shared.http.device_models import DeviceBody, DeviceList, DeviceView, Suggestion, Suggestions
 from shared.http.paging import Cursor, Limit
+from shared.http.params import DeviceId, LocationId
 from shared.http.responses import declared
 from shared.observability import logger, metrics, tracer
 
 app = http_app()
-LocationId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 
 
 @app.post(**declared("POST /locations/{location_id}/devices", created="Registered", ok="Already registered"),
           summary="Register a store device's push token")
 def register(location_id: LocationId, body: DeviceBody) -> Response[DeviceView]:
-    device, created = service.register(wiring.device_store(), SnsPushService(), wiring.location_directory(),
-                                       current_caller(app), location_id, body.platform, body.token, body.name)
+    device, created = service.register(store=wiring.device_store(), push=SnsPushService(),
+                                       directory=wiring.location_directory(),
+                                       caller=current_caller(app), location_id=location_id, platform=body.platform,
+                                       token=body.token, name=body.name)
     return Response(status_code=201 if created else 200, content_type="application/json", body=DeviceView.of(device))
 
 
 @app.get(**declared("GET /locations/{location_id}/devices", paged=True), summary="The store's registered devices")
 def list_devices(location_id: LocationId, limit: Limit = 50, cursor: Cursor = None) -> DeviceList:
-    found, next_cursor = service.devices(wiring.device_store(), current_caller(app), location_id, limit=limit,
+    found, next_cursor = service.devices(store=wiring.device_store(), caller=current_caller(app),
+                                         location_id=location_id, limit=limit,
                                          cursor=cursor)
     return DeviceList(devices=[DeviceView.of(d) for d in found], next_cursor=next_cursor)
 
 
 @app.delete(**declared("DELETE /locations/{location_id}/devices/{device_id}", deleted="Unregistered"),
             summary="Unregister a device")
-def unregister(location_id: LocationId, device_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]) -> Response[str]:
-    service.unregister(wiring.device_store(), SnsPushService(), current_caller(app), location_id, device_id)
+def unregister(location_id: LocationId, device_id: DeviceId) -> Response[str]:
+    service.unregister(store=wiring.device_store(), push=SnsPushService(), caller=current_caller(app),
+                       location_id=location_id, device_id=device_id)
     return Response(status_code=204, body="")
 
 
@@ -50,8 +54,9 @@ def suggestions(
     skus: Annotated[str, Query(min_length=1, max_length=2000, description="Comma-separated")],
 ) -> Suggestions:
     wanted = [sku.strip() for sku in skus.split(",") if sku.strip()][:40]
-    found = service.suggestions(wiring.stock_store(), wiring.location_directory(), current_caller(app),
-                                location_id, wanted)
+    found = service.suggestions(stock=wiring.stock_store(), directory=wiring.location_directory(),
+                                caller=current_caller(app),
+                                location_id=location_id, skus=wanted)
     return Suggestions(location_id=location_id, for_skus=wanted, suggestions=[Suggestion.of(x) for x in found])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -14,13 +14,13 @@ from shared.adapters import cursors
 from shared.http.app import current_caller, http_app, resolve
 from shared.http.models import LocationBody, LocationList, LocationView
 from shared.http.paging import Cursor, Limit
+from shared.http.params import LocationId
 from shared.http.responses import declared
 from shared.locations import service
 from shared.locations.model import LocationType, Service
 from shared.observability import logger, metrics, tracer
 
 app = http_app()
-LocationId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 
 
 @app.get(**declared("GET /locations", paged=True), summary="List active locations")
@@ -30,7 +30,7 @@ def list_locations(
     limit: Limit = 100,
     cursor: Cursor = None,
 ) -> LocationList:
-    found = service.list_locations(wiring.location_directory(), type, service_offered)
+    found = service.list_locations(directory=wiring.location_directory(), location_type=type, service=service_offered)
     page, next_cursor = cursors.page_of_sorted(found, lambda loc: loc.location_id,
                                                f"locations:{type}:{service_offered}", limit, cursor)
     return LocationList(locations=[LocationView.of(loc) for loc in page], next_cursor=next_cursor)
@@ -38,7 +38,7 @@ def list_locations(
 
 @app.get(**declared("GET /locations/{location_id}"), summary="Read one location")
 def get_location(location_id: LocationId) -> LocationView:
-    return LocationView.of(service.get_location(wiring.location_directory(), location_id))
+    return LocationView.of(service.get_location(directory=wiring.location_directory(), location_id=location_id))
 
 
 @app.put(**declared("PUT /locations/{location_id}", created="Created", ok="Replaced"),
@@ -46,7 +46,8 @@ def get_location(location_id: LocationId) -> LocationView:
 def put_location(location_id: LocationId, body: LocationBody) -> Response[LocationView]:
     location = body.to_domain(location_id)
     created = service.save_location(
-        wiring.location_store(), wiring.location_directory(), current_caller(app), location_id, location
+        store=wiring.location_store(), directory=wiring.location_directory(), caller=current_caller(app),
+        location_id=location_id, location=location
     )
     return Response(
         status_code=201 if created else 200,

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from events.patterns import LOCATION_PATTERN
 from shared import wiring
 from shared.http.app import current_caller, http_app, resolve
 from shared.http.paging import Cursor, Limit
+from shared.http.params import ID_PATTERN, PurchaseId, created_or_replayed
 from shared.http.responses import declared
 from shared.http.return_models import PurchaseView, StoreSaleBody, Timeline
 from shared.observability import logger, metrics, tracer
@@ -30,8 +32,7 @@ def record(body: StoreSaleBody) -> Response[PurchaseView]:
         lines=[line.to_domain() for line in body.lines], purchased_at=body.purchased_at,
         customer_id=body.customer_id, receipt_email=str(body.receipt_email) if body.receipt_email else None,
         order_id=body.order_id)
-    return Response(status_code=201 if created else 200, content_type="application/json",
-                    body=PurchaseView.of(purchase), headers=None if created else {"Idempotent-Replayed": "true"})
+    return created_or_replayed(PurchaseView.of(purchase), created=created)
 
 
 @app.get(**declared("GET /purchases", paged=True), summary="The customer's purchases from every channel, newest first")
@@ -44,9 +45,9 @@ def timeline(limit: Limit = 20, cursor: Cursor = None) -> Timeline:
 @app.get(**declared("GET /purchases/lookup", paged=True),
          summary="Staff find a purchase from any store or channel, to take it back")
 def lookup(receipt_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
-           location_id: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$",
+           location_id: Annotated[str | None, Query(pattern=LOCATION_PATTERN,
                                                     description="The store of the receipt")] = None,
-           order_id: Annotated[str | None, Query(pattern=r"^[0-9a-f-]{36}$")] = None,
+           order_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
            customer_id: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
            limit: Limit = 20, cursor: Cursor = None) -> Timeline:
     found, next_cursor = service.lookup(
@@ -56,7 +57,7 @@ def lookup(receipt_id: Annotated[str | None, Query(min_length=1, max_length=64)]
 
 
 @app.get(**declared("GET /purchases/{purchase_id}"), summary="Read one purchase")
-def read(purchase_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]) -> PurchaseView:
+def read(purchase_id: PurchaseId) -> PurchaseView:
     return PurchaseView.of(service.get(store=wiring.purchase_store(), caller=current_caller(app),
                                        purchase_id=purchase_id))
 

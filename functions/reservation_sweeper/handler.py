@@ -21,8 +21,8 @@ from shared.reservations import service as reservations
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    expired = reservations.expire_due(wiring.reservation_store())
-    pickups = orders.sweep(wiring.order_store())
+    expired = reservations.expire_due(store=wiring.reservation_store())
+    pickups = orders.sweep(orders=wiring.order_store())
     metrics.add_metric(name="ReservationsExpired", unit=MetricUnit.Count, value=expired)
     metrics.add_metric(name="OrdersNotCollected", unit=MetricUnit.Count, value=pickups["not_collected"])
     result = {"expired": expired, **pickups}

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import wiring
 from shared.http.app import current_caller, http_app, resolve
 from shared.http.paging import Cursor, Limit
+from shared.http.params import IdempotencyKey, LocationId, ReturnId, created_or_replayed
 from shared.http.responses import declared
 from shared.http.return_models import InspectBody, RefundedBody, ReturnBody, ReturnList, ReturnView
 from shared.observability import logger, metrics, tracer
@@ -19,9 +19,6 @@ from shared.returns import service
 from shared.returns.model import ReturnStatus
 
 app = http_app()
-ReturnId = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
-IdempotencyKey = Annotated[str, Header(alias="idempotency-key", min_length=8, max_length=128,
-                                       pattern=r"^[\x21-\x7e]+$")]
 
 
 def _step(return_id: str, status: ReturnStatus, **extra: Any) -> ReturnView:
@@ -42,8 +39,7 @@ def request(body: ReturnBody, idempotency_key: IdempotencyKey) -> Response[Retur
         wanted=wanted, location_id=body.location_id, idempotency_key=idempotency_key,
         contact_email=str(body.contact_email) if body.contact_email else None, reason=body.reason,
         language=body.language)
-    return Response(status_code=201 if created else 200, content_type="application/json", body=ReturnView.of(ret),
-                    headers=None if created else {"Idempotent-Replayed": "true"})
+    return created_or_replayed(ReturnView.of(ret), created=created)
 
 
 @app.get(**declared("GET /returns", paged=True), summary="The customer's own returns")
@@ -59,7 +55,7 @@ def read(return_id: ReturnId) -> ReturnView:
 
 
 @app.get(**declared("GET /locations/{location_id}/returns", paged=True), summary="Returns on their way to a location")
-def expected(location_id: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")], limit: Limit = 50,
+def expected(location_id: LocationId, limit: Limit = 50,
              cursor: Cursor = None) -> ReturnList:
     found, next_cursor = service.expected_at(store=wiring.return_store(), caller=current_caller(app),
                                              location_id=location_id, limit=limit, cursor=cursor)

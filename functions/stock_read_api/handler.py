@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -19,13 +19,12 @@ from shared.http.models import (
     SkuAvailability,
     StockView,
 )
+from shared.http.params import LocationId, Sku
 from shared.http.responses import declared
 from shared.observability import logger, metrics, tracer
 from shared.stock import service
 
 app = http_app()
-Sku = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-LocationId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 
 
 def _csv(text: str) -> list[str]:
@@ -38,14 +37,14 @@ def stock_matrix(
     locations: Annotated[str, Query(description="Comma-separated location ids (up to 50)", min_length=1)],
 ) -> AvailabilityMatrix:
     levels = service.stock_matrix(
-        wiring.stock_store(), wiring.location_directory(), _csv(skus), _csv(locations)
+        store=wiring.stock_store(), directory=wiring.location_directory(), skus=_csv(skus), location_ids=_csv(locations)
     )
     return AvailabilityMatrix(items=[Availability.of(level) for level in levels])
 
 
 @app.get(**declared("GET /stock/{sku}"), summary="Availability of one SKU at every location")
 def stock_of_sku(sku: Sku) -> SkuAvailability:
-    levels = service.stock_of_sku(wiring.stock_store(), wiring.location_directory(), sku)
+    levels = service.stock_of_sku(store=wiring.stock_store(), directory=wiring.location_directory(), sku=sku)
     views = [Availability.of(level) for level in levels]
     return SkuAvailability(sku=sku, total_available=sum(v.available for v in views), locations=views)
 
@@ -61,8 +60,9 @@ def nearest(
     service_offered: Annotated[str | None, Query(alias="service")] = None,
 ) -> NearestResult:
     placed = service.nearest_with_stock(
-        wiring.stock_store(), wiring.location_directory(), sku, lat, lon, quantity, limit,
-        radius_km, service_offered,
+        store=wiring.stock_store(), directory=wiring.location_directory(), sku=sku, lat=lat, lon=lon, quantity=quantity,
+        limit=limit,
+        radius_km=radius_km, service=service_offered,
     )
     return NearestResult(sku=sku, quantity=quantity, locations=[
         NearbyLocation(location=LocationView.of(p.location), available=p.level.available,
@@ -74,7 +74,8 @@ def nearest(
 @app.get(**declared("GET /stock/{sku}/locations/{location_id}"), summary="All quantities of a SKU at a location")
 def stock_at(sku: Sku, location_id: LocationId) -> StockView:
     current_caller(app).require_location(location_id)
-    return StockView.of(service.stock_at(wiring.stock_store(), wiring.location_directory(), sku, location_id))
+    return StockView.of(service.stock_at(store=wiring.stock_store(), directory=wiring.location_directory(), sku=sku,
+                                         location_id=location_id))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

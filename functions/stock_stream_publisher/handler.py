@@ -1,4 +1,7 @@
-"""Publishes what was committed: stock and reservation changes on the table stream become events.
+"""Publishes what was committed: changes of stock and of the records on the table stream become events.
+
+Stock items are read here; every other kind of record is found by its key prefix in
+``shared.adapters.stream_images``.
 
 Because events come from the stream, a written change is never left unpublished and a
 refused one never publishes. A failed record is reported so that Lambda retries from it
@@ -7,9 +10,8 @@ refused one never publishes. A failed record is reported so that Lambda retries 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -19,23 +21,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from events.contracts import ChangeInfo
 from shared import wiring
 from shared.adapters import items
-from shared.adapters.dynamodb_orders import order_from_item
-from shared.adapters.dynamodb_purchases import purchase_from_item
-from shared.adapters.dynamodb_reservations import reservation_from_item
-from shared.adapters.dynamodb_returns import return_from_item
+from shared.adapters.stream_images import ItemImages, images_of
 from shared.batching import batch_processor
 from shared.observability import logger, metrics, tracer
-from shared.orders.model import Order
-from shared.orders.publishing import events_for_order
-from shared.outbound import OutboundEvent
-from shared.reservations.model import Reservation
-from shared.reservations.publishing import events_for_reservation
-from shared.returns.publishing import events_for_purchase, events_for_return
 from shared.stock.model import StockLevel
 from shared.stock.publishing import events_for_commit
 
 processor = batch_processor(EventType.DynamoDBStreams)  # failures logged without personal data
-T = TypeVar("T")
 
 
 def _level(record: dict[str, Any], which: str) -> StockLevel | None:
@@ -44,18 +36,14 @@ def _level(record: dict[str, Any], which: str) -> StockLevel | None:
     return items.stock_level_from_item(image) if image and "sku" in image else None
 
 
-def _reservation(record: dict[str, Any], which: str) -> Reservation | None:
-    image = record.get("dynamodb", {}).get(which)
-    return reservation_from_item(image) if image and "status" in image else None
-
-
 @tracer.capture_method
 def publish_record(record: DynamoDBRecord) -> None:
     raw = record.raw_event
     keys = raw.get("dynamodb", {}).get("Keys", {})
     pk = str(keys.get("pk", {}).get("S", ""))
-    if pk.startswith(("RES#", "ORD#", "PUR#", "RET#")):
-        publish_hold_or_order(raw, pk[:4])
+    kind = images_of(pk)
+    if kind is not None:
+        publish_images(raw, kind)
         return
     after = _level(raw, "NewImage")
     if not items.is_stock_item(keys) or after is None:
@@ -69,7 +57,8 @@ def publish_record(record: DynamoDBRecord) -> None:
         source=str(last.get("source", "")),
     )
     occurred = items.parse_stamp(str(last.get("at") or new_image["updated_at"]["S"]))
-    events = events_for_commit(before, after, change, occurred, last.get("correlation_id"))
+    events = events_for_commit(before=before, after=after, change=change, occurred_at=occurred,
+                               correlation_id=last.get("correlation_id"))
     wiring.event_publisher().publish(events)
     logger.info("stock events published", extra={
         "sku": after.sku, "location_id": after.location_id, "version": after.version,
@@ -77,27 +66,10 @@ def publish_record(record: DynamoDBRecord) -> None:
     })
 
 
-def _image(record: dict[str, Any], which: str, parse: Callable[[dict[str, Any]], T]) -> T | None:
-    image = record.get("dynamodb", {}).get(which)
-    return parse(image) if image and "lines" in image else None
-
-
-def _order(record: dict[str, Any], which: str) -> Order | None:
-    image = record.get("dynamodb", {}).get(which)
-    return order_from_item(image) if image and "status" in image else None
-
-
-def publish_hold_or_order(raw: dict[str, Any], prefix: str) -> None:
+def publish_images(raw: dict[str, Any], kind: ItemImages[Any]) -> None:
+    """A reservation, order, purchase or return changed: publish what its new state means."""
     occurred = datetime.fromtimestamp(float(raw["dynamodb"].get("ApproximateCreationDateTime", 0)), UTC)
-    events: list[OutboundEvent] = []
-    if prefix == "RES#" and (reservation := _reservation(raw, "NewImage")) is not None:
-        events = events_for_reservation(_reservation(raw, "OldImage"), reservation, occurred)
-    elif prefix == "ORD#" and (order := _order(raw, "NewImage")) is not None:
-        events = events_for_order(_order(raw, "OldImage"), order, occurred)
-    elif prefix == "PUR#" and (purchase := _image(raw, "NewImage", purchase_from_item)) is not None:
-        events = events_for_purchase(_image(raw, "OldImage", purchase_from_item), purchase, occurred)
-    elif prefix == "RET#" and (ret := _image(raw, "NewImage", return_from_item)) is not None:
-        events = events_for_return(_image(raw, "OldImage", return_from_item), ret, occurred)
+    events = kind.events_of(raw, occurred)
     if events:
         wiring.event_publisher().publish(events)
         for event in events:  # counts per event type: the dashboard's orders by state

@@ -57,8 +57,9 @@ def record_sale(caller: Caller, data: SaleRecorded, meta: Metadata) -> None:
 
 
 def resolve(data: StockShortfall) -> None:
-    ended = resolve_shortfall(wiring.stock_store(), wiring.reservation_store(), wiring.order_store(),
-                              data.sku, data.location_id)
+    ended = resolve_shortfall(stock=wiring.stock_store(), reservations=wiring.reservation_store(),
+                              orders=wiring.order_store(),
+                              sku=data.sku, location_id=data.location_id)
     logger.info("shortfall resolved", extra={"sku": data.sku, "location_id": data.location_id,
                                              "holds_ended": len(ended)})
     metrics.add_metric(name="ShortfallHoldsEnded", unit=MetricUnit.Count, value=len(ended))

@@ -6,10 +6,9 @@ answered as the first request was and changes nothing.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -17,23 +16,16 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared import wiring
 from shared.http.app import correlation_id, current_caller, http_app, resolve
 from shared.http.models import ChangeBody, ChangeReceiptView, CountBody, SettingsBody, StockView
+from shared.http.params import IdempotencyKey, LocationId, Sku, created_or_replayed
 from shared.http.responses import declared
 from shared.observability import logger, metrics, tracer
 from shared.stock import service
 
 app = http_app()
-Sku = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-LocationId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
-IdempotencyKey = Annotated[str, Header(
-    alias="idempotency-key", min_length=8, max_length=128, pattern=r"^[\x21-\x7e]+$",
-    description="Unique per intended change (a UUID); a retry reuses it",
-)]
 
 
 def _receipt_response(view: ChangeReceiptView) -> Response[ChangeReceiptView]:
-    status = 200 if view.replayed or view.status == "ignored" else 201
-    headers = {"Idempotent-Replayed": "true"} if view.replayed else None
-    return Response(status_code=status, content_type="application/json", body=view, headers=headers)
+    return created_or_replayed(view, created=not (view.replayed or view.status == "ignored"), replayed=view.replayed)
 
 
 @app.post(**declared("POST /stock/{sku}/locations/{location_id}/changes",

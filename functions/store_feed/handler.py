@@ -31,7 +31,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     caller = Caller(role=str(allowed.get("role", "public")), subject=str(allowed.get("subject", "")),
                     location_id=str(allowed.get("location_id", "")) or None)
     try:
-        service.connect(wiring.device_store(), caller, str(allowed.get("location_id", "")), connection_id)
+        service.connect(store=wiring.device_store(), caller=caller, location_id=str(allowed.get("location_id", "")),
+                        connection_id=connection_id)
     except DomainError:
         return {"statusCode": 403}
     logger.info("feed connected", extra={"location_id": allowed.get("location_id")})

@@ -71,8 +71,9 @@ def handle_record(record: SQSRecord) -> None:
     if message is None:
         logger.info("nothing for a store", extra={"event_type": event.detail_type})
         return
-    counts = service.tell_store(wiring.device_store(), SnsPushService(), ApiGatewayFeed(), message,
-                                _once(str(detail["metadata"]["event_id"])))
+    counts = service.tell_store(store=wiring.device_store(), push=SnsPushService(), feed=ApiGatewayFeed(),
+                                message=message,
+                                once=_once(str(detail["metadata"]["event_id"])))
     metrics.add_metric(name="StorePushes", unit=MetricUnit.Count, value=counts["pushed"] + counts["posted"])
     logger.info("store told", extra={"event_type": event.detail_type, "location_id": message.location_id, **counts})
     if counts["failed"]:

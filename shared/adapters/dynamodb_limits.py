@@ -67,7 +67,8 @@ def refusal(reason: dict[str, Any], r: Reservation, limits: HoldLimits) -> TooMa
     current = items.from_item(reason.get("Item") or {})
     units = {str(k).removeprefix("units#"): int(v) for k, v in current.items() if str(k).startswith("units#")}
     asked = {line.sku: line.quantity for line in r.lines}
-    return refused(limits, r.location_id, int(current.get("holds", 0)), units, asked)
+    return refused(limits=limits, location_id=r.location_id, holds=int(current.get("holds", 0)), units=units,
+                   asked=asked)
 
 
 def held(db: Any, table: str, customer_id: str, location_id: str) -> tuple[int, dict[str, int]]:

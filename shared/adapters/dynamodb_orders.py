@@ -24,8 +24,11 @@ from shared.settings import settings
 READY = "PICKUP#READY"
 
 
+ORDER_PREFIX = "ORD#"  # the pk of an order item; the stream publisher finds the order codec by it
+
+
 def _key(order_id: str) -> dict[str, Any]:
-    return {"pk": {"S": f"ORD#{order_id}"}, "sk": {"S": "#"}}
+    return {"pk": {"S": f"{ORDER_PREFIX}{order_id}"}, "sk": {"S": "#"}}
 
 
 def _stamp(moment: datetime | None) -> str | None:

@@ -19,13 +19,15 @@ from shared.purchases.ports import RecordedPurchase
 from shared.settings import settings
 from shared.transactions import Transaction
 
+PURCHASE_PREFIX = "PUR#"  # the pk of a purchase item (and of its parts' marks)
+
 
 def _purchase_key(purchase_id: str) -> dict[str, Any]:
-    return {"pk": {"S": f"PUR#{purchase_id}"}, "sk": {"S": "#"}}
+    return {"pk": {"S": f"{PURCHASE_PREFIX}{purchase_id}"}, "sk": {"S": "#"}}
 
 
 def _part_key(part: ReceiptPart) -> dict[str, Any]:
-    return {"pk": {"S": f"PUR#{part.purchase_id}"}, "sk": {"S": f"CHUNK#{part.number:03d}"}}
+    return {"pk": {"S": f"{PURCHASE_PREFIX}{part.purchase_id}"}, "sk": {"S": f"CHUNK#{part.number:03d}"}}
 
 
 def purchase_to_item(p: Purchase, fingerprint: str) -> dict[str, Any]:

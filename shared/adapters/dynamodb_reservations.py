@@ -31,8 +31,11 @@ KEEP_AFTER_END = timedelta(days=90)
 _EFFECTS = {"hold": HOLD, "release": RELEASE, "handover": HANDOVER}
 
 
+RESERVATION_PREFIX = "RES#"  # the pk of a reservation item; the stream publisher finds the codec by it
+
+
 def _key(reservation_id: str) -> dict[str, Any]:
-    return {"pk": {"S": f"RES#{reservation_id}"}, "sk": {"S": "#"}}
+    return {"pk": {"S": f"{RESERVATION_PREFIX}{reservation_id}"}, "sk": {"S": "#"}}
 
 
 def _to_item(r: Reservation) -> dict[str, Any]:

@@ -16,10 +16,11 @@ from shared.settings import settings
 from shared.transactions import Transaction
 
 ON_ITS_WAY = {ReturnStatus.REQUESTED, ReturnStatus.APPROVED, ReturnStatus.RECEIVED}
+RETURN_PREFIX = "RET#"  # the pk of a return item
 
 
 def _return_key(return_id: str) -> dict[str, Any]:
-    return {"pk": {"S": f"RET#{return_id}"}, "sk": {"S": "#"}}
+    return {"pk": {"S": f"{RETURN_PREFIX}{return_id}"}, "sk": {"S": "#"}}
 
 
 def return_to_item(r: Return) -> dict[str, Any]:

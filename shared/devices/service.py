@@ -21,7 +21,7 @@ _DEVICE_NAMESPACE = uuid.UUID("d4c3b2a1-0f9e-4d8c-b7a6-5f4e3d2c1b0a")
 MAX_SUGGESTIONS = 5
 
 
-def register(store: DeviceStore, push: PushService, directory: LocationDirectory, caller: Caller,
+def register(*, store: DeviceStore, push: PushService, directory: LocationDirectory, caller: Caller,
              location_id: str, platform: Platform, token: str, name: str) -> tuple[Device, bool]:
     """The same token registered again is the same device (apps re-register on every start)."""
     caller.require_location(location_id)
@@ -35,7 +35,7 @@ def register(store: DeviceStore, push: PushService, directory: LocationDirectory
     return device, store.put_device(device)
 
 
-def unregister(store: DeviceStore, push: PushService, caller: Caller, location_id: str, device_id: str) -> None:
+def unregister(*, store: DeviceStore, push: PushService, caller: Caller, location_id: str, device_id: str) -> None:
     caller.require_location(location_id)
     device = store.get_device(device_id)
     if device is None or device.location_id != location_id:
@@ -44,13 +44,13 @@ def unregister(store: DeviceStore, push: PushService, caller: Caller, location_i
     store.delete_device(device_id)
 
 
-def devices(store: DeviceStore, caller: Caller, location_id: str, *, limit: int = 50,
+def devices(*, store: DeviceStore, caller: Caller, location_id: str, limit: int = 50,
             cursor: str | None = None) -> tuple[list[Device], str | None]:
     caller.require_location(location_id)
     return store.devices_page(location_id, limit, cursor)
 
 
-def connect(store: DeviceStore, caller: Caller, location_id: str, connection_id: str) -> Connection:
+def connect(*, store: DeviceStore, caller: Caller, location_id: str, connection_id: str) -> Connection:
     """A feed connection is for one store: its staff, or head office naming the store."""
     caller.require({"staff", "admin"})
     caller.require_location(location_id)
@@ -59,7 +59,7 @@ def connect(store: DeviceStore, caller: Caller, location_id: str, connection_id:
     return connection
 
 
-def suggestions(stock: StockStore, directory: LocationDirectory, caller: Caller, location_id: str,
+def suggestions(*, stock: StockStore, directory: LocationDirectory, caller: Caller, location_id: str,
                 skus: list[str]) -> list[StockLevel]:
     """Accessories for what is being collected, in stock in this store, most available first."""
     caller.require_location(location_id)
@@ -70,7 +70,7 @@ def suggestions(stock: StockStore, directory: LocationDirectory, caller: Caller,
     return sorted(found, key=lambda lvl: (-lvl.available, lvl.sku))[:MAX_SUGGESTIONS]
 
 
-def tell_store(store: DeviceStore, push: PushService, feed: FeedService, message: StoreMessage,
+def tell_store(*, store: DeviceStore, push: PushService, feed: FeedService, message: StoreMessage,
                once: Callable[[str, Callable[[], object]], object]) -> dict[str, int]:
     """One message per device and per open feed connection of the message's store.
 

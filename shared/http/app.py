@@ -17,8 +17,8 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from infra.topology import TOPOLOGY
-from shared.errors import DomainError, RetryLater
-from shared.http.problems import problem
+from shared.errors import DomainError, NotFound, RetryLater
+from shared.http.problems import problem, problem_for, problem_type
 from shared.identity import Caller, caller_from_claims
 from shared.observability import logger
 
@@ -26,6 +26,7 @@ _ROUTES = {route.route_key: route for route, _ in TOPOLOGY.routes}
 _ROUTE_KEYS = set(_ROUTES)
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 MAX_BODY_BYTES = 1_000_000  # the largest real body (a 200-line till sale) is about 30 kB
+NO_SUCH_RESOURCE = "There is no such resource."
 
 
 def path(route_key: str) -> str:
@@ -110,7 +111,7 @@ def resolve(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) ->
     if route is not None and not route.is_public:
         claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt", {}).get("claims")
         if caller_from_claims(claims).role not in {access.value for access in route.access}:
-            return _result(problem(404, "not-found", "Not found", "There is no such resource."))
+            return _result(problem_for(NotFound, NO_SUCH_RESOURCE))
     refused, event = _json_body(event)
     if refused is not None:
         return _result(refused)
@@ -129,14 +130,15 @@ def http_app() -> APIGatewayHttpResolver:
         field = error.extra.get("field")
         errors = [{"field": field, "message": error.detail}] if field else None
         extra = {k: v for k, v in error.extra.items() if k != "field"}
-        refused = problem(error.status, error.slug, error.title, error.detail, errors=errors, **extra)
+        kind = problem_type(error)
+        refused = problem(kind.status, kind.slug, kind.title, error.detail, errors=errors, **extra)
         if isinstance(error, RetryLater):
             refused.headers["Retry-After"] = str(error.retry_after_seconds)
         return refused
 
     @app.not_found
     def _no_route(_: NotFoundError) -> Response[str]:
-        return problem(404, "not-found", "Not found", "There is no such resource.")
+        return problem_for(NotFound, NO_SUCH_RESOURCE)
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response[str]:

@@ -7,9 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictInt
 
+from events.patterns import LOCATION_PATTERN
 from shared.http.reservation_models import LineBody
 from shared.orders.model import Contact, Order, OrderStatus, Payment
-from shared.reservations.model import Channel
+from shared.reservations.model import MAX_LINES, Channel
 
 
 class ContactBody(BaseModel):
@@ -30,8 +31,8 @@ class OrderLineBody(LineBody):
 class OrderBody(BaseModel):
     model_config = ConfigDict(defer_build=True, extra="forbid")
 
-    location_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
-    lines: list[OrderLineBody] = Field(min_length=1, max_length=40)
+    location_id: str = Field(pattern=LOCATION_PATTERN)
+    lines: list[OrderLineBody] = Field(min_length=1, max_length=MAX_LINES)
     payment: Payment
     contact: ContactBody
     channel: Literal["web", "app", "kiosk"] = "web"

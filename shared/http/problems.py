@@ -1,11 +1,29 @@
-"""RFC 9457 problem details: the one shape of every 4xx and 5xx this API returns."""
+"""RFC 9457 problem details: the one shape of every 4xx and 5xx this API returns.
+
+The domain's errors say what went wrong; the status, ``type`` and title they answer with live here.
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
+
+from shared.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    IdempotencyKeyReused,
+    InsufficientStock,
+    InvalidCursor,
+    InvalidRequest,
+    NotFound,
+    TooManyRequests,
+    Unavailable,
+)
+from shared.orders.model import PickupCodeLocked
 
 PROBLEM_TYPE_BASE = "https://retail-backend.example/problems/"
 CONTENT_TYPE = "application/problem+json"
@@ -29,3 +47,39 @@ def problem(
         body["errors"] = errors
     body.update({k: v for k, v in extra.items() if v is not None})
     return Response(status_code=status, content_type=CONTENT_TYPE, body=json.dumps(body, default=str))
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    """What a kind of refusal is over HTTP: its status and the last part and title of its ``type``."""
+
+    status: int
+    slug: str
+    title: str
+
+
+PROBLEM_TYPES: dict[type[DomainError], ProblemType] = {
+    DomainError: ProblemType(400, "bad-request", "Bad request"),
+    NotFound: ProblemType(404, "not-found", "Not found"),
+    Forbidden: ProblemType(403, "forbidden", "Not allowed"),
+    InvalidRequest: ProblemType(422, "invalid-request", "The request is not valid"),
+    InvalidCursor: ProblemType(400, "invalid-cursor", "Invalid cursor"),
+    Conflict: ProblemType(409, "conflict", "Conflict with the current state"),
+    InsufficientStock: ProblemType(409, "insufficient-stock", "Not enough stock"),
+    IdempotencyKeyReused: ProblemType(422, "idempotency-key-reused", "Idempotency key used for another request"),
+    TooManyRequests: ProblemType(429, "too-many-requests", "Too many requests"),
+    PickupCodeLocked: ProblemType(429, "pickup-code-locked", "Pickup code locked"),
+    Unavailable: ProblemType(503, "temporarily-unavailable", "Temporarily unavailable"),
+}
+
+
+def problem_type(error: type[DomainError] | DomainError) -> ProblemType:
+    """The nearest mapped class in the error's MRO: a subclass has its own type or its parent's."""
+    kind = error if isinstance(error, type) else type(error)
+    return next(PROBLEM_TYPES[cls] for cls in kind.__mro__ if cls in PROBLEM_TYPES)
+
+
+def problem_for(error: type[DomainError], detail: str, **extra: Any) -> Response[str]:
+    """The problem of a domain error class, for answers made outside a use case (a refused role)."""
+    kind = problem_type(error)
+    return problem(kind.status, kind.slug, kind.title, detail, **extra)

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from events.patterns import SKU_PATTERN
-from shared.reservations.model import Channel, Line, Reservation, ReservationStatus
+from events.patterns import LOCATION_PATTERN, SKU_PATTERN
+from shared.reservations.model import MAX_LINES, Channel, Line, Reservation, ReservationStatus
 
 
 class LineBody(BaseModel):
@@ -23,8 +23,8 @@ class LineBody(BaseModel):
 class ReservationBody(BaseModel):
     model_config = ConfigDict(defer_build=True, extra="forbid")
 
-    location_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
-    lines: list[LineBody] = Field(min_length=1, max_length=40)
+    location_id: str = Field(pattern=LOCATION_PATTERN)
+    lines: list[LineBody] = Field(min_length=1, max_length=MAX_LINES)
     channel: Channel = Channel.WEB
     hold_seconds: StrictInt | None = Field(default=None, ge=1, le=14 * 24 * 3600,
                                      description="Shorter than the location's hold time, if wanted")

@@ -7,8 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictInt
 
-from events.patterns import SKU_PATTERN
+from events.patterns import LOCATION_PATTERN, SKU_PATTERN
 from shared.http.models import PastInstant
+from shared.http.params import ID_PATTERN
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
 from shared.returns.model import Disposition, Return, ReturnStatus
 
@@ -29,7 +30,7 @@ class SaleLineBody(Strict):
 class StoreSaleBody(Strict):
     """What the till sends when a sale is paid."""
 
-    location_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+    location_id: str = Field(pattern=LOCATION_PATTERN)
     receipt_id: str = Field(min_length=1, max_length=64, description="Unique per store; a resend is ignored")
     lines: list[SaleLineBody] = Field(min_length=1, max_length=200)
     purchased_at: PastInstant = Field(description="When it was paid, with a time zone; not in the future")
@@ -73,8 +74,8 @@ class ReturnLineBody(Strict):
 
 
 class ReturnBody(Strict):
-    purchase_id: str = Field(pattern=r"^[0-9a-f-]{36}$")
-    location_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$", description="Where it is brought or sent")
+    purchase_id: str = Field(pattern=ID_PATTERN)
+    location_id: str = Field(pattern=LOCATION_PATTERN, description="Where it is brought or sent")
     lines: list[ReturnLineBody] = Field(min_length=1, max_length=200)
     reason: str | None = Field(default=None, max_length=500)
     contact_email: EmailStr | None = None

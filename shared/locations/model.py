@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from events.patterns import LOCATION_PATTERN
+
 
 class LocationType(StrEnum):
     STORE = "store"
@@ -39,7 +41,7 @@ class Coordinates(BaseModel):
 class Location(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    location_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+    location_id: str = Field(pattern=LOCATION_PATTERN)
     name: str = Field(min_length=1, max_length=200)
     type: LocationType
     address: Address

@@ -10,6 +10,7 @@ from shared.locations.ports import LocationStore
 
 
 def list_locations(
+    *,
     directory: LocationDirectory,
     location_type: LocationType | None = None,
     service: Service | None = None,
@@ -24,12 +25,12 @@ def list_locations(
     return sorted(found, key=lambda loc: loc.location_id)
 
 
-def get_location(directory: LocationDirectory, location_id: str) -> Location:
+def get_location(*, directory: LocationDirectory, location_id: str) -> Location:
     return directory.get(location_id)
 
 
 def save_location(
-    store: LocationStore, directory: LocationDirectory, caller: Caller, location_id: str,
+    *, store: LocationStore, directory: LocationDirectory, caller: Caller, location_id: str,
     location: Location,
 ) -> bool:
     """Admin only (the route says so too). Returns True when the location is new."""

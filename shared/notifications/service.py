@@ -14,7 +14,7 @@ from shared.returns.model import Return
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
-def notify_customer(event_type: str, order: Order, directory: LocationDirectory, email: EmailSender,
+def notify_customer(*, event_type: str, order: Order, directory: LocationDirectory, email: EmailSender,
                     sms: SmsSender) -> list[str]:
     """Sends the message for this event; returns the message ids. Unknown events send nothing."""
     if event_type not in TEMPLATES:
@@ -36,30 +36,31 @@ def notify_customer(event_type: str, order: Order, directory: LocationDirectory,
     return sent
 
 
-def euros(cents: int, language: str) -> str:
+def euros(*, cents: int, language: str) -> str:
     text = f"{cents // 100},{cents % 100:02d}" if language == "nl" else f"{cents // 100}.{cents % 100:02d}"
     return f"\u20ac {text}"
 
 
-def send_e_receipt(purchase: Purchase, directory: LocationDirectory, email: EmailSender) -> list[str]:
+def send_e_receipt(*, purchase: Purchase, directory: LocationDirectory, email: EmailSender) -> list[str]:
     """A store sale's e-receipt, when the customer asked for one (web orders get theirs at pickup)."""
     if not purchase.receipt_email or purchase.channel is not PurchaseChannel.STORE:
         return []
     location = directory.get(purchase.location_id)
-    values = {"store": location.name, "reference": purchase.reference, "amount": euros(purchase.total_cents, "nl"),
-              "lines": "\n".join(f"{x.quantity} x {x.sku}  {euros(x.quantity * x.unit_price_cents, 'nl')}"
-                                  for x in purchase.lines)}
+    lines = [f"{x.quantity} x {x.sku}  {euros(cents=x.quantity * x.unit_price_cents, language='nl')}"
+             for x in purchase.lines]
+    values = {"store": location.name, "reference": purchase.reference,
+              "amount": euros(cents=purchase.total_cents, language="nl"), "lines": "\n".join(lines)}
     message = render("PurchaseRecorded", location.language, values)
     return [email.send(purchase.receipt_email, message.subject, message.body)]
 
 
-def notify_return(event_type: str, ret: Return, directory: LocationDirectory, email: EmailSender) -> list[str]:
+def notify_return(*, event_type: str, ret: Return, directory: LocationDirectory, email: EmailSender) -> list[str]:
     if event_type not in RETURN_TEMPLATES or not ret.contact_email:
         return []
     location = directory.get(ret.location_id)
     values = {"return_ref": ret.return_id[:8].upper(), "store": location.name,
               "address": f"{location.address.street}, {location.address.city}",
-              "amount": euros(ret.refund_cents, ret.language), "reference": ret.refund_reference or "",
+              "amount": euros(cents=ret.refund_cents, language=ret.language), "reference": ret.refund_reference or "",
               "lines": "\n".join(f"{x.quantity} x {x.sku}" for x in ret.lines)}
     message = render(event_type, ret.language, values)
     return [email.send(ret.contact_email, message.subject, message.body)]

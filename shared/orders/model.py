@@ -46,8 +46,6 @@ MAX_CODE_ATTEMPTS = 5  # wrong pickup codes before the code is void and staff mu
 class PickupCodeLocked(TooManyRequests):
     """Too many wrong codes: this code is void; staff of the pickup store issue a new one."""
 
-    slug, title = "pickup-code-locked", "Pickup code locked"
-
     def __init__(self, order_id: str) -> None:
         super().__init__(f"Too many wrong pickup codes for order {order_id}: the code is void. Staff of the "
                          "pickup store issue a new one (POST /orders/{order_id}/pickup-code), which is sent "

@@ -42,7 +42,7 @@ def _staff_order(orders: OrderStore, caller: Caller, order_id: str) -> Order:
     return order
 
 
-def place(orders: OrderStore, stock: StockStore, directory: LocationDirectory, caller: Caller,
+def place(*, orders: OrderStore, stock: StockStore, directory: LocationDirectory, caller: Caller,
           location_id: str, lines: list[Line], payment: Payment, contact: Contact, channel: Channel,
           idempotency_key: str, prices: dict[str, int] | None = None) -> tuple[Order, bool]:
     """Hold the stock and record the order in one transaction; a retry returns the same order."""
@@ -74,27 +74,28 @@ def place(orders: OrderStore, stock: StockStore, directory: LocationDirectory, c
     try:
         return orders.place(order, hold, location.low_stock_threshold, limits=limits)
     except InsufficientStock as refused:
-        refused.extra["alternatives"] = alternatives(stock, directory, location, merged, Service.CLICK_AND_COLLECT)
+        refused.extra["alternatives"] = alternatives(stock=stock, directory=directory, origin=location, lines=merged,
+                                                     service=Service.CLICK_AND_COLLECT)
         raise
 
 
-def get(orders: OrderStore, caller: Caller, order_id: str) -> Order:
+def get(*, orders: OrderStore, caller: Caller, order_id: str) -> Order:
     return _visible(caller, orders.get(order_id), order_id)
 
 
-def list_mine(orders: OrderStore, caller: Caller, *, limit: int = 50,
+def list_mine(*, orders: OrderStore, caller: Caller, limit: int = 50,
               cursor: str | None = None) -> tuple[list[Order], str | None]:
     caller.require({"customer"})
     return orders.list_for_customer(caller.subject, limit, cursor)
 
 
-def list_open(orders: OrderStore, caller: Caller, location_id: str, *, limit: int = 50,
+def list_open(*, orders: OrderStore, caller: Caller, location_id: str, limit: int = 50,
               cursor: str | None = None) -> tuple[list[Order], str | None]:
     caller.require_location(location_id)
     return orders.list_open_at(location_id, limit, cursor)
 
 
-def advance(orders: OrderStore, caller: Caller, order_id: str, status: OrderStatus) -> Order:
+def advance(*, orders: OrderStore, caller: Caller, order_id: str, status: OrderStatus) -> Order:
     """Accept or start picking: no stock effect. Asking for the current state again is a no-op."""
     order = _staff_order(orders, caller, order_id)
     if order.status is status:
@@ -102,7 +103,7 @@ def advance(orders: OrderStore, caller: Caller, order_id: str, status: OrderStat
     return orders.save(order, order.moved_to(status))
 
 
-def mark_short(orders: OrderStore, caller: Caller, order_id: str, sku: str) -> Order:
+def mark_short(*, orders: OrderStore, caller: Caller, order_id: str, sku: str) -> Order:
     """A line not found at picking: its units go back, the order goes on, the customer is told."""
     order = _staff_order(orders, caller, order_id)
     if any(line.sku == sku and line.short for line in order.lines):
@@ -114,7 +115,7 @@ def mark_short(orders: OrderStore, caller: Caller, order_id: str, sku: str) -> O
     return orders.mark_short(order, after, sku)
 
 
-def ready(orders: OrderStore, directory: LocationDirectory, caller: Caller, order_id: str) -> Order:
+def ready(*, orders: OrderStore, directory: LocationDirectory, caller: Caller, order_id: str) -> Order:
     order = _staff_order(orders, caller, order_id)
     if order.status is OrderStatus.READY_FOR_PICKUP:
         return order
@@ -122,7 +123,7 @@ def ready(orders: OrderStore, directory: LocationDirectory, caller: Caller, orde
     return orders.save(order, order.ready(_now(), location.pickup_hold_hours))
 
 
-def resend_ready(orders: OrderStore, caller: Caller, order_id: str) -> Order:
+def resend_ready(*, orders: OrderStore, caller: Caller, order_id: str) -> Order:
     order = _staff_order(orders, caller, order_id)
     if order.status is not OrderStatus.READY_FOR_PICKUP:
         raise Conflict(f"Order {order_id} is {order.status.value}, not ready for pickup.",
@@ -130,13 +131,13 @@ def resend_ready(orders: OrderStore, caller: Caller, order_id: str) -> Order:
     return orders.save(order, replace(order, ready_notices=order.ready_notices + 1, version=order.version + 1))
 
 
-def new_pickup_code(orders: OrderStore, caller: Caller, order_id: str) -> Order:
+def new_pickup_code(*, orders: OrderStore, caller: Caller, order_id: str) -> Order:
     """Staff of the pickup store void the code (e.g. locked after wrong guesses) and send a new one."""
     order = _staff_order(orders, caller, order_id)
     return orders.save(order, order.with_new_code())
 
 
-def collect(orders: OrderStore, purchases: PurchaseStore, caller: Caller, order_id: str, pickup_code: str) -> Order:
+def collect(*, orders: OrderStore, purchases: PurchaseStore, caller: Caller, order_id: str, pickup_code: str) -> Order:
     """Hand over with the code: the held units leave on_hand and reserved together, and the
     order becomes a purchase in the customer's timeline, in the same transaction."""
     order = _staff_order(orders, caller, order_id)
@@ -145,7 +146,8 @@ def collect(orders: OrderStore, purchases: PurchaseStore, caller: Caller, order_
     if not order.check_code(pickup_code):
         raise order.wrong_code(orders.record_wrong_code(order, MAX_CODE_ATTEMPTS))
     purchase = Purchase(
-        purchase_id=purchase_id_for(order.location_id, order.order_id), channel=PurchaseChannel.CLICK_AND_COLLECT,
+        purchase_id=purchase_id_for(location_id=order.location_id, reference=order.order_id),
+        channel=PurchaseChannel.CLICK_AND_COLLECT,
         location_id=order.location_id, purchased_at=_now(), reference=order.order_id, customer_id=order.customer_id,
         receipt_email=order.contact.email,
         lines=tuple(PurchasedLine(x.sku, x.quantity, x.unit_price_cents) for x in order.lines if not x.short),
@@ -154,14 +156,14 @@ def collect(orders: OrderStore, purchases: PurchaseStore, caller: Caller, order_
                          extra=[purchases.purchase_put(purchase, order.fingerprint)])
 
 
-def cancel(orders: OrderStore, caller: Caller, order_id: str) -> Order:
+def cancel(*, orders: OrderStore, caller: Caller, order_id: str) -> Order:
     order = _visible(caller, orders.get(order_id), order_id)
     if order.status is OrderStatus.CANCELLED:
         return order
     return orders.finish(order, order.moved_to(OrderStatus.CANCELLED), ReservationStatus.CANCELLED)
 
 
-def sweep(orders: OrderStore, now: datetime | None = None) -> dict[str, int]:
+def sweep(*, orders: OrderStore, now: datetime | None = None) -> dict[str, int]:
     """Reminders before the pickup window ends; NOT_COLLECTED (units back) when it has ended."""
     moment = now or _now()
     done = {"reminded": 0, "not_collected": 0}

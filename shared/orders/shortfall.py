@@ -82,7 +82,7 @@ def _resolve_one(reservations: ReservationStore, orders: OrderStore, hold: Affec
     raise Conflict(f"Hold {hold.hold_id} kept changing; the shortfall is resolved on the next delivery.")
 
 
-def resolve_shortfall(stock: StockStore, reservations: ReservationStore, orders: OrderStore, sku: str,
+def resolve_shortfall(*, stock: StockStore, reservations: ReservationStore, orders: OrderStore, sku: str,
                       location_id: str) -> list[str]:
     """Ends the newest holds until ``reserved <= on_hand``; returns the ids of what it ended."""
     ended: list[str] = []

@@ -19,7 +19,7 @@ from shared.transactions import MAX_WRITES, Refused, Transactions
 _NAMESPACE = uuid.UUID("f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b")
 
 
-def purchase_id_for(location_id: str, reference: str) -> str:
+def purchase_id_for(*, location_id: str, reference: str) -> str:
     """Stable per till receipt (or order): the same sale sent twice is one purchase."""
     return str(uuid.uuid5(_NAMESPACE, f"{location_id}\n{reference}"))
 
@@ -43,7 +43,7 @@ def record_store_sale(*, purchases: PurchaseStore, stock: StockStore, transactio
         merged[line.sku] = line if known is None else PurchasedLine(
             line.sku, known.quantity + line.quantity, min(known.unit_price_cents, line.unit_price_cents))
     purchase = Purchase(
-        purchase_id=purchase_id_for(location_id, receipt_id), channel=PurchaseChannel.STORE,
+        purchase_id=purchase_id_for(location_id=location_id, reference=receipt_id), channel=PurchaseChannel.STORE,
         location_id=location_id, lines=tuple(merged[sku] for sku in sorted(merged)),
         purchased_at=purchased_at.astimezone(UTC), reference=receipt_id, customer_id=customer_id,
         receipt_email=receipt_email,
@@ -145,14 +145,15 @@ def lookup(*, store: PurchaseStore, orders: OrderStore, caller: Caller, receipt_
         if location_id is None:
             raise InvalidRequest("A receipt id is only unique at its store: give location_id too.",
                                  field="location_id")
-        found = store.get_purchase(purchase_id_for(location_id, receipt_id))
+        found = store.get_purchase(purchase_id_for(location_id=location_id, reference=receipt_id))
     else:
         order = orders.get(str(order_id))
-        found = store.get_purchase(purchase_id_for(order.location_id, order.order_id)) if order else None
+        found = None if order is None else store.get_purchase(
+            purchase_id_for(location_id=order.location_id, reference=order.order_id))
     return ([found] if found else []), None
 
 
-def timeline(*, store: PurchaseStore, caller: Caller, limit: int,
-             cursor: str | None) -> tuple[list[Purchase], str | None]:
+def timeline(*, store: PurchaseStore, caller: Caller, limit: int, cursor: str | None) -> tuple[list[Purchase],
+                                                                                               str | None]:
     caller.require({"customer"})
     return store.timeline(caller.subject, limit, cursor)

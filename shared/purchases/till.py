@@ -28,7 +28,8 @@ MAX_ATTEMPTS = 3
 
 def _order_purchase(order: Order, purchased_at: datetime) -> Purchase:
     return Purchase(
-        purchase_id=purchase_id_for(order.location_id, order.order_id), channel=PurchaseChannel.CLICK_AND_COLLECT,
+        purchase_id=purchase_id_for(location_id=order.location_id, reference=order.order_id),
+        channel=PurchaseChannel.CLICK_AND_COLLECT,
         location_id=order.location_id, purchased_at=purchased_at, reference=order.order_id,
         customer_id=order.customer_id, receipt_email=order.contact.email,
         lines=tuple(PurchasedLine(x.sku, x.quantity, x.unit_price_cents) for x in order.lines if not x.short))
@@ -43,8 +44,8 @@ def _collect_at_till(orders: OrderStore, purchases: PurchaseStore, order_id: str
         if order is None or order.location_id != location_id:
             return None
         if order.status is OrderStatus.COLLECTED:
-            return purchases.get_purchase(purchase_id_for(location_id, order_id)) or _order_purchase(
-                order, purchased_at), False
+            taken = purchases.get_purchase(purchase_id_for(location_id=location_id, reference=order_id))
+            return taken or _order_purchase(order, purchased_at), False
         if not order.is_open:
             return None  # cancelled or not collected: its units were released; this is a plain sale
         purchase = _order_purchase(order, purchased_at)

@@ -30,7 +30,7 @@ def limits_for(caller: Caller, location: Location) -> HoldLimits | None:
                       active_holds=location.max_active_holds_per_customer)
 
 
-def refused(limits: HoldLimits, location_id: str, holds: int, units: dict[str, int],
+def refused(*, limits: HoldLimits, location_id: str, holds: int, units: dict[str, int],
             asked: dict[str, int]) -> TooManyRequests:
     """The problem to answer when a new hold would break a limit, given what is held now."""
     if holds >= limits.active_holds:

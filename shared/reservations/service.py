@@ -44,7 +44,7 @@ def _visible(caller: Caller, reservation: Reservation | None, reservation_id: st
     raise NotFound(f"Reservation {reservation_id!r} was not found.")
 
 
-def alternatives(stock: StockStore, directory: LocationDirectory, origin: Location, lines: tuple[Line, ...],
+def alternatives(*, stock: StockStore, directory: LocationDirectory, origin: Location, lines: tuple[Line, ...],
                  service: Service) -> list[dict[str, object]]:
     """Other locations that could hold the whole request, nearest to the asked one first."""
     candidates: dict[str, int] | None = None
@@ -63,7 +63,7 @@ def alternatives(stock: StockStore, directory: LocationDirectory, origin: Locati
     return sorted(found, key=lambda f: float(str(f["distance_km"])))[:ALTERNATIVES]
 
 
-def reserve(store: ReservationStore, stock: StockStore, directory: LocationDirectory, caller: Caller,
+def reserve(*, store: ReservationStore, stock: StockStore, directory: LocationDirectory, caller: Caller,
             location_id: str, lines: list[Line], channel: Channel, idempotency_key: str,
             customer_id: str | None = None, hold_seconds: int | None = None,
             order_id: str | None = None, service: Service = Service.RESERVATIONS) -> tuple[Reservation, bool]:
@@ -89,11 +89,12 @@ def reserve(store: ReservationStore, stock: StockStore, directory: LocationDirec
     try:
         return store.create(reservation, location.low_stock_threshold, limits=limits)
     except InsufficientStock as refused:
-        refused.extra["alternatives"] = alternatives(stock, directory, location, merged, service)
+        refused.extra["alternatives"] = alternatives(stock=stock, directory=directory, origin=location, lines=merged,
+                                                     service=service)
         raise
 
 
-def get(store: ReservationStore, caller: Caller, reservation_id: str) -> Reservation:
+def get(*, store: ReservationStore, caller: Caller, reservation_id: str) -> Reservation:
     """Reading an overdue hold expires it on the spot: stock never waits for the sweep."""
     reservation = _visible(caller, store.get(reservation_id), reservation_id)
     if reservation.overdue(_now()) and not reservation.order_id:  # an order's hold ends with its order
@@ -101,7 +102,7 @@ def get(store: ReservationStore, caller: Caller, reservation_id: str) -> Reserva
     return reservation
 
 
-def list_mine(store: ReservationStore, caller: Caller, *, limit: int = 50,
+def list_mine(*, store: ReservationStore, caller: Caller, limit: int = 50,
               cursor: str | None = None) -> tuple[list[Reservation], str | None]:
     caller.require({"customer"})
     now = _now()
@@ -117,24 +118,24 @@ def _not_an_orders(reservation: Reservation, action: str) -> None:
                        order_id=reservation.order_id)
 
 
-def cancel(store: ReservationStore, caller: Caller, reservation_id: str) -> Reservation:
-    reservation = get(store, caller, reservation_id)
+def cancel(*, store: ReservationStore, caller: Caller, reservation_id: str) -> Reservation:
+    reservation = get(store=store, caller=caller, reservation_id=reservation_id)
     if reservation.status is ReservationStatus.CANCELLED:
         return reservation  # cancelling twice is the same as once
     _not_an_orders(reservation, "cancel")
     return store.end(reservation, ReservationStatus.CANCELLED)[0]
 
 
-def extend(store: ReservationStore, directory: LocationDirectory, caller: Caller, reservation_id: str,
+def extend(*, store: ReservationStore, directory: LocationDirectory, caller: Caller, reservation_id: str,
            hold_seconds: int) -> Reservation:
-    reservation = get(store, caller, reservation_id)
+    reservation = get(store=store, caller=caller, reservation_id=reservation_id)
     _not_an_orders(reservation, "change")
     location = directory.get(reservation.location_id)
     until = _now() + timedelta(seconds=hold_seconds)
     return store.extend(reservation, reservation.extended(until, timedelta(hours=location.pickup_hold_hours) * 2))
 
 
-def expire_due(store: ReservationStore, now: datetime | None = None) -> int:
+def expire_due(*, store: ReservationStore, now: datetime | None = None) -> int:
     """The sweep: ends every overdue hold once, however many sweeps run at the same time."""
     moment = now or _now()
     expired = 0

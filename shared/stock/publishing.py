@@ -37,7 +37,7 @@ def event_id(after: StockLevel, signal: StockSignal) -> str:
 
 
 def events_for_commit(
-    before: StockLevel | None, after: StockLevel, change: ChangeInfo, occurred_at: datetime,
+    *, before: StockLevel | None, after: StockLevel, change: ChangeInfo, occurred_at: datetime,
     correlation_id: str | None,
 ) -> list[OutboundEvent]:
     payloads: dict[StockSignal, Contract] = {

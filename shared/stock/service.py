@@ -36,7 +36,7 @@ class Placed:
 # -- reads ---------------------------------------------------------------------------------
 
 
-def stock_of_sku(store: StockStore, directory: LocationDirectory, sku: str) -> list[StockLevel]:
+def stock_of_sku(*, store: StockStore, directory: LocationDirectory, sku: str) -> list[StockLevel]:
     """The SKU at every active location (one query); the order is by location id."""
     active = {loc.location_id for loc in directory.all() if loc.active}
     return sorted(
@@ -45,14 +45,14 @@ def stock_of_sku(store: StockStore, directory: LocationDirectory, sku: str) -> l
     )
 
 
-def stock_at(store: StockStore, directory: LocationDirectory, sku: str, location_id: str) -> StockLevel:
+def stock_at(*, store: StockStore, directory: LocationDirectory, sku: str, location_id: str) -> StockLevel:
     """A SKU never stocked at a known location simply has zero of everything."""
     directory.get(location_id)
     return store.get(sku, location_id) or StockLevel(sku=sku, location_id=location_id)
 
 
 def stock_matrix(
-    store: StockStore, directory: LocationDirectory, skus: list[str], location_ids: list[str]
+    *, store: StockStore, directory: LocationDirectory, skus: list[str], location_ids: list[str]
 ) -> list[StockLevel]:
     """Many SKUs at many locations for a product list page; absent pairs read as zero."""
     if not skus or len(skus) > MAX_SKUS_PER_READ:
@@ -67,6 +67,7 @@ def stock_matrix(
 
 
 def nearest_with_stock(
+    *,
     store: StockStore,
     directory: LocationDirectory,
     sku: str,

@@ -117,7 +117,7 @@ def test_the_same_sale_as_an_event_is_consumed_and_recorded_once_with_the_api(aw
         assert consumer.lambda_handler(sqs_batch(sale), CTX) == {"batchItemFailures": []}
     assert till("T-B1", [{"sku": "FB-1", "quantity": 1}], customer_id="cust-1")[0] == 200  # the same sale
     assert (level("FB-1").on_hand, level("FB-1").reserved, level("FB-1").shortfall) == (1, 2, 1)
-    purchase = wiring.purchase_store().get_purchase(purchase_id_for(UTRECHT, "T-B1"))
+    purchase = wiring.purchase_store().get_purchase(purchase_id_for(location_id=UTRECHT, reference="T-B1"))
     assert purchase is not None and purchase.customer_id == "cust-1" and purchase.reference == "T-B1"
     pump(aws)
     after = wiring.order_store().get(order["order_id"])
@@ -174,7 +174,8 @@ def test_a_pay_at_pickup_order_rung_up_at_the_till_is_one_sale(aws: Provisioned)
                      event_id="pos-facts-e1")
     assert consumer.lambda_handler(sqs_batch(sale), CTX) == {"batchItemFailures": []}
     assert (level("FE-1").on_hand, level("FE-1").reserved, level("FE-2").on_hand) == (1, 0, 4)
-    order_purchase = wiring.purchase_store().get_purchase(purchase_id_for(UTRECHT, order["order_id"]))
+    order_purchase = wiring.purchase_store().get_purchase(purchase_id_for(location_id=UTRECHT,
+                                                                        reference=order["order_id"]))
     assert order_purchase is not None and [(x.sku, x.quantity) for x in order_purchase.lines] == [("FE-1", 2)]
     # an order rung up alone is its own purchase, and it is collected once
     status, order2, _ = place([{"sku": "FE-2", "quantity": 1}], key="facts-order-e2")

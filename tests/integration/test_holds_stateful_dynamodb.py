@@ -56,7 +56,8 @@ class HoldsMachine(RuleBasedStateMachine):
 
     def _resolve(self, sku: str) -> None:
         """What the stock consumer does with the StockShortfall the stream publishes."""
-        resolve_shortfall(wiring.stock_store(), wiring.reservation_store(), wiring.order_store(), sku, STORE)
+        resolve_shortfall(stock=wiring.stock_store(), reservations=wiring.reservation_store(),
+                          orders=wiring.order_store(), sku=sku, location_id=STORE)
 
     def teardown(self) -> None:
         self.mock.stop()  # type: ignore[attr-defined]
@@ -94,14 +95,17 @@ class HoldsMachine(RuleBasedStateMachine):
         key, wanted = self._key(), [Line(sku, qty) for sku, qty in lines]
         try:
             if as_order:
-                order, _ = orders.place(wiring.order_store(), wiring.stock_store(), wiring.location_directory(),
-                                        shopper, STORE, wanted, Payment.PAID_ONLINE, Contact("a@example.nl"),
-                                        Channel.WEB, key)
+                order, _ = orders.place(orders=wiring.order_store(), stock=wiring.stock_store(),
+                                        directory=wiring.location_directory(),
+                                        caller=shopper, location_id=STORE, lines=wanted, payment=Payment.PAID_ONLINE,
+                                        contact=Contact("a@example.nl"),
+                                        channel=Channel.WEB, idempotency_key=key)
                 self.order_ids.append(order.order_id)
             else:
-                held, _ = reservations.reserve(wiring.reservation_store(), wiring.stock_store(),
-                                               wiring.location_directory(), shopper, STORE, wanted, Channel.APP,
-                                               key, hold_seconds=3600)
+                held, _ = reservations.reserve(store=wiring.reservation_store(), stock=wiring.stock_store(),
+                                               directory=wiring.location_directory(), caller=shopper, location_id=STORE,
+                                               lines=wanted, channel=Channel.APP,
+                                               idempotency_key=key, hold_seconds=3600)
                 self.reservation_ids.append(held.reservation_id)
                 self.requests.append((shopper, key, wanted))
         except (InsufficientStock, TooManyRequests):
@@ -113,9 +117,10 @@ class HoldsMachine(RuleBasedStateMachine):
         shopper, key, wanted = self.requests[pick % len(self.requests)]
         asked = [Line(wanted[0].sku, wanted[0].quantity + 1), *wanted[1:]] if tamper else wanted
         try:
-            _, created = reservations.reserve(wiring.reservation_store(), wiring.stock_store(),
-                                                 wiring.location_directory(), shopper, STORE, asked, Channel.APP,
-                                                 key, hold_seconds=3600)
+            _, created = reservations.reserve(store=wiring.reservation_store(), stock=wiring.stock_store(),
+                                                 directory=wiring.location_directory(), caller=shopper,
+                                                 location_id=STORE, lines=asked, channel=Channel.APP,
+                                                 idempotency_key=key, hold_seconds=3600)
             assert not created and not tamper
         except IdempotencyKeyReused:
             assert tamper
@@ -126,12 +131,13 @@ class HoldsMachine(RuleBasedStateMachine):
         rid = self.reservation_ids[pick % len(self.reservation_ids)]
         store = wiring.reservation_store()
         if expire:
-            reservations.expire_due(store, LONG_AFTER)
+            reservations.expire_due(store=store, now=LONG_AFTER)
         else:
             held = store.get(rid)
             assert held is not None
             try:
-                reservations.cancel(store, Caller(role="customer", subject=held.customer_id), rid)
+                reservations.cancel(store=store, caller=Caller(role="customer", subject=held.customer_id),
+                                    reservation_id=rid)
             except Conflict:
                 assert held.status.value in ("EXPIRED", "FULFILLED")  # an ended hold cannot be cancelled
 
@@ -173,20 +179,22 @@ class HoldsMachine(RuleBasedStateMachine):
         assert order is not None
         try:
             if action in ("accept", "picking"):
-                orders.advance(store, STAFF, oid, OrderStatus.ACCEPTED if action == "accept" else OrderStatus.PICKING)
+                orders.advance(orders=store, caller=STAFF, order_id=oid,
+                               status=OrderStatus.ACCEPTED if action == "accept" else OrderStatus.PICKING)
             elif action == "short":
-                orders.mark_short(store, STAFF, oid, order.lines[0].sku)
+                orders.mark_short(orders=store, caller=STAFF, order_id=oid, sku=order.lines[0].sku)
             elif action == "ready":
-                orders.ready(store, wiring.location_directory(), STAFF, oid)
+                orders.ready(orders=store, directory=wiring.location_directory(), caller=STAFF, order_id=oid)
             elif action == "collect":
-                collected = orders.collect(store, wiring.purchase_store(), STAFF, oid, order.pickup_code or "000000")
+                collected = orders.collect(orders=store, purchases=wiring.purchase_store(), caller=STAFF, order_id=oid,
+                                           pickup_code=order.pickup_code or "000000")
                 if order.status is not OrderStatus.COLLECTED and collected.status is OrderStatus.COLLECTED:
                     for line in order.held_lines:  # handed over: the units leave the books
                         self.on_hand[line.sku] -= line.quantity
             elif action == "cancel":
-                orders.cancel(store, STAFF, oid)
+                orders.cancel(orders=store, caller=STAFF, order_id=oid)
             else:
-                orders.sweep(store, LONG_AFTER)
+                orders.sweep(orders=store, now=LONG_AFTER)
         except Conflict:
             pass
 

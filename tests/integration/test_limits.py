@@ -92,7 +92,8 @@ def test_the_counter_returns_to_zero_when_every_hold_ends() -> None:
     assert http(reservations_api, "POST /reservations/{reservation_id}/cancel", {"reservation_id": cancelled},
                 as_="customer")[0] == 200
     assert reservations.expire_due(
-        wiring.reservation_store(), datetime.fromisoformat(expiring["expires_at"]) + timedelta(seconds=1)) == 1
+        store=wiring.reservation_store(),
+        now=datetime.fromisoformat(expiring["expires_at"]) + timedelta(seconds=1)) == 1
     for oid in (collected, short, not_collected):
         step(oid, "accept")
         step(oid, "picking")
@@ -107,6 +108,6 @@ def test_the_counter_returns_to_zero_when_every_hold_ends() -> None:
     assert step(customer_cancelled, "cancel", as_="customer")[0] == 200
     deadline = wiring.order_store().get(not_collected).pickup_deadline  # type: ignore[union-attr]
     assert deadline is not None
-    assert orders.sweep(wiring.order_store(), deadline + timedelta(seconds=1))["not_collected"] == 1
+    assert orders.sweep(orders=wiring.order_store(), now=deadline + timedelta(seconds=1))["not_collected"] == 1
     assert held() == (0, {"LIM-Z1": 0, "LIM-Z2": 0, "LIM-Z3": 0})
     assert all(level(sku).reserved == 0 for sku in ("LIM-Z1", "LIM-Z2", "LIM-Z3"))

@@ -49,10 +49,12 @@ def test_staff_cannot_cancel_or_extend_an_orders_hold(monkeypatch: pytest.Monkey
     later = held.expires_at + timedelta(days=1)
     monkeypatch.setattr(service, "_now", lambda: later)
     staff = Caller(role="staff", subject="anna", location_id=UTRECHT)
-    assert service.get(wiring.reservation_store(), staff, held.reservation_id).status is ReservationStatus.ACTIVE
+    assert service.get(store=wiring.reservation_store(), caller=staff,
+                       reservation_id=held.reservation_id).status is ReservationStatus.ACTIVE
     customer = Caller(role="customer", subject=held.customer_id)
-    assert [r.status for r in service.list_mine(wiring.reservation_store(), customer)[0]] == [ReservationStatus.ACTIVE]
-    assert service.expire_due(wiring.reservation_store(), later) == 0
+    assert [r.status for r in service.list_mine(store=wiring.reservation_store(),
+                                                caller=customer)[0]] == [ReservationStatus.ACTIVE]
+    assert service.expire_due(store=wiring.reservation_store(), now=later) == 0
     # it ends with its order, and the units come back
     assert step(order["order_id"], "cancel")[1]["status"] == OrderStatus.CANCELLED.value
     assert (level("OH-1").reserved, level("OH-1").available) == (0, 2)

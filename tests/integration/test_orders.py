@@ -110,9 +110,9 @@ def test_cancel_and_not_collected_put_the_units_back(aws: Provisioned) -> None:
     deadline = store.get(second).pickup_deadline  # set by the service's clock when it became ready
     assert deadline is not None
     late = deadline - timedelta(minutes=30)
-    assert service.sweep(store, late) == {"reminded": 1, "not_collected": 0}
-    assert service.sweep(store, late) == {"reminded": 0, "not_collected": 0}
-    assert service.sweep(store, late + timedelta(hours=1)) == {"reminded": 0, "not_collected": 1}
+    assert service.sweep(orders=store, now=late) == {"reminded": 1, "not_collected": 0}
+    assert service.sweep(orders=store, now=late) == {"reminded": 0, "not_collected": 0}
+    assert service.sweep(orders=store, now=late + timedelta(hours=1)) == {"reminded": 0, "not_collected": 1}
     assert store.get(second).status is OrderStatus.NOT_COLLECTED
     assert (level("C-4").reserved, level("C-4").available) == (0, 4)
     deliver_messages(aws)

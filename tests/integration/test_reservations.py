@@ -96,7 +96,8 @@ def test_an_overdue_hold_expires_once_on_read_or_by_overlapping_sweeps() -> None
     second = reserve([{"sku": "A-5", "quantity": 1}], hold_seconds=1)[1]["reservation_id"]
     store = wiring.reservation_store()
     later = max(store.get(rid).expires_at for rid in (first, second)) + timedelta(seconds=1)  # the holds' own clock
-    assert service.expire_due(store, later) + service.expire_due(store, later) == 2  # overlapping: once each
+    assert service.expire_due(store=store, now=later) + service.expire_due(store=store,
+                                                                           now=later) == 2  # overlapping: once each
     assert store.get(first).status is ReservationStatus.EXPIRED
     assert (level("A-4").reserved, level("A-5").reserved) == (0, 0)
     assert sweeper.lambda_handler({}, CTX) == {"expired": 0, "reminded": 0, "not_collected": 0}

@@ -33,10 +33,12 @@ def test_published_events_conform_and_have_stable_ids() -> None:
     before = StockLevel(sku="S", location_id="l", on_hand=1, low_stock_threshold=2, version=4)
     after = StockLevel(sku="S", location_id="l", on_hand=0, low_stock_threshold=2, version=5)
     change = ChangeInfo(change_id="c", kind="sale", on_hand_delta=-1, source="pos")
-    events = events_for_commit(before, after, change, datetime(2026, 1, 1, tzinfo=UTC), "corr")
+    events = events_for_commit(before=before, after=after, change=change, occurred_at=datetime(2026, 1, 1, tzinfo=UTC),
+                               correlation_id="corr")
     assert [e.detail_type for e in events] == ["StockChanged", "OutOfStock"]
     for event in events:
         envelope_model(event.detail_type).model_validate(event.detail)
-    again = events_for_commit(before, after, change, datetime(2026, 1, 1, tzinfo=UTC), "corr")
+    again = events_for_commit(before=before, after=after, change=change, occurred_at=datetime(2026, 1, 1, tzinfo=UTC),
+                              correlation_id="corr")
     assert [e.detail["metadata"]["event_id"] for e in again] == [e.detail["metadata"]["event_id"] for e in events]
     assert events[0].detail["metadata"]["event_id"] == event_id(after, StockSignal.CHANGED)

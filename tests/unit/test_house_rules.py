@@ -76,7 +76,7 @@ def test_no_store_takes_another_store() -> None:
 
 def _use_cases() -> list[tuple[str, object]]:
     found = []
-    for path in sorted(SHARED.glob("*/service.py")) + [SHARED / "purchases" / "till.py"]:
+    for path in [*sorted(SHARED.glob("*/service.py")), SHARED / "purchases" / "till.py"]:
         module = importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ == module.__name__ and not name.startswith("_"):

@@ -110,11 +110,13 @@ def test_counts_from_the_future_or_without_zone_are_refused(store, directory) ->
 
 def test_matrix_reads_absent_pairs_as_zero_and_checks_limits(store, directory) -> None:
     receive(store, directory, 4)
-    levels = service.stock_matrix(store, directory, ["SKU-A", "SKU-B"], ["store-one", "store-two"])
+    levels = service.stock_matrix(store=store, directory=directory, skus=["SKU-A", "SKU-B"], location_ids=["store-one",
+                                                                                                           "store-two"])
     assert [(lvl.sku, lvl.location_id, lvl.on_hand) for lvl in levels] == [
         ("SKU-A", "store-one", 4), ("SKU-A", "store-two", 0), ("SKU-B", "store-one", 0), ("SKU-B", "store-two", 0)]
     with pytest.raises(InvalidRequest):
-        service.stock_matrix(store, directory, [f"S{i}" for i in range(101)], ["store-one"])
+        service.stock_matrix(store=store, directory=directory, skus=[f"S{i}" for i in range(101)],
+                             location_ids=["store-one"])
 
 
 def test_nearest_orders_by_distance_and_skips_what_cannot_serve(store) -> None:
@@ -129,11 +131,12 @@ def test_nearest_orders_by_distance_and_skips_what_cannot_serve(store) -> None:
         service.record_change(store=store, transactions=TRANSACTIONS, directory=directory, caller=ERP, sku="SKU-A",
                               location_id=loc, kind=ChangeKind.RECEIPT, quantity=qty, idempotency_key=f"seed-{loc}",
                               source="t")
-    utrecht_centraal = (52.0894, 5.1100)
-    placed = service.nearest_with_stock(store, directory, "SKU-A", *utrecht_centraal, quantity=2)
+    lat, lon = 52.0894, 5.1100
+    placed = service.nearest_with_stock(store=store, directory=directory, sku="SKU-A", lat=lat, lon=lon, quantity=2)
     assert [p.location.location_id for p in placed] == ["amsterdam-kalverstraat", "rotterdam-lijnbaan"]
     assert 30 < placed[0].distance_km < 40
-    near = service.nearest_with_stock(store, directory, "SKU-A", *utrecht_centraal, quantity=1, radius_km=5)
+    near = service.nearest_with_stock(store=store, directory=directory, sku="SKU-A", lat=lat, lon=lon, quantity=1,
+                                      radius_km=5)
     assert [p.location.location_id for p in near] == ["utrecht-oudegracht"]
 
 
