@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterator
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 import pytest
 from moto import mock_aws
 
@@ -26,6 +29,13 @@ CLAIMS = {
     "staff-utrecht": {"sub": "anna", "cognito:groups": "[staff]", "custom:location_id": "utrecht-oudegracht"},
     "customer": {"sub": "cust-1", "cognito:groups": "[customer]"},
 }
+
+
+# Every botocore Session parses the service models and endpoints (megabytes of JSON) again, and
+# every test makes new sessions: moto resets boto3's default one on each start, wiring.reset()
+# drops the adapters' clients. One loader for all of them (its data is read-only) takes ~0.5 s
+# off each emulated account; what the clients do is unchanged.
+botocore.session.create_loader = functools.cache(botocore.loaders.create_loader)  # type: ignore[attr-defined]
 
 
 def use_moto_environment() -> None:

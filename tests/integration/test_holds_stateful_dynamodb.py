@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -30,6 +29,7 @@ from shared.reservations import service as reservations
 from shared.reservations.model import Channel, Line
 from shared.stock import service as stock
 from shared.stock.model import ChangeKind, StockLevel
+from tests.conftest import emulated_machine_settings
 from tests.integration.conftest import start_moto_system, use_moto_environment
 
 SKUS = ("H-1", "H-2")
@@ -243,4 +243,4 @@ def setup_module() -> None:
 
 
 TestHolds = HoldsMachine.TestCase
-TestHolds.settings = settings(stateful_step_count=15)
+TestHolds.settings = emulated_machine_settings(steps=15)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import settings
-
 from shared import wiring
+from tests.conftest import emulated_machine_settings
 from tests.integration.conftest import start_moto_system, use_moto_environment
 from tests.returns_machine import ReturnsMachine, Shop
 
@@ -24,4 +23,4 @@ def setup_module() -> None:
 
 
 TestReturns = DynamoDBReturnsMachine.TestCase
-TestReturns.settings = settings(stateful_step_count=15)
+TestReturns.settings = emulated_machine_settings(steps=15)

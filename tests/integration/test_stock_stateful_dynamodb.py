@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import boto3
-from hypothesis import settings
 from hypothesis.stateful import invariant
 from moto import mock_aws
 
@@ -12,6 +11,7 @@ from local.provision import provision
 from shared import wiring
 from shared.adapters.dynamodb_stock import DynamoDBStockStore
 from shared.adapters.dynamodb_transaction import DynamoDBTransactions
+from tests.conftest import emulated_machine_settings
 from tests.integration.conftest import use_moto_environment
 from tests.stock_machine import StockMachine
 
@@ -50,7 +50,7 @@ class DynamoDBStockMachine(StockMachine):
 
 
 TestDynamoDBStock = DynamoDBStockMachine.TestCase
-TestDynamoDBStock.settings = settings(stateful_step_count=25)
+TestDynamoDBStock.settings = emulated_machine_settings(steps=25)
 
 
 def setup_module() -> None:
