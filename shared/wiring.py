@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from shared.adapters.dynamodb_limits import DynamoDBHoldCounters
     from shared.adapters.dynamodb_locations import DynamoDBLocationStore
     from shared.adapters.dynamodb_orders import DynamoDBOrderStore
+    from shared.adapters.dynamodb_purchases import DynamoDBPurchaseStore
     from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
     from shared.adapters.dynamodb_returns import DynamoDBReturnStore
     from shared.adapters.dynamodb_stock import DynamoDBStockStore
@@ -81,8 +82,14 @@ def holds() -> HoldWrites:
 
 
 @cache
+def purchase_store() -> DynamoDBPurchaseStore:
+    from shared.adapters.dynamodb_purchases import DynamoDBPurchaseStore
+
+    return DynamoDBPurchaseStore()
+
+
+@cache
 def return_store() -> DynamoDBReturnStore:
-    """Purchases and returns (one adapter: a return changes its purchase in the same transaction)."""
     from shared.adapters.dynamodb_returns import DynamoDBReturnStore
 
     return DynamoDBReturnStore()
@@ -108,6 +115,6 @@ def reset() -> None:
     from shared.settings import settings
 
     for made in (transactions, stock_store, location_store, location_directory, reservation_store, order_store,
-                 hold_counters, return_store, device_store, event_publisher, settings):
+                 hold_counters, purchase_store, return_store, device_store, event_publisher, settings):
         made.cache_clear()
     reset_clients()

@@ -51,7 +51,7 @@ def send(detail: dict[str, Any], detail_type: str) -> dict[str, Any]:
         sent = notify_customer(event_type=detail_type, order=order, directory=directory, email=SesEmailSender(),
                                sms=SnsSmsSender())
     elif detail_type == "PurchaseRecorded":
-        purchase = wiring.return_store().get_purchase(str(data["purchase_id"]))
+        purchase = wiring.purchase_store().get_purchase(str(data["purchase_id"]))
         if purchase is None:
             raise LookupError("purchase not found")
         sent = send_e_receipt(purchase=purchase, directory=directory, email=SesEmailSender())

@@ -107,7 +107,7 @@ def new_pickup_code(order_id: OrderId) -> OrderView:
 @app.post(**declared("POST /orders/{order_id}/collect", conflict=True, limited=True, contended=True),
           summary="Hand over, checking the pickup code")
 def collect(order_id: OrderId, body: CollectBody) -> OrderView:
-    return _view(service.collect(**wiring.holds(), orders=wiring.order_store(), purchases=wiring.return_store(),
+    return _view(service.collect(**wiring.holds(), orders=wiring.order_store(), purchases=wiring.purchase_store(),
                                  caller=current_caller(app), order_id=order_id,
                                  pickup_code=body.pickup_code))
 

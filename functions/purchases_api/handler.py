@@ -26,7 +26,7 @@ app = http_app()
           summary="Record a store sale (stock leaves the store once per receipt)")
 def record(body: StoreSaleBody) -> Response[PurchaseView]:
     purchase, created = till.record_till_sale(
-        **wiring.holds(), purchases=wiring.return_store(), orders=wiring.order_store(),
+        **wiring.holds(), purchases=wiring.purchase_store(), orders=wiring.order_store(),
         directory=wiring.location_directory(),
         caller=current_caller(app), location_id=body.location_id, receipt_id=body.receipt_id,
         lines=[line.to_domain() for line in body.lines], purchased_at=body.purchased_at,
@@ -37,7 +37,7 @@ def record(body: StoreSaleBody) -> Response[PurchaseView]:
 
 @app.get(**declared("GET /purchases", paged=True), summary="The customer's purchases from every channel, newest first")
 def timeline(limit: Limit = 20, cursor: Cursor = None) -> Timeline:
-    found, next_cursor = service.timeline(store=wiring.return_store(), caller=current_caller(app), limit=limit,
+    found, next_cursor = service.timeline(store=wiring.purchase_store(), caller=current_caller(app), limit=limit,
                                           cursor=cursor)
     return Timeline(purchases=[PurchaseView.of(p) for p in found], next_cursor=next_cursor)
 
@@ -51,14 +51,14 @@ def lookup(receipt_id: Annotated[str | None, Query(min_length=1, max_length=64)]
            customer_id: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
            limit: Limit = 20, cursor: Cursor = None) -> Timeline:
     found, next_cursor = service.lookup(
-        store=wiring.return_store(), orders=wiring.order_store(), caller=current_caller(app), receipt_id=receipt_id,
+        store=wiring.purchase_store(), orders=wiring.order_store(), caller=current_caller(app), receipt_id=receipt_id,
         location_id=location_id, order_id=order_id, customer_id=customer_id, limit=limit, cursor=cursor)
     return Timeline(purchases=[PurchaseView.of(p) for p in found], next_cursor=next_cursor)
 
 
 @app.get(**declared("GET /purchases/{purchase_id}"), summary="Read one purchase")
 def read(purchase_id: PurchaseId) -> PurchaseView:
-    return PurchaseView.of(service.get(store=wiring.return_store(), caller=current_caller(app),
+    return PurchaseView.of(service.get(store=wiring.purchase_store(), caller=current_caller(app),
                                        purchase_id=purchase_id))
 
 

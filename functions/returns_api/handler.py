@@ -22,8 +22,9 @@ app = http_app()
 
 
 def _step(return_id: str, status: ReturnStatus, **extra: Any) -> ReturnView:
-    return ReturnView.of(service.step(store=wiring.return_store(), caller=current_caller(app), return_id=return_id,
-                                      status=status, **extra))
+    return ReturnView.of(service.step(
+        returns=wiring.return_store(), purchases=wiring.purchase_store(), stock=wiring.stock_store(),
+        transactions=wiring.transactions(), caller=current_caller(app), return_id=return_id, status=status, **extra))
 
 
 @app.post(**declared("POST /returns", created="Requested", conflict=True, contended=True),
@@ -33,9 +34,9 @@ def request(body: ReturnBody, idempotency_key: IdempotencyKey) -> Response[Retur
     for line in body.lines:
         wanted[line.sku] = wanted.get(line.sku, 0) + line.quantity
     ret, created = service.request(
-        store=wiring.return_store(), directory=wiring.location_directory(), caller=current_caller(app),
-        purchase_id=body.purchase_id, wanted=wanted,
-        location_id=body.location_id, idempotency_key=idempotency_key,
+        returns=wiring.return_store(), purchases=wiring.purchase_store(), transactions=wiring.transactions(),
+        directory=wiring.location_directory(), caller=current_caller(app), purchase_id=body.purchase_id,
+        wanted=wanted, location_id=body.location_id, idempotency_key=idempotency_key,
         contact_email=str(body.contact_email) if body.contact_email else None, reason=body.reason,
         language=body.language)
     return created_or_replayed(ReturnView.of(ret), created=created)
@@ -57,8 +58,7 @@ def read(return_id: ReturnId) -> ReturnView:
 def expected(location_id: LocationId, limit: Limit = 50,
              cursor: Cursor = None) -> ReturnList:
     found, next_cursor = service.expected_at(store=wiring.return_store(), caller=current_caller(app),
-                                             location_id=location_id, limit=limit,
-                                             cursor=cursor)
+                                             location_id=location_id, limit=limit, cursor=cursor)
     return ReturnList(returns=[ReturnView.of(r) for r in found], next_cursor=next_cursor)
 
 

@@ -42,7 +42,7 @@ HANDLED = {*CONSUMED, "StockShortfall"}
 def record_sale(caller: Caller, data: SaleRecorded, meta: Metadata) -> None:
     try:
         _, created = record_till_sale(
-            **wiring.holds(), purchases=wiring.return_store(), orders=wiring.order_store(),
+            **wiring.holds(), purchases=wiring.purchase_store(), orders=wiring.order_store(),
             directory=wiring.location_directory(),
             caller=caller, location_id=data.location_id, receipt_id=data.receipt_id,
             lines=[PurchasedLine(x.sku, x.quantity, x.unit_price_cents) for x in data.lines],

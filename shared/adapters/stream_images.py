@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from shared.adapters.dynamodb_orders import ORDER_PREFIX, order_from_item
+from shared.adapters.dynamodb_purchases import PURCHASE_PREFIX, purchase_from_item
 from shared.adapters.dynamodb_reservations import RESERVATION_PREFIX, reservation_from_item
-from shared.adapters.dynamodb_returns import PURCHASE_PREFIX, RETURN_PREFIX, purchase_from_item, return_from_item
+from shared.adapters.dynamodb_returns import RETURN_PREFIX, return_from_item
 from shared.orders.publishing import events_for_order
 from shared.outbound import OutboundEvent
 from shared.reservations.publishing import events_for_reservation

@@ -36,3 +36,21 @@ class Purchase:
 
     def line(self, sku: str) -> PurchasedLine | None:
         return next((line for line in self.lines if line.sku == sku), None)
+
+
+@dataclass(frozen=True)
+class ReceiptPart:
+    """One transaction's worth of a receipt too long for one (its lines in order, ``number`` from 0):
+    recorded once, so a retry of the receipt skips the parts already written."""
+
+    purchase_id: str
+    number: int
+
+
+@dataclass(frozen=True)
+class ReturnableUnits:
+    """Units of one purchase, per SKU, that a return takes off what may still be returned (or a
+    rejection puts back): what may still be returned never goes below zero."""
+
+    purchase_id: str
+    quantities: tuple[tuple[str, int], ...]  # (sku, units)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from shared.errors import InvalidRequest, NotFound
+from shared.errors import Conflict, IdempotencyKeyReused, InvalidRequest, NotFound
 from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.orders.ports import OrderStore
-from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
+from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine, ReceiptPart
 from shared.purchases.ports import PurchaseStore
+from shared.stock.model import SALE, StockMove
+from shared.stock.ports import ChangeReceipt, StockStore
+from shared.transactions import MAX_WRITES, Refused, Transactions
 
 _NAMESPACE = uuid.UUID("f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b")
 
@@ -21,10 +24,17 @@ def purchase_id_for(*, location_id: str, reference: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{location_id}\n{reference}"))
 
 
-def record_store_sale(*, store: PurchaseStore, directory: LocationDirectory, caller: Caller, location_id: str,
-                      receipt_id: str, lines: list[PurchasedLine], purchased_at: datetime,
-                      customer_id: str | None, receipt_email: str | None) -> tuple[Purchase, bool]:
-    """The till's sale: stock leaves the store and the purchase is kept, in one transaction."""
+def record_store_sale(*, purchases: PurchaseStore, stock: StockStore, transactions: Transactions,
+                      directory: LocationDirectory, caller: Caller, location_id: str, receipt_id: str,
+                      lines: list[PurchasedLine], purchased_at: datetime, customer_id: str | None,
+                      receipt_email: str | None) -> tuple[Purchase, bool]:
+    """The till's sale: stock leaves the store and the purchase is kept, in one transaction.
+
+    A sale is a fact: no stock condition, so only an earlier recording of the receipt refuses it
+    (a replay, or the same receipt id with other lines). A receipt with more lines than one
+    transaction holds is written in parts, each marked (so a retry skips the parts done), and the
+    purchase record last: it exists only when every line does.
+    """
     caller.require_location(location_id)
     location = directory.get(location_id)
     merged: dict[str, PurchasedLine] = {}
@@ -41,7 +51,75 @@ def record_store_sale(*, store: PurchaseStore, directory: LocationDirectory, cal
     fingerprint = IdempotencyClaim.for_request("purchase", receipt_id, {
         "loc": location_id, "lines": [(x.sku, x.quantity, x.unit_price_cents) for x in purchase.lines],
         "customer": customer_id}).fingerprint
-    return store.record_sale(purchase, fingerprint, location.low_stock_threshold)
+    now = _now()
+    sales = [_sale(purchase, line, now) for line in purchase.lines]
+    threshold = location.low_stock_threshold
+    if len(sales) + 1 > MAX_WRITES:  # the lines and the purchase record do not fit in one
+        replayed = _replay(purchases, purchase, fingerprint)
+        if replayed is not None:
+            return replayed, False
+        _record_in_parts(purchases=purchases, stock=stock, transactions=transactions, purchase=purchase,
+                         fingerprint=fingerprint, sales=sales, threshold=threshold)
+        sales = []
+    tx = transactions.begin()
+    for move, change in sales:
+        stock.add_move(tx, move=move, change=change, default_threshold=threshold)
+    purchases.add_recorded(tx, purchase=purchase, fingerprint=fingerprint)
+    try:
+        tx.commit()
+    except Refused:
+        replayed = _replay(purchases, purchase, fingerprint)
+        if replayed is not None:
+            return replayed, False
+        raise Conflict(f"The sale {purchase.reference} could not be recorded; send it again.") from None
+    return purchase, True
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _sale(purchase: Purchase, line: PurchasedLine, now: datetime) -> tuple[StockMove, ChangeReceipt]:
+    """One line leaving the store's stock, stamped with the purchase it belongs to."""
+    source = f"purchase:{purchase.purchase_id}"
+    change = ChangeReceipt(change_id=f"{source}:sale:{line.sku}", sku=line.sku, location_id=purchase.location_id,
+                           kind="sale", on_hand_delta=-line.quantity, on_hand=None, applied_at=now, source=source)
+    return StockMove(line.sku, purchase.location_id, SALE, line.quantity), change
+
+
+def _replay(purchases: PurchaseStore, purchase: Purchase, fingerprint: str) -> Purchase | None:
+    """The purchase recorded before for this receipt (a retry), or None; another meaning is refused."""
+    recorded = purchases.recorded(purchase.purchase_id)
+    if recorded is None:
+        return None
+    if recorded.fingerprint != fingerprint:
+        raise IdempotencyKeyReused("This receipt id was recorded with other lines.")
+    return recorded.purchase
+
+
+def _record_in_parts(*, purchases: PurchaseStore, stock: StockStore, transactions: Transactions, purchase: Purchase,
+                     fingerprint: str, sales: list[tuple[StockMove, ChangeReceipt]], threshold: int) -> None:
+    """The lines in transactions of MAX_WRITES - 1 lines and a mark each; parts written before are skipped."""
+    size = MAX_WRITES - 1
+    for number, start in enumerate(range(0, len(sales), size)):
+        tx = transactions.begin()
+        for move, change in sales[start:start + size]:
+            stock.add_move(tx, move=move, change=change, default_threshold=threshold)
+        part = ReceiptPart(purchase.purchase_id, number)
+        purchases.add_part_recorded(tx, part=part, fingerprint=fingerprint)
+        try:
+            tx.commit()
+        except Refused as refused:
+            _part_written_before(refused, part, purchase, fingerprint)
+
+
+def _part_written_before(refused: Refused, part: ReceiptPart, purchase: Purchase, fingerprint: str) -> None:
+    """A part refused because a retry wrote it before is done; anything else is not."""
+    failure = refused.about(part)
+    if failure is None or failure.current is None:
+        raise Conflict(f"The sale {purchase.reference} could not be recorded; send it again.") from None
+    if failure.current != fingerprint:
+        raise IdempotencyKeyReused("This receipt id was recorded with other lines.") from None
 
 
 def get(*, store: PurchaseStore, caller: Caller, purchase_id: str) -> Purchase:

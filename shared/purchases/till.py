@@ -80,6 +80,6 @@ def record_till_sale(*, purchases: PurchaseStore, orders: OrderStore, reservatio
     rest = _minus(lines, collected[0]) if collected else lines
     if collected is not None and not rest:
         return collected
-    return record_store_sale(store=purchases, directory=directory, caller=caller, location_id=location_id,
-                             receipt_id=receipt_id, lines=rest, purchased_at=purchased_at,
-                             customer_id=customer_id, receipt_email=receipt_email)
+    return record_store_sale(purchases=purchases, stock=stock, transactions=transactions, directory=directory,
+                             caller=caller, location_id=location_id, receipt_id=receipt_id, lines=rest,
+                             purchased_at=purchased_at, customer_id=customer_id, receipt_email=receipt_email)

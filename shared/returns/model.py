@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from shared.errors import Conflict, InvalidRequest
-from shared.purchases.model import Purchase
+from shared.purchases.model import Purchase, ReturnableUnits
 
 RETURN_WINDOW = timedelta(days=30)
 
@@ -76,6 +76,11 @@ class Return:
     @property
     def refund_cents(self) -> int:
         return sum(line.quantity * line.unit_price_cents for line in self.lines)
+
+    @property
+    def units(self) -> ReturnableUnits:
+        """What this return takes off its purchase's returnable units (a rejection gives them back)."""
+        return ReturnableUnits(self.purchase_id, tuple((line.sku, line.quantity) for line in self.lines))
 
     def moved_to(self, status: ReturnStatus, at: datetime) -> Return:
         if status not in NEXT.get(self.status, set()):

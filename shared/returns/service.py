@@ -6,13 +6,18 @@ import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from shared.errors import Conflict, InvalidRequest, NotFound
+from shared.errors import Conflict, IdempotencyKeyReused, InvalidRequest, NotFound
 from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.locations.model import Service
-from shared.purchases.ports import ReturnStore
-from shared.returns.model import Disposition, HistoryEntry, Return, ReturnStatus, check_request
+from shared.purchases import service as purchase_service
+from shared.purchases.ports import PurchaseStore
+from shared.returns.model import Disposition, HistoryEntry, Return, ReturnLine, ReturnStatus, check_request
+from shared.returns.ports import ReturnStore
+from shared.stock.model import INCREASE, INTO_DAMAGED, INTO_QUALITY_CHECK, StockMove
+from shared.stock.ports import ChangeReceipt, StockStore
+from shared.transactions import Refused, Transactions
 
 _NAMESPACE = uuid.UUID("0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d")
 
@@ -27,18 +32,20 @@ def _visible(caller: Caller, ret: Return | None, return_id: str) -> Return:
     raise NotFound(f"Return {return_id!r} was not found.")
 
 
-def request(*, store: ReturnStore, directory: LocationDirectory, caller: Caller, purchase_id: str,
-            wanted: dict[str, int], location_id: str, idempotency_key: str, contact_email: str | None,
-            reason: str | None, language: str = "nl") -> tuple[Return, bool]:
-    from shared.purchases import service as purchases
-
+def request(*, returns: ReturnStore, purchases: PurchaseStore, transactions: Transactions,
+            directory: LocationDirectory, caller: Caller, purchase_id: str, wanted: dict[str, int],
+            location_id: str, idempotency_key: str, contact_email: str | None, reason: str | None,
+            language: str = "nl") -> tuple[Return, bool]:
+    """The return and its units off what the purchase may still return, together: concurrent
+    requests can never return more than was bought. A retry (same key, same request) is answered
+    with the return made the first time."""
     if caller.role == "staff":  # any store's purchase, taken back at the associate's own store
         caller.require_location(location_id)
-        purchase = store.get_purchase(purchase_id)
+        purchase = purchases.get_purchase(purchase_id)
         if purchase is None:
             raise NotFound(f"Purchase {purchase_id!r} was not found.")
-    else:
-        purchase = purchases.get(store=store, caller=caller, purchase_id=purchase_id)  # 404 for someone else's purchase
+    else:  # 404 for someone else's purchase
+        purchase = purchase_service.get(store=purchases, caller=caller, purchase_id=purchase_id)
     location = directory.get(location_id)
     if not location.offers(Service.RETURNS):
         raise InvalidRequest(f"{location.name} does not take returns.", field="location_id")
@@ -52,7 +59,21 @@ def request(*, store: ReturnStore, directory: LocationDirectory, caller: Caller,
         requested_at=now, contact_email=contact_email or purchase.receipt_email, fingerprint=claim.fingerprint,
         history=(HistoryEntry(ReturnStatus.REQUESTED, now),), reason=reason, language=language,
     )
-    return store.request(ret)
+    tx = transactions.begin()
+    returns.add_requested(tx, ret=ret)
+    purchases.add_returnable_taken(tx, units=ret.units)
+    try:
+        tx.commit()
+    except Refused as refused:
+        if refused.about(ret) is not None:
+            existing = returns.get(ret.return_id)
+            if existing is not None:
+                if existing.fingerprint != ret.fingerprint:
+                    raise IdempotencyKeyReused("This Idempotency-Key was used for another return.") from None
+                return existing, False
+        raise Conflict("More units would be returned than were bought (other returns of this purchase "
+                       "count too).", field="lines") from None
+    return ret, True
 
 
 def get(*, store: ReturnStore, caller: Caller, return_id: str) -> Return:
@@ -71,10 +92,15 @@ def expected_at(*, store: ReturnStore, caller: Caller, location_id: str, limit: 
     return store.expected_at(location_id, limit, cursor)
 
 
-def step(*, store: ReturnStore, caller: Caller, return_id: str, status: ReturnStatus,
-         dispositions: dict[str, Disposition] | None = None, refund_reference: str | None = None) -> Return:
-    """A staff step at the receiving location (or head office). Repeating the current step is a no-op."""
-    ret = get(store=store, caller=caller, return_id=return_id)
+def step(*, returns: ReturnStore, purchases: PurchaseStore, stock: StockStore, transactions: Transactions,
+         caller: Caller, return_id: str, status: ReturnStatus, dispositions: dict[str, Disposition] | None = None,
+         refund_reference: str | None = None) -> Return:
+    """A staff step at the receiving location (or head office). Repeating the current step is a no-op.
+
+    Saved on the version read, with what the step changes elsewhere in the same transaction: a
+    rejection makes the units returnable again, an inspection moves each line into stock.
+    """
+    ret = get(store=returns, caller=caller, return_id=return_id)
     if caller.role == "customer":
         raise NotFound(f"Return {return_id!r} was not found.")
     if ret.status is status:
@@ -88,4 +114,30 @@ def step(*, store: ReturnStore, caller: Caller, return_id: str, status: ReturnSt
         if not refund_reference:
             raise InvalidRequest("The payment system's refund reference is required.", field="refund_reference")
         after = replace(after, refund_reference=refund_reference)
-    return store.save(ret, after, restore_remaining=status is ReturnStatus.REJECTED)
+    tx = transactions.begin()
+    returns.add_saved(tx, before=ret, after=after)
+    if status is ReturnStatus.REJECTED:
+        purchases.add_returnable_restored(tx, units=after.units)
+    if inspecting:
+        for line in after.lines:
+            move, change = _into_stock(after, line, now)
+            stock.add_move(tx, move=move, change=change, default_threshold=0)
+    try:
+        tx.commit()
+    except Refused:
+        raise Conflict(f"Return {ret.return_id} changed meanwhile; read it and retry.") from None
+    return after
+
+
+_INTO = {Disposition.RESTOCK: (INCREASE, "return_restock"), Disposition.DAMAGED: (INTO_DAMAGED, "return_damaged"),
+         Disposition.QUALITY_CHECK: (INTO_QUALITY_CHECK, "return_quality_check")}
+
+
+def _into_stock(ret: Return, line: ReturnLine, now: datetime) -> tuple[StockMove, ChangeReceipt]:
+    """An inspected line at the receiving location: sellable again (RESTOCK), or in its bucket."""
+    effect, kind = _INTO[line.disposition or Disposition.QUALITY_CHECK]
+    source = f"return:{ret.return_id}"
+    change = ChangeReceipt(change_id=f"{source}:{kind}:{line.sku}", sku=line.sku, location_id=ret.location_id,
+                           kind=kind, on_hand_delta=line.quantity if effect is INCREASE else 0, on_hand=None,
+                           applied_at=now, source=source)
+    return StockMove(line.sku, ret.location_id, effect, line.quantity), change

@@ -1,9 +1,12 @@
 """Purchases in memory: the records a till sale or a collected order leaves, with the units
-that may still be returned (``remaining``, per SKU)."""
+that may still be returned (``remaining``, per SKU), and the marks of long receipts' parts."""
 
 from __future__ import annotations
 
-from shared.purchases.model import Purchase
+from typing import Any
+
+from shared.purchases.model import Purchase, ReceiptPart, ReturnableUnits
+from shared.purchases.ports import RecordedPurchase
 from shared.transactions import Failure, Transaction
 from tests.fakes.transaction import memory
 
@@ -13,6 +16,10 @@ class MemoryPurchaseStore:
         self.purchases: dict[str, Purchase] = {}
         self.fingerprints: dict[str, str] = {}
         self.remaining: dict[str, dict[str, int]] = {}
+        self.parts: dict[ReceiptPart, str] = {}  # part -> fingerprint
+
+    def purchase_put(self, purchase: Purchase, fingerprint: str) -> dict[str, Any]:
+        raise NotImplementedError("a DynamoDB Put: the fakes add purchases with add_recorded")
 
     def add_recorded(self, tx: Transaction, *, purchase: Purchase, fingerprint: str) -> None:
         def check() -> Failure | None:
@@ -25,6 +32,39 @@ class MemoryPurchaseStore:
             self.remaining[purchase.purchase_id] = {line.sku: line.quantity for line in purchase.lines}
 
         memory(tx).add(check=check, apply=apply)
+
+    def add_part_recorded(self, tx: Transaction, *, part: ReceiptPart, fingerprint: str) -> None:
+        def check() -> Failure | None:
+            return Failure(part, self.parts[part]) if part in self.parts else None
+
+        def apply() -> None:
+            self.parts[part] = fingerprint
+
+        memory(tx).add(check=check, apply=apply)
+
+    def add_returnable_taken(self, tx: Transaction, *, units: ReturnableUnits) -> None:
+        def check() -> Failure | None:
+            left = self.remaining.get(units.purchase_id, {})
+            short = any(left.get(sku, 0) < quantity for sku, quantity in units.quantities)
+            return Failure(units, dict(left)) if short else None
+
+        def apply() -> None:
+            for sku, quantity in units.quantities:
+                self.remaining[units.purchase_id][sku] -= quantity
+
+        memory(tx).add(check=check, apply=apply)
+
+    def add_returnable_restored(self, tx: Transaction, *, units: ReturnableUnits) -> None:
+        def apply() -> None:
+            left = self.remaining.setdefault(units.purchase_id, {})
+            for sku, quantity in units.quantities:
+                left[sku] = left.get(sku, 0) + quantity
+
+        memory(tx).add(check=lambda: None, apply=apply)
+
+    def recorded(self, purchase_id: str) -> RecordedPurchase | None:
+        found = self.purchases.get(purchase_id)
+        return RecordedPurchase(found, self.fingerprints[purchase_id]) if found else None
 
     def get_purchase(self, purchase_id: str) -> Purchase | None:
         return self.purchases.get(purchase_id)

@@ -117,7 +117,7 @@ def test_the_same_sale_as_an_event_is_consumed_and_recorded_once_with_the_api(aw
         assert consumer.lambda_handler(sqs_batch(sale), CTX) == {"batchItemFailures": []}
     assert till("T-B1", [{"sku": "FB-1", "quantity": 1}], customer_id="cust-1")[0] == 200  # the same sale
     assert (level("FB-1").on_hand, level("FB-1").reserved, level("FB-1").shortfall) == (1, 2, 1)
-    purchase = wiring.return_store().get_purchase(purchase_id_for(location_id=UTRECHT, reference="T-B1"))
+    purchase = wiring.purchase_store().get_purchase(purchase_id_for(location_id=UTRECHT, reference="T-B1"))
     assert purchase is not None and purchase.customer_id == "cust-1" and purchase.reference == "T-B1"
     pump(aws)
     after = wiring.order_store().get(order["order_id"])
@@ -174,7 +174,7 @@ def test_a_pay_at_pickup_order_rung_up_at_the_till_is_one_sale(aws: Provisioned)
                      event_id="pos-facts-e1")
     assert consumer.lambda_handler(sqs_batch(sale), CTX) == {"batchItemFailures": []}
     assert (level("FE-1").on_hand, level("FE-1").reserved, level("FE-2").on_hand) == (1, 0, 4)
-    order_purchase = wiring.return_store().get_purchase(purchase_id_for(location_id=UTRECHT,
+    order_purchase = wiring.purchase_store().get_purchase(purchase_id_for(location_id=UTRECHT,
                                                                         reference=order["order_id"]))
     assert order_purchase is not None and [(x.sku, x.quantity) for x in order_purchase.lines] == [("FE-1", 2)]
     # an order rung up alone is its own purchase, and it is collected once
@@ -198,9 +198,9 @@ def test_a_till_sale_of_200_distinct_skus_is_recorded_once(aws: Provisioned) -> 
 
 def test_a_large_sale_cut_off_after_its_first_chunk_completes_on_retry(aws: Provisioned,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from shared.adapters import dynamodb_returns
+    from shared.adapters import dynamodb_transaction
 
-    real, calls = dynamodb_returns.run_transaction, []
+    real, calls = dynamodb_transaction.run_transaction, []
 
     def dies_after_one(db: Any, transact_items: list[dict[str, Any]]) -> None:
         calls.append(len(transact_items))
@@ -209,11 +209,11 @@ def test_a_large_sale_cut_off_after_its_first_chunk_completes_on_retry(aws: Prov
         real(db, transact_items)
 
     lines = [{"sku": f"FG-{i:03d}", "quantity": 2} for i in range(150)]
-    monkeypatch.setattr(dynamodb_returns, "run_transaction", dies_after_one)
+    monkeypatch.setattr(dynamodb_transaction, "run_transaction", dies_after_one)
     assert till("T-G1", lines)[0] == 500
     assert calls == [100, 52]  # the first chunk (99 lines and its marker) was written, the second not
     assert [level(f"FG-{i:03d}") is not None for i in (0, 98, 99)] == [True, True, False]
-    monkeypatch.setattr(dynamodb_returns, "run_transaction", real)
+    monkeypatch.setattr(dynamodb_transaction, "run_transaction", real)
     status, purchase, _ = till("T-G1", lines)
     assert status == 201, purchase
     assert {level(f"FG-{i:03d}").on_hand for i in range(150)} == {-2}  # each line once

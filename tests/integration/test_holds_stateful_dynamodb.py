@@ -11,7 +11,7 @@ from tests.integration.conftest import start_moto_system, use_moto_environment
 def _dynamodb_world() -> World:
     mock = start_moto_system()
     return World(stock=wiring.stock_store(), reservations=wiring.reservation_store(), counters=wiring.hold_counters(),
-                 orders=wiring.order_store(), purchases=wiring.return_store(), transactions=wiring.transactions(),
+                 orders=wiring.order_store(), purchases=wiring.purchase_store(), transactions=wiring.transactions(),
                  directory=wiring.location_directory(), stop=mock.stop)  # type: ignore[attr-defined]
 
 

@@ -25,8 +25,9 @@ from local.seed import LOCATIONS
 from shared import wiring
 from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
 from shared.adapters.dynamodb_orders import order_to_item
+from shared.adapters.dynamodb_purchases import purchase_to_item
 from shared.adapters.dynamodb_reservations import _to_item as reservation_to_item
-from shared.adapters.dynamodb_returns import purchase_to_item, return_to_item
+from shared.adapters.dynamodb_returns import return_to_item
 from shared.devices.model import Device, Platform
 from shared.orders.model import Contact, Order, OrderLine, OrderStatus, Payment
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine

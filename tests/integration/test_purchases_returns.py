@@ -127,3 +127,21 @@ def test_never_more_returned_than_bought_and_a_rejection_gives_the_units_back() 
     http(returns_api, "POST /returns/{return_id}/reject", {"return_id": first[1]["return_id"]},
          as_="staff-amsterdam")
     assert request(1)[0] == 201
+
+
+def test_a_sku_with_a_dot_is_returned_and_rejected_like_any_other() -> None:
+    """What may still be returned is a map by SKU; a dot in a SKU is part of its name, not a path."""
+    purchase = till_sale("R-0005", [{"sku": "P.5", "quantity": 2, "unit_price_cents": 999}],
+                         customer_id="cust-1")[1]
+
+    def request(qty: int) -> tuple[int, dict, dict]:
+        return http(returns_api, "POST /returns", body={
+            "purchase_id": purchase["purchase_id"], "location_id": AMSTERDAM,
+            "lines": [{"sku": "P.5", "quantity": qty}]}, as_="customer", headers={"idempotency-key": unique()})
+
+    first = request(2)
+    assert first[0] == 201, first
+    assert request(1)[0] == 409
+    http(returns_api, "POST /returns/{return_id}/reject", {"return_id": first[1]["return_id"]},
+         as_="staff-amsterdam")
+    assert request(2)[0] == 201

@@ -1,0 +1,130 @@
+"""Purchases in DynamoDB.
+
+Purchase: pk=PUR#<id>, sk=#, with ``remaining`` (units per SKU that may still be returned) and
+gsi2 in the customer's timeline (gsi2sk starts PUR#; a return's RET#). A receipt too long for
+one transaction leaves a mark per part written (pk=PUR#<id>, sk=CHUNK#<n>) before its record.
+The id derives from store and receipt id (or order id): a resent sale is recorded once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.adapters import cursors, items
+from shared.adapters.aws import client
+from shared.adapters.dynamodb_transaction import dynamodb
+from shared.adapters.expressions import Update
+from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine, ReceiptPart, ReturnableUnits
+from shared.purchases.ports import RecordedPurchase
+from shared.settings import settings
+from shared.transactions import Transaction
+
+PURCHASE_PREFIX = "PUR#"  # the pk of a purchase item (and of its parts' marks)
+
+
+def _purchase_key(purchase_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"{PURCHASE_PREFIX}{purchase_id}"}, "sk": {"S": "#"}}
+
+
+def _part_key(part: ReceiptPart) -> dict[str, Any]:
+    return {"pk": {"S": f"{PURCHASE_PREFIX}{part.purchase_id}"}, "sk": {"S": f"CHUNK#{part.number:03d}"}}
+
+
+def purchase_to_item(p: Purchase, fingerprint: str) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "purchase_id": p.purchase_id, "channel": p.channel.value, "location_id": p.location_id,
+        "lines": [{"sku": x.sku, "quantity": x.quantity, "unit_price_cents": x.unit_price_cents} for x in p.lines],
+        "purchased_at": items.stamp(p.purchased_at), "reference": p.reference, "customer_id": p.customer_id,
+        "receipt_email": p.receipt_email, "fingerprint": fingerprint,
+        "remaining": {x.sku: x.quantity for x in p.lines},
+    }
+    if p.customer_id:
+        values |= {"gsi2pk": f"CUST#{p.customer_id}", "gsi2sk": f"PUR#{items.stamp(p.purchased_at)}#{p.purchase_id}"}
+    return _purchase_key(p.purchase_id) | items.to_item(values)
+
+
+def purchase_from_item(item: dict[str, Any]) -> Purchase:
+    v = items.from_item(item)
+    return Purchase(
+        purchase_id=str(v["purchase_id"]), channel=PurchaseChannel(v["channel"]), location_id=str(v["location_id"]),
+        lines=tuple(PurchasedLine(str(x["sku"]), int(x["quantity"]), int(x["unit_price_cents"])) for x in v["lines"]),
+        purchased_at=items.parse_stamp(v["purchased_at"]), reference=str(v["reference"]),
+        customer_id=v.get("customer_id"), receipt_email=v.get("receipt_email"),
+    )
+
+
+def _purchase_or_none(item: dict[str, Any] | None) -> Purchase | None:
+    return purchase_from_item(item) if item and "purchase_id" in item else None
+
+
+def _fingerprint_or_none(item: dict[str, Any] | None) -> str | None:
+    return str(item["fingerprint"]["S"]) if item and "fingerprint" in item else None
+
+
+def customer_page(db: Any, table: str, customer_id: str, kind: str, limit: int,
+                  cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    """A customer's purchases (kind PUR) or returns (RET), newest first: gsi2sk starts with the
+    item type, so a page holds only that type."""
+    return cursors.query_all(db, {
+        "TableName": table, "IndexName": "gsi2", "ScanIndexForward": False,
+        "KeyConditionExpression": "gsi2pk = :pk AND begins_with(gsi2sk, :type)",
+        "ExpressionAttributeValues": {":pk": items.to_attr(f"CUST#{customer_id}"),
+                                      ":type": items.to_attr(f"{kind}#")},
+    }, f"{kind}:{customer_id}", limit, cursor)
+
+
+def _returnable(units: ReturnableUnits, sign: int) -> Update:
+    update = Update(_purchase_key(units.purchase_id))
+    for sku, quantity in units.quantities:
+        update.add(("remaining", sku), sign * quantity)  # part by part: SKUs may hold dots
+    return update
+
+
+class DynamoDBPurchaseStore:
+    def __init__(self, table_name: str | None = None) -> None:
+        self._table = table_name or settings().table_name
+
+    @property
+    def _db(self) -> Any:
+        return client("dynamodb")
+
+    # -- writes (added to the caller's transaction) -------------------------------------
+
+    def purchase_put(self, purchase: Purchase, fingerprint: str) -> dict[str, Any]:
+        return {"Put": {"TableName": self._table, "Item": purchase_to_item(purchase, fingerprint),
+                        "ConditionExpression": "attribute_not_exists(pk)"}}
+
+    def add_recorded(self, tx: Transaction, *, purchase: Purchase, fingerprint: str) -> None:
+        dynamodb(tx).put(purchase_to_item(purchase, fingerprint), subject=purchase, new=True,
+                         decode=_purchase_or_none)
+
+    def add_part_recorded(self, tx: Transaction, *, part: ReceiptPart, fingerprint: str) -> None:
+        mark = _part_key(part) | {"fingerprint": {"S": fingerprint}}
+        dynamodb(tx).put(mark, subject=part, new=True, decode=_fingerprint_or_none)
+
+    def add_returnable_taken(self, tx: Transaction, *, units: ReturnableUnits) -> None:
+        """Refused when a SKU has fewer left (or no purchase is there: nothing is left then)."""
+        update = _returnable(units, -1)
+        for sku, quantity in units.quantities:
+            update.require_at_least(("remaining", sku), quantity)
+        dynamodb(tx).update(update.build(), subject=units)
+
+    def add_returnable_restored(self, tx: Transaction, *, units: ReturnableUnits) -> None:
+        dynamodb(tx).update(_returnable(units, 1).build(), subject=units)
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def recorded(self, purchase_id: str) -> RecordedPurchase | None:
+        item = self._db.get_item(TableName=self._table, Key=_purchase_key(purchase_id),
+                                 ConsistentRead=True).get("Item")
+        if item is None:
+            return None
+        return RecordedPurchase(purchase_from_item(item), str(items.from_item(item)["fingerprint"]))
+
+    def get_purchase(self, purchase_id: str) -> Purchase | None:
+        item = self._db.get_item(TableName=self._table, Key=_purchase_key(purchase_id)).get("Item")
+        return purchase_from_item(item) if item else None
+
+    def timeline(self, customer_id: str, limit: int, cursor: str | None) -> tuple[list[Purchase], str | None]:
+        found, after = customer_page(self._db, self._table, customer_id, "PUR", limit, cursor)
+        return [purchase_from_item(it) for it in found], after
