@@ -90,10 +90,6 @@ class DynamoDBPurchaseStore:
 
     # -- writes (added to the caller's transaction) -------------------------------------
 
-    def purchase_put(self, purchase: Purchase, fingerprint: str) -> dict[str, Any]:
-        return {"Put": {"TableName": self._table, "Item": purchase_to_item(purchase, fingerprint),
-                        "ConditionExpression": "attribute_not_exists(pk)"}}
-
     def add_recorded(self, tx: Transaction, *, purchase: Purchase, fingerprint: str) -> None:
         dynamodb(tx).put(purchase_to_item(purchase, fingerprint), subject=purchase, new=True,
                          decode=_purchase_or_none)

@@ -3,8 +3,6 @@ that may still be returned (``remaining``, per SKU), and the marks of long recei
 
 from __future__ import annotations
 
-from typing import Any
-
 from shared.purchases.model import Purchase, ReceiptPart, ReturnableUnits
 from shared.purchases.ports import RecordedPurchase
 from shared.transactions import Failure, Transaction
@@ -17,9 +15,6 @@ class MemoryPurchaseStore:
         self.fingerprints: dict[str, str] = {}
         self.remaining: dict[str, dict[str, int]] = {}
         self.parts: dict[ReceiptPart, str] = {}  # part -> fingerprint
-
-    def purchase_put(self, purchase: Purchase, fingerprint: str) -> dict[str, Any]:
-        raise NotImplementedError("a DynamoDB Put: the fakes add purchases with add_recorded")
 
     def add_recorded(self, tx: Transaction, *, purchase: Purchase, fingerprint: str) -> None:
         def check() -> Failure | None:
