@@ -13,7 +13,7 @@ from shared.locations.directory import LocationDirectory
 from shared.locations.model import Location
 from shared.stock.model import FACTS, ChangeKind, StockCount, StockLevel, StockMove, effect_of_delta, on_hand_delta
 from shared.stock.ports import ChangeReceipt, StockStore
-from shared.transactions import Refused, Transactions
+from shared.transactions import Refused, Transaction, Transactions
 
 MAX_SKUS_PER_READ = 100
 MAX_LOCATIONS_PER_READ = 50
@@ -127,16 +127,11 @@ def record_change(
     move = StockMove(sku, location_id, effect_of_delta(delta, fact=kind in FACTS), abs(delta))
     tx = transactions.begin()
     store.add_move(tx, move=move, change=receipt, default_threshold=location.low_stock_threshold)
-    store.add_receipt(tx, claim=claim, receipt=receipt)
-    try:
-        tx.commit()
-    except Refused as refused:
-        replayed = _replay(store, claim, refused)
-        if replayed is not None:
-            return replayed
-        _refusal(refused, move).apply(move.effect, move.quantity)  # raises InsufficientStock with the numbers
-        raise InsufficientStock(f"{sku} at {location_id}: the change was refused.") from None
-    return receipt
+    written, refused = _commit_with_receipt(tx, store=store, claim=claim, receipt=receipt)
+    if refused is not None:
+        _found(refused, move).apply(move.effect, move.quantity)  # raises InsufficientStock with the numbers
+        raise InsufficientStock(f"{sku} at {location_id}: the change was refused.")
+    return written
 
 
 def record_count(
@@ -174,25 +169,28 @@ def record_count(
     count = StockCount(sku, location_id, on_hand, as_of.astimezone(UTC))
     tx = transactions.begin()
     store.add_count(tx, count=count, change=receipt, default_threshold=location.low_stock_threshold)
+    written, refused = _commit_with_receipt(tx, store=store, claim=claim, receipt=receipt)
+    if refused is not None:
+        if _found(refused, count).with_count(on_hand, count.as_of) is None:
+            return None  # a newer count is in: this one is history, not news
+        raise InsufficientStock(f"{sku} at {location_id}: the count was refused.")
+    return written
+
+
+def _commit_with_receipt(tx: Transaction, *, store: StockStore, claim: IdempotencyClaim,
+                         receipt: ChangeReceipt) -> tuple[ChangeReceipt, Refused | None]:
+    """The change and the request's record, together: (this receipt, None) when written; the first
+    request's receipt when this is its retry (the key was taken); otherwise the refusal."""
     store.add_receipt(tx, claim=claim, receipt=receipt)
     try:
         tx.commit()
     except Refused as refused:
-        replayed = _replay(store, claim, refused)
-        if replayed is not None:
-            return replayed
-        if _refusal(refused, count).with_count(on_hand, count.as_of) is None:
-            return None  # a newer count is in: this one is history, not news
-        raise InsufficientStock(f"{sku} at {location_id}: the count was refused.") from None
-    return receipt
+        first = store.receipt_for(claim) if refused.about(claim) is not None else None
+        return (first, None) if first is not None else (receipt, refused)
+    return receipt, None
 
 
-def _replay(store: StockStore, claim: IdempotencyClaim, refused: Refused) -> ChangeReceipt | None:
-    """When the key was taken before, this is a retry: answer as the first time did."""
-    return store.receipt_for(claim) if refused.about(claim) is not None else None
-
-
-def _refusal(refused: Refused, subject: StockMove | StockCount) -> StockLevel:
+def _found(refused: Refused, subject: StockMove | StockCount) -> StockLevel:
     """The stock level the refused write found (a zero level where there was none)."""
     failure = refused.about(subject)
     current = failure.current if failure is not None else None
