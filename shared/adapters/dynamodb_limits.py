@@ -64,12 +64,16 @@ class DynamoDBHoldCounters:
             update.set_expression(name, f"{update.current(name, line.quantity)} - {update.value(line.quantity)}")
         dynamodb(tx).update(update.build(), subject=(reservation.reservation_id, lines, hold_ends))
 
+    @property
+    def _db(self) -> Any:
+        return client("dynamodb")
+
     def held_by(self, customer_id: str, location_id: str) -> Held:
         """What the customer's limits count at a location: (active holds, units per SKU)."""
-        return held(client("dynamodb"), self._table, customer_id, location_id)
+        return held(self._db, self._table, customer_id, location_id)
 
 
 def held(db: Any, table: str, customer_id: str, location_id: str) -> Held:
-    """(active holds, units per SKU) counted for a customer at a location (read by tests only)."""
+    """(active holds, units per SKU) counted for a customer at a location."""
     item = db.get_item(TableName=table, Key=counter_key(customer_id, location_id), ConsistentRead=True).get("Item")
     return held_from_item(item)

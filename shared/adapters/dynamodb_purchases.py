@@ -73,6 +73,12 @@ def customer_page(db: Any, table: str, customer_id: str, kind: str, limit: int,
     }, f"{kind}:{customer_id}", limit, cursor)
 
 
+def _returnable_left(item: dict[str, Any] | None) -> dict[str, int] | None:
+    """What a refused take found may still be returned, per SKU (None: no such purchase)."""
+    return {sku: int(n) for sku, n in items.from_item(item)["remaining"].items()} if item and "remaining" in item \
+        else None
+
+
 def _returnable(units: ReturnableUnits, sign: int) -> Update:
     update = Update(_purchase_key(units.purchase_id))
     for sku, quantity in units.quantities:
@@ -103,7 +109,7 @@ class DynamoDBPurchaseStore:
         update = _returnable(units, -1)
         for sku, quantity in units.quantities:
             update.require_at_least(("remaining", sku), quantity)
-        dynamodb(tx).update(update.build(), subject=units)
+        dynamodb(tx).update(update.build(), subject=units, decode=_returnable_left)
 
     def add_returnable_restored(self, tx: Transaction, *, units: ReturnableUnits) -> None:
         dynamodb(tx).update(_returnable(units, 1).build(), subject=units)

@@ -57,6 +57,10 @@ def return_from_item(item: dict[str, Any]) -> Return:
     )
 
 
+def _return_or_none(item: dict[str, Any] | None) -> Return | None:
+    return return_from_item(item) if item and "status" in item else None
+
+
 class DynamoDBReturnStore:
     def __init__(self, table_name: str | None = None) -> None:
         self._table = table_name or settings().table_name
@@ -66,11 +70,12 @@ class DynamoDBReturnStore:
         return client("dynamodb")
 
     def add_requested(self, tx: Transaction, *, ret: Return) -> None:
-        dynamodb(tx).put(return_to_item(ret), subject=ret, new=True)
+        dynamodb(tx).put(return_to_item(ret), subject=ret, new=True, decode=_return_or_none)
 
     def add_saved(self, tx: Transaction, *, before: Return, after: Return) -> None:
-        dynamodb(tx).put(return_to_item(after), subject=after, condition={
-            "ConditionExpression": "version = :v", "ExpressionAttributeValues": {":v": items.to_attr(before.version)}})
+        on_version = {"ConditionExpression": "version = :v",
+                      "ExpressionAttributeValues": {":v": items.to_attr(before.version)}}
+        dynamodb(tx).put(return_to_item(after), subject=after, condition=on_version, decode=_return_or_none)
 
     def get(self, return_id: str) -> Return | None:
         item = self._db.get_item(TableName=self._table, Key=_return_key(return_id), ConsistentRead=True).get("Item")

@@ -1,7 +1,9 @@
-"""Stock in DynamoDB: every change is one conditional update of the stock item, added to the
-transaction of the use case that makes it (with the request's idempotency record, a hold's
-record, a purchase...), so that "applied exactly once" holds even when a Lambda dies between
-writing and answering: the key is taken if and only if the change is applied.
+"""Stock in DynamoDB: every change (an effect or a count) is one update of the stock item, added
+to the transaction of the use case that makes it (with the request's idempotency record, a
+hold's record, a purchase...), so that "applied exactly once" holds even when a Lambda dies
+between writing and answering: the key is taken if and only if the change is applied. An effect
+that requires units carries that as its condition; facts (a sale, an increase) carry none.
+Settings are the one write on its own.
 
 The update and its condition are built from the effect's definition in ``shared.stock.model``,
 the same one ``StockLevel.apply`` follows in memory.
@@ -109,7 +111,7 @@ class DynamoDBStockStore:
 
     def apply_settings(self, *, sku: str, location_id: str, safety_stock: int, low_stock_threshold: int,
                        change: ChangeReceipt) -> StockLevel:
-        """Settings are set, not added: one update on its own, the same again is no change."""
+        """Settings are set, not added: one update on its own (the same again, the same quantities)."""
         update = _stock_write(sku, location_id, change, low_stock_threshold)
         update.set("low_stock_threshold", low_stock_threshold).set("safety_stock", safety_stock)
         update.keep("unreserved", 0)

@@ -16,6 +16,7 @@ from shared.settings import settings
 from shared.transactions import MAX_WRITES, Failure, Refused, TooManyWrites, Transaction
 
 _MAX_CONFLICT_RETRIES = 8
+_THROTTLED = {"ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
 
 Decode = Callable[[dict[str, Any] | None], Any]
 
@@ -51,6 +52,8 @@ class DynamoDBTransaction:
     def put(self, item: dict[str, Any], *, subject: Any, new: bool = False,
             condition: dict[str, Any] | None = None, decode: Decode = _nothing) -> None:
         """A whole item; ``new`` only if absent, ``condition`` an expression with its values."""
+        if new and condition:
+            raise ValueError("A new item's only condition is that it is absent.")
         request: dict[str, Any] = {"Item": item, **(condition or {})}
         if new:
             request["ConditionExpression"] = "attribute_not_exists(pk)"
@@ -67,11 +70,14 @@ class DynamoDBTransaction:
         try:
             run_transaction(client("dynamodb"), [write.request for write in self._writes])
         except TransactionCancelled as cancelled:
-            raise Refused([
-                Failure(write.subject, write.decode(reason.get("Item")))
-                for write, reason in zip(self._writes, cancelled.reasons, strict=False)
-                if reason.get("Code") == "ConditionalCheckFailed"
-            ]) from None
+            failures = [Failure(write.subject, write.decode(reason.get("Item")))
+                        for write, reason in zip(self._writes, cancelled.reasons, strict=False)
+                        if reason.get("Code") == "ConditionalCheckFailed"]
+            if failures:
+                raise Refused(failures) from None
+            if {r.get("Code") for r in cancelled.reasons} & _THROTTLED:
+                raise conflict_outlasted_retries() from None  # 503 with Retry-After: nothing was written
+            raise  # not a refusal the domain can explain (a malformed request): a bug, answered as 500
 
 
 class DynamoDBTransactions:

@@ -7,6 +7,7 @@ be combined in any order; setting an attribute twice replaces the first part, on
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from shared.adapters import items
@@ -102,10 +103,14 @@ class Update:
         expression = "SET " + ", ".join(f"{self.name(attr)} = {part}" for attr, part in self._sets.items())
         if self._removes:
             expression += " REMOVE " + ", ".join(self._removes)
-        request: dict[str, Any] = {"Key": self._key, "UpdateExpression": expression,
-                                   "ExpressionAttributeNames": self._names}
-        if self._values:
-            request["ExpressionAttributeValues"] = self._values
+        request: dict[str, Any] = {"Key": self._key, "UpdateExpression": expression}
         if self._conditions:
             request["ConditionExpression"] = " AND ".join(self._conditions)
+        # only the placeholders the expressions read: a part replaced by a later one may leave some
+        # behind, and DynamoDB refuses a request with unused ones
+        used = set(re.findall(r"[#:]\w+", f"{expression} {request.get('ConditionExpression', '')}"))
+        request["ExpressionAttributeNames"] = {k: v for k, v in self._names.items() if k in used}
+        values = {k: v for k, v in self._values.items() if k in used}
+        if values:
+            request["ExpressionAttributeValues"] = values
         return request

@@ -54,3 +54,12 @@ class ReturnableUnits:
 
     purchase_id: str
     quantities: tuple[tuple[str, int], ...]  # (sku, units)
+
+    def taken_from(self, left: dict[str, int]) -> dict[str, int] | None:
+        """What may still be returned after this return; None when a SKU has fewer left than asked."""
+        if any(left.get(sku, 0) < quantity for sku, quantity in self.quantities):
+            return None
+        return {**left, **{sku: left[sku] - quantity for sku, quantity in self.quantities}}
+
+    def restored_to(self, left: dict[str, int]) -> dict[str, int]:
+        return {**left, **{sku: left.get(sku, 0) + quantity for sku, quantity in self.quantities}}

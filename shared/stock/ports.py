@@ -60,5 +60,6 @@ class StockStore(Protocol):
 
     def apply_settings(self, *, sku: str, location_id: str, safety_stock: int, low_stock_threshold: int,
                        change: ChangeReceipt) -> StockLevel:
-        """Settings are set (not added), on their own: the same again changes nothing."""
+        """Settings are set (not added), on their own: sending the same again leaves the same
+        quantities (the item's version and last change still move)."""
         ...

@@ -40,6 +40,7 @@ class MemoryHoldCounters:
             units = dict(held.units)
             for line in lines:
                 units[line.sku] = units.get(line.sku, line.quantity) - line.quantity
-            self.counted[key] = Held(held.holds - 1 if hold_ends else held.holds, units)
+            holds = held.holds if key in self.counted else 1  # as DynamoDB's if_not_exists(holds, 1) - 1
+            self.counted[key] = Held(holds - 1 if hold_ends else holds, units)
 
         memory(tx).add(check=lambda: None, apply=apply)

@@ -39,21 +39,21 @@ class MemoryPurchaseStore:
 
     def add_returnable_taken(self, tx: Transaction, *, units: ReturnableUnits) -> None:
         def check() -> Failure | None:
-            left = self.remaining.get(units.purchase_id, {})
-            short = any(left.get(sku, 0) < quantity for sku, quantity in units.quantities)
-            return Failure(units, dict(left)) if short else None
+            left = self.remaining.get(units.purchase_id)
+            if left is None:
+                return Failure(units)  # no purchase: nothing left to take (DynamoDB finds no item)
+            return Failure(units, dict(left)) if units.taken_from(left) is None else None
 
         def apply() -> None:
-            for sku, quantity in units.quantities:
-                self.remaining[units.purchase_id][sku] -= quantity
+            after = units.taken_from(self.remaining[units.purchase_id])
+            assert after is not None
+            self.remaining[units.purchase_id] = after
 
         memory(tx).add(check=check, apply=apply)
 
     def add_returnable_restored(self, tx: Transaction, *, units: ReturnableUnits) -> None:
-        def apply() -> None:
-            left = self.remaining.setdefault(units.purchase_id, {})
-            for sku, quantity in units.quantities:
-                left[sku] = left.get(sku, 0) + quantity
+        def apply() -> None:  # a purchase that is not there fails, as DynamoDB refuses the path
+            self.remaining[units.purchase_id] = units.restored_to(self.remaining[units.purchase_id])
 
         memory(tx).add(check=lambda: None, apply=apply)
 

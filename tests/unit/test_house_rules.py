@@ -66,14 +66,11 @@ def test_no_store_takes_another_store() -> None:
     """A DynamoDB store is made from a table name; what it writes with others goes through a transaction."""
     offenders = []
     for path in sorted((SHARED / "adapters").glob("dynamodb_*.py")):
-        stores = [node for node in ast.walk(ast.parse(path.read_text()))
-                  if isinstance(node, ast.ClassDef) and node.name.endswith("Store")]
-        for store in stores:
-            for node in store.body:
-                if isinstance(node, ast.FunctionDef) and node.name == "__init__":
-                    extra = [a.arg for a in node.args.args[1:] if a.arg != "table_name"]
-                    if extra:
-                        offenders.append(f"{_relative(path)} {store.name}: {extra}")
+        for cls in (node for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.ClassDef)):
+            for init in (node for node in cls.body if isinstance(node, ast.FunctionDef) and node.name == "__init__"):
+                names = [a.arg for a in (*init.args.args[1:], *init.args.kwonlyargs)]
+                if "table_name" in names and names != ["table_name"]:
+                    offenders.append(f"{_relative(path)} {cls.name}: {names}")
     assert offenders == []
 
 
