@@ -108,3 +108,15 @@ def query_all(db: Any, query: dict[str, Any], scope: str, limit: int, cursor: st
         if not start:
             break
     return found, encode(start, scope)
+
+
+def customer_page(db: Any, table: str, customer_id: str, kind: str, limit: int,
+                  cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    """A customer's purchases (kind PUR) or returns (RET), newest first: gsi2sk starts with the
+    item type, so a page holds only that type."""
+    return query_all(db, {
+        "TableName": table, "IndexName": "gsi2", "ScanIndexForward": False,
+        "KeyConditionExpression": "gsi2pk = :pk AND begins_with(gsi2sk, :type)",
+        "ExpressionAttributeValues": {":pk": {"S": f"CUST#{customer_id}"},
+                                      ":type": {"S": f"{kind}#"}},
+    }, f"{kind}:{customer_id}", limit, cursor)

@@ -61,18 +61,6 @@ def _fingerprint_or_none(item: dict[str, Any] | None) -> str | None:
     return str(item["fingerprint"]["S"]) if item and "fingerprint" in item else None
 
 
-def customer_page(db: Any, table: str, customer_id: str, kind: str, limit: int,
-                  cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
-    """A customer's purchases (kind PUR) or returns (RET), newest first: gsi2sk starts with the
-    item type, so a page holds only that type."""
-    return cursors.query_all(db, {
-        "TableName": table, "IndexName": "gsi2", "ScanIndexForward": False,
-        "KeyConditionExpression": "gsi2pk = :pk AND begins_with(gsi2sk, :type)",
-        "ExpressionAttributeValues": {":pk": items.to_attr(f"CUST#{customer_id}"),
-                                      ":type": items.to_attr(f"{kind}#")},
-    }, f"{kind}:{customer_id}", limit, cursor)
-
-
 def _returnable_left(item: dict[str, Any] | None) -> dict[str, int] | None:
     """What a refused take found may still be returned, per SKU (None: no such purchase)."""
     return {sku: int(n) for sku, n in items.from_item(item)["remaining"].items()} if item and "remaining" in item \
@@ -128,5 +116,5 @@ class DynamoDBPurchaseStore:
         return purchase_from_item(item) if item else None
 
     def timeline(self, customer_id: str, limit: int, cursor: str | None) -> tuple[list[Purchase], str | None]:
-        found, after = customer_page(self._db, self._table, customer_id, "PUR", limit, cursor)
+        found, after = cursors.customer_page(self._db, self._table, customer_id, "PUR", limit, cursor)
         return [purchase_from_item(it) for it in found], after

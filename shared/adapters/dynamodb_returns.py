@@ -9,13 +9,11 @@ from typing import Any
 
 from shared.adapters import cursors, items
 from shared.adapters.aws import client
-from shared.adapters.dynamodb_purchases import customer_page
 from shared.adapters.dynamodb_transaction import dynamodb
-from shared.returns.model import Disposition, HistoryEntry, Return, ReturnLine, ReturnStatus
+from shared.returns.model import ON_ITS_WAY, Disposition, HistoryEntry, Return, ReturnLine, ReturnStatus
 from shared.settings import settings
 from shared.transactions import Transaction
 
-ON_ITS_WAY = {ReturnStatus.REQUESTED, ReturnStatus.APPROVED, ReturnStatus.RECEIVED}
 RETURN_PREFIX = "RET#"  # the pk of a return item
 
 
@@ -83,7 +81,7 @@ class DynamoDBReturnStore:
 
     def list_for_customer(self, customer_id: str, limit: int = 50,
                           cursor: str | None = None) -> tuple[list[Return], str | None]:
-        found, after = customer_page(self._db, self._table, customer_id, "RET", limit, cursor)
+        found, after = cursors.customer_page(self._db, self._table, customer_id, "RET", limit, cursor)
         return [return_from_item(it) for it in found], after
 
     def expected_at(self, location_id: str, limit: int = 50,

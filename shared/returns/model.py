@@ -27,6 +27,10 @@ class ReturnStatus(StrEnum):
     CLOSED = "CLOSED"
 
 
+# Statuses of a return still on its way to (or at) the receiving location: its work list there.
+ON_ITS_WAY = frozenset({ReturnStatus.REQUESTED, ReturnStatus.APPROVED, ReturnStatus.RECEIVED})
+
+
 class Disposition(StrEnum):
     RESTOCK = "RESTOCK"
     DAMAGED = "DAMAGED"

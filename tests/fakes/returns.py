@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from shared.returns.model import Return, ReturnStatus
+from shared.returns.model import ON_ITS_WAY, Return
 from shared.transactions import Failure, Transaction
 from tests.fakes.transaction import memory
-
-ON_ITS_WAY = {ReturnStatus.REQUESTED, ReturnStatus.APPROVED, ReturnStatus.RECEIVED}
 
 
 class MemoryReturnStore:
