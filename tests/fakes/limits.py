@@ -29,7 +29,7 @@ class MemoryHoldCounters:
             self.counted[key] = Held(held.holds + 1, {
                 sku: held.units.get(sku, 0) + asked.get(sku, 0) for sku in {*held.units, *asked}})
 
-        memory(tx).add(check=check, apply=apply)
+        memory(tx).add(item=("LIMITS", *key), check=check, apply=apply)
 
     def add_counted_out(self, tx: Transaction, *, reservation: Reservation, lines: tuple[Line, ...],
                         hold_ends: bool) -> None:
@@ -43,4 +43,4 @@ class MemoryHoldCounters:
             holds = held.holds if key in self.counted else 1  # as DynamoDB's if_not_exists(holds, 1) - 1
             self.counted[key] = Held(holds - 1 if hold_ends else holds, units)
 
-        memory(tx).add(check=lambda: None, apply=apply)
+        memory(tx).add(item=("LIMITS", *key), check=lambda: None, apply=apply)

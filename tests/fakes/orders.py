@@ -22,7 +22,7 @@ class MemoryOrderStore:
         def apply() -> None:
             self.orders[order.order_id] = order
 
-        memory(tx).add(check=check, apply=apply)
+        memory(tx).add(item=("ORD", order.order_id), check=check, apply=apply)
 
     def add_saved(self, tx: Transaction, *, before: Order, after: Order) -> None:
         def check() -> Failure | None:
@@ -32,7 +32,7 @@ class MemoryOrderStore:
         def apply() -> None:
             self.orders[after.order_id] = after
 
-        memory(tx).add(check=check, apply=apply)
+        memory(tx).add(item=("ORD", before.order_id), check=check, apply=apply)
 
     def record_wrong_code(self, order: Order, max_attempts: int) -> int:
         with LOCK:

@@ -26,7 +26,7 @@ class MemoryPurchaseStore:
             self.fingerprints[purchase.purchase_id] = fingerprint
             self.remaining[purchase.purchase_id] = {line.sku: line.quantity for line in purchase.lines}
 
-        memory(tx).add(check=check, apply=apply)
+        memory(tx).add(item=("PUR", purchase.purchase_id), check=check, apply=apply)
 
     def add_part_recorded(self, tx: Transaction, *, part: ReceiptPart, fingerprint: str) -> None:
         def check() -> Failure | None:
@@ -35,7 +35,7 @@ class MemoryPurchaseStore:
         def apply() -> None:
             self.parts[part] = fingerprint
 
-        memory(tx).add(check=check, apply=apply)
+        memory(tx).add(item=("PART", part), check=check, apply=apply)
 
     def add_returnable_taken(self, tx: Transaction, *, units: ReturnableUnits) -> None:
         def check() -> Failure | None:
@@ -49,13 +49,13 @@ class MemoryPurchaseStore:
             assert after is not None
             self.remaining[units.purchase_id] = after
 
-        memory(tx).add(check=check, apply=apply)
+        memory(tx).add(item=("PUR", units.purchase_id), check=check, apply=apply)
 
     def add_returnable_restored(self, tx: Transaction, *, units: ReturnableUnits) -> None:
         def apply() -> None:  # a purchase that is not there fails, as DynamoDB refuses the path
             self.remaining[units.purchase_id] = units.restored_to(self.remaining[units.purchase_id])
 
-        memory(tx).add(check=lambda: None, apply=apply)
+        memory(tx).add(item=("PUR", units.purchase_id), check=lambda: None, apply=apply)
 
     def recorded(self, purchase_id: str) -> RecordedPurchase | None:
         found = self.purchases.get(purchase_id)

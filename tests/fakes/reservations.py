@@ -27,7 +27,7 @@ class MemoryReservationStore:
         def apply() -> None:
             self.reservations[after.reservation_id] = after
 
-        memory(tx).add(check=check, apply=apply)
+        memory(tx).add(item=("RES", before.reservation_id), check=check, apply=apply)
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -39,7 +39,7 @@ class MemoryReservationStore:
         def apply() -> None:
             self.reservations[reservation.reservation_id] = reservation
 
-        memory(tx).add(check=check, apply=apply)
+        memory(tx).add(item=("RES", reservation.reservation_id), check=check, apply=apply)
 
     def add_ended(self, tx: Transaction, *, before: Reservation, after: Reservation,
                   overdue_at: datetime | None = None) -> None:
@@ -51,7 +51,7 @@ class MemoryReservationStore:
         def apply() -> None:
             self.reservations[after.reservation_id] = after
 
-        memory(tx).add(check=check, apply=apply)
+        memory(tx).add(item=("RES", before.reservation_id), check=check, apply=apply)
 
     def add_lines_changed(self, tx: Transaction, *, before: Reservation, after: Reservation) -> None:
         self._replaced(tx, before, after)

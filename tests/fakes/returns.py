@@ -18,7 +18,7 @@ class MemoryReturnStore:
         def apply() -> None:
             self.returns[ret.return_id] = ret
 
-        memory(tx).add(check=check, apply=apply)
+        memory(tx).add(item=("RET", ret.return_id), check=check, apply=apply)
 
     def add_saved(self, tx: Transaction, *, before: Return, after: Return) -> None:
         def check() -> Failure | None:
@@ -28,7 +28,7 @@ class MemoryReturnStore:
         def apply() -> None:
             self.returns[after.return_id] = after
 
-        memory(tx).add(check=check, apply=apply)
+        memory(tx).add(item=("RET", before.return_id), check=check, apply=apply)
 
     def get(self, return_id: str) -> Return | None:
         return self.returns.get(return_id)

@@ -55,7 +55,7 @@ class MemoryStockStore:
             level = self._current(move.sku, move.location_id, default_threshold)
             self._write(level.apply(move.effect, move.quantity), change)
 
-        memory(tx).add(check=check, apply=apply)
+        memory(tx).add(item=("SKU", move.sku, move.location_id), check=check, apply=apply)
 
     def add_count(self, tx: Transaction, *, count: StockCount, change: ChangeReceipt, default_threshold: int) -> None:
         def counted() -> StockLevel | None:
@@ -69,7 +69,7 @@ class MemoryStockStore:
             assert after is not None
             self._write(after, change)
 
-        memory(tx).add(check=check, apply=apply)
+        memory(tx).add(item=("SKU", count.sku, count.location_id), check=check, apply=apply)
 
     def add_receipt(self, tx: Transaction, *, claim: IdempotencyClaim, receipt: ChangeReceipt) -> None:
         key = (claim.scope, claim.key)
@@ -80,7 +80,7 @@ class MemoryStockStore:
         def apply() -> None:
             self.receipts[key] = (claim.fingerprint, receipt)
 
-        memory(tx).add(check=check, apply=apply)
+        memory(tx).add(item=("IDEM", *key), check=check, apply=apply)
 
     def receipt_for(self, claim: IdempotencyClaim) -> ChangeReceipt | None:
         taken = self.receipts.get((claim.scope, claim.key))

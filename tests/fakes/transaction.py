@@ -15,12 +15,17 @@ LOCK = threading.RLock()  # one "table": fake stores apply their writes under it
 @dataclass
 class MemoryTransaction:
     _writes: list[tuple[Callable[[], Failure | None], Callable[[], None]]] = field(default_factory=list)
+    _items: set[tuple[object, ...]] = field(default_factory=set)
 
     def __len__(self) -> int:
         return len(self._writes)
 
-    def add(self, *, check: Callable[[], Failure | None], apply: Callable[[], None]) -> None:
-        """``check`` returns the Failure that refuses the transaction, or None; ``apply`` writes."""
+    def add(self, *, item: tuple[object, ...], check: Callable[[], Failure | None], apply: Callable[[], None]) -> None:
+        """A write to ``item`` (its key); ``check`` returns the Failure that refuses the transaction,
+        or None; ``apply`` writes. DynamoDB refuses a transaction that touches one item twice: so do we."""
+        if item in self._items:
+            raise ValueError(f"One transaction cannot write {item} twice.")
+        self._items.add(item)
         self._writes.append((check, apply))
 
     def commit(self) -> None:

@@ -180,7 +180,7 @@ def test_a_sale_whose_record_is_refused_without_a_record_there_is_a_conflict(sho
             from shared.transactions import Failure
             from tests.fakes.transaction import memory
 
-            memory(tx).add(check=lambda: Failure(purchase), apply=lambda: None)
+            memory(tx).add(item=("PUR", purchase.purchase_id), check=lambda: Failure(purchase), apply=lambda: None)
 
     odd = Shop(Refusing(), shop.returns, MemoryStockStore(), shop.transactions, shop.directory)
     with pytest.raises(Conflict):
