@@ -65,12 +65,11 @@ def finish(*, orders: OrderStore, reservations: ReservationStore, counters: Hold
     """Collected (units handed over), cancelled or not collected (units back on sale), with the
     purchase a collection becomes, in one transaction."""
     hold = reservations.get(before.reservation_id)
-    if hold is None or not hold.is_active:
-        return save(orders=orders, transactions=transactions, before=before, after=after)  # every line short
     tx = transactions.begin()
     orders.add_saved(tx, before=before, after=after)
-    holding.add_end(tx, reservations=reservations, counters=counters, stock=stock, before=hold,
-                    after=hold.ended(hold_ends_as))
+    if hold is not None and hold.is_active:  # otherwise nothing is held any more (every line short)
+        holding.add_end(tx, reservations=reservations, counters=counters, stock=stock, before=hold,
+                        after=hold.ended(hold_ends_as))
     if purchases is not None and purchase is not None:
         purchases.add_recorded(tx, purchase=purchase, fingerprint=before.fingerprint)
     try:
