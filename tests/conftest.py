@@ -31,3 +31,13 @@ def emulated_machine_settings(*, steps: int) -> settings:
     profile_examples: int = settings.default.max_examples  # type: ignore[union-attr]
     examples = max(2, profile_examples // _EMULATED_MACHINE_SHARE.get(PROFILE, 1))
     return settings(max_examples=examples, stateful_step_count=steps)
+
+
+# On the fakes a machine is pure Python: the same rules get many more examples for little time.
+_FAKE_MACHINE_FACTOR = {"default": 10, "thorough": 5}
+
+
+def fake_machine_settings(*, steps: int) -> settings:
+    """The budget of a state machine on the in-memory fakes: a multiple of the profile's examples."""
+    profile_examples: int = settings.default.max_examples  # type: ignore[union-attr]
+    return settings(max_examples=profile_examples * _FAKE_MACHINE_FACTOR.get(PROFILE, 1), stateful_step_count=steps)

@@ -9,7 +9,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import settings
 
 from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock, TooManyRequests
 from shared.identity import Caller
@@ -17,6 +16,7 @@ from shared.reservations import holding, service
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus
 from shared.stock import service as stock
 from shared.stock.model import ChangeKind, StockLevel
+from tests.conftest import fake_machine_settings
 from tests.holds_machine import ERP, STORE, HoldsMachine, World, memory_world
 
 SHOPPER = Caller(role="customer", subject="shopper-1")
@@ -227,4 +227,4 @@ class MemoryHoldsMachine(HoldsMachine):
 
 
 TestMemoryHolds = MemoryHoldsMachine.TestCase
-TestMemoryHolds.settings = settings(stateful_step_count=30)
+TestMemoryHolds.settings = fake_machine_settings(steps=30)

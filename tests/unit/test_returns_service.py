@@ -8,7 +8,6 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import settings
 
 from shared.errors import Conflict, IdempotencyKeyReused, InvalidRequest, NotFound
 from shared.identity import Caller
@@ -16,6 +15,7 @@ from shared.purchases import service as purchases
 from shared.purchases.model import Purchase, PurchasedLine
 from shared.returns import service
 from shared.returns.model import RETURN_WINDOW, Disposition, Return, ReturnStatus
+from tests.conftest import fake_machine_settings
 from tests.names import Names
 from tests.returns_machine import ReturnsMachine, Shop, memory_shop
 
@@ -282,4 +282,4 @@ class MemoryReturnsMachine(ReturnsMachine):
 
 
 TestMemoryReturns = MemoryReturnsMachine.TestCase
-TestMemoryReturns.settings = settings(stateful_step_count=30)
+TestMemoryReturns.settings = fake_machine_settings(steps=30)

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from hypothesis import settings
 
 from shared.errors import IdempotencyKeyReused, InsufficientStock, InvalidRequest, NotFound
 from shared.identity import Caller
@@ -18,6 +17,7 @@ from shared.stock import service
 from shared.stock.model import HOLD, ChangeKind, StockLevel, StockMove
 from shared.stock.ports import ChangeReceipt
 from shared.transactions import Refused
+from tests.conftest import fake_machine_settings
 from tests.fakes.locations import MemoryLocationStore
 from tests.fakes.stock import MemoryStockStore
 from tests.fakes.transaction import MemoryTransactions
@@ -413,4 +413,4 @@ class MemoryStockMachine(StockMachine):
 
 
 TestMemoryStock = MemoryStockMachine.TestCase
-TestMemoryStock.settings = settings(stateful_step_count=30)
+TestMemoryStock.settings = fake_machine_settings(steps=30)
