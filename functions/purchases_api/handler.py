@@ -14,8 +14,8 @@ from shared import wiring
 from shared.http.app import current_caller, http_app, resolve
 from shared.http.paging import Cursor, Limit
 from shared.http.params import ID_PATTERN, PurchaseId, created_or_replayed
+from shared.http.purchase_models import PurchaseView, StoreSaleBody, Timeline
 from shared.http.responses import declared
-from shared.http.return_models import PurchaseView, StoreSaleBody, Timeline
 from shared.observability import logger, metrics, tracer
 from shared.purchases import service, till
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from shared.devices.model import Device, Platform
+from shared.http.bodies import ApiModel
 from shared.stock.model import StockLevel
 
 
-class DeviceBody(BaseModel):
-    model_config = ConfigDict(defer_build=True, extra="forbid")
-
+class DeviceBody(ApiModel):
     platform: Platform
     token: str = Field(min_length=8, max_length=4096, description="The FCM registration token or APNs token")
     name: str = Field(default="store device", min_length=1, max_length=100)

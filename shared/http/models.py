@@ -8,25 +8,17 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     AwareDatetime,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     StrictBool,
     StrictInt,
     field_validator,
 )
 
+from shared.http.bodies import ApiModel
 from shared.locations.model import Address, Coordinates, Location, LocationType, Service
 from shared.stock.model import ChangeKind, StockLevel
 from shared.stock.ports import ChangeReceipt
-
-
-class ApiModel(BaseModel):
-    # defer_build (here and on every HTTP model): a validator is built on first use, so a cold
-    # start builds the models of the route it serves, not those of every route of the function
-    model_config = ConfigDict(defer_build=True, extra="forbid")
-
 
 # Request bodies use StrictInt/StrictBool: JSON numbers and booleans only ("1", 1.0 and true are
 # not a quantity). Query and path parameters stay lax: they arrive as text.

@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictInt
+from pydantic import BaseModel, EmailStr, Field, StrictInt
 
 from events.patterns import LOCATION_PATTERN
+from shared.http.bodies import ApiModel
 from shared.http.reservation_models import LineBody
 from shared.orders.model import Contact, Order, OrderStatus, Payment
 from shared.reservations.model import MAX_LINES, Channel
 
 
-class ContactBody(BaseModel):
-    model_config = ConfigDict(defer_build=True, extra="forbid")
-
+class ContactBody(ApiModel):
     email: EmailStr
     language: Literal["nl", "en"] = "nl"
     phone: str | None = Field(default=None, pattern=r"^\+[1-9][0-9]{7,14}$", description="E.164, for an SMS too")
@@ -28,9 +27,7 @@ class OrderLineBody(LineBody):
     unit_price_cents: StrictInt = Field(ge=0, le=10_000_000, description="Price per unit in euro cents, as charged")
 
 
-class OrderBody(BaseModel):
-    model_config = ConfigDict(defer_build=True, extra="forbid")
-
+class OrderBody(ApiModel):
     location_id: str = Field(pattern=LOCATION_PATTERN)
     lines: list[OrderLineBody] = Field(min_length=1, max_length=MAX_LINES)
     payment: Payment
@@ -46,9 +43,7 @@ class OrderBody(BaseModel):
         return {line.sku: line.unit_price_cents for line in self.lines}
 
 
-class CollectBody(BaseModel):
-    model_config = ConfigDict(defer_build=True, extra="forbid")
-
+class CollectBody(ApiModel):
     pickup_code: str = Field(pattern=r"^[0-9]{6}$")
 
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, Field, StrictInt
 
 from events.patterns import LOCATION_PATTERN, SKU_PATTERN
+from shared.http.bodies import ApiModel
 from shared.reservations.model import MAX_LINES, Channel, Line, Reservation, ReservationStatus
 
 
-class LineBody(BaseModel):
-    model_config = ConfigDict(defer_build=True, extra="forbid")
-
+class LineBody(ApiModel):
     sku: str = Field(pattern=SKU_PATTERN)
     quantity: StrictInt = Field(ge=1, le=1000)
 
@@ -20,9 +19,7 @@ class LineBody(BaseModel):
         return Line(self.sku, self.quantity)
 
 
-class ReservationBody(BaseModel):
-    model_config = ConfigDict(defer_build=True, extra="forbid")
-
+class ReservationBody(ApiModel):
     location_id: str = Field(pattern=LOCATION_PATTERN)
     lines: list[LineBody] = Field(min_length=1, max_length=MAX_LINES)
     channel: Channel = Channel.WEB
@@ -32,9 +29,7 @@ class ReservationBody(BaseModel):
                                     description="Only when staff reserve on behalf of a customer")
 
 
-class ExtendBody(BaseModel):
-    model_config = ConfigDict(defer_build=True, extra="forbid")
-
+class ExtendBody(ApiModel):
     hold_seconds: StrictInt = Field(ge=60, le=14 * 24 * 3600, description="New hold time from now")
 
 
