@@ -102,6 +102,10 @@ class StockShortfall(Contract):
 class HeldLine(Contract):
     sku: str
     quantity: int
+    unit_price_cents: int | None = None  # priced by the server when held: what the customer pays at the till
+    list_price_cents: int | None = None
+    promotion_id: str | None = None
+    vat_rate_percent: int | None = None
 
 
 class ReservationEvent(Contract):
@@ -140,6 +144,10 @@ class OrderedLine(Contract):
     sku: str
     quantity: int
     short: bool
+    unit_price_cents: int | None = None  # what the customer pays per unit, priced by the server when placed
+    list_price_cents: int | None = None
+    promotion_id: str | None = None
+    vat_rate_percent: int | None = None
 
 
 class OrderEvent(Contract):
@@ -168,10 +176,23 @@ ORDER_EVENTS: dict[str, type[OrderEvent]] = {
 # -- published by this system (source retail.returns) ----------------------------------------
 
 
+class PriceOverride(Contract):
+    """Why a till charged another price than the catalog, and the staff member who approved it."""
+
+    reason: str = Field(min_length=1, max_length=200)
+    approved_by: str = Field(min_length=1, max_length=128)
+
+
 class PaidLine(Contract):
     sku: str
     quantity: int
-    unit_price_cents: int
+    unit_price_cents: int  # what was paid
+    list_price_cents: int | None = None  # the catalog price before promotions (absent: not in the catalog)
+    promotion_id: str | None = None
+    vat_rate_percent: int | None = None
+    catalog_price_cents: int | None = None  # the catalog's price at the time of purchase
+    price_override: PriceOverride | None = None
+    approved: bool = True  # False: the till reported another price or an unknown SKU, without an override
 
 
 class PurchaseRecorded(Contract):
@@ -230,7 +251,10 @@ class Line(Contract):
 
 
 class SoldLine(Line):
-    unit_price_cents: int = Field(default=0, ge=0, le=10_000_000)
+    unit_price_cents: int = Field(default=0, ge=0, le=10_000_000)  # what the till charged
+    # when it differs from the catalog's price: the reason and the approving staff member. Without
+    # one the sale is still recorded (a fact), at the till's price, listed as unapproved.
+    price_override: PriceOverride | None = None
 
 
 class SaleRecorded(Contract):

@@ -278,7 +278,8 @@ TOPOLOGY = Topology(
                 Route("POST", "/reservations/{reservation_id}/cancel", (Access.CUSTOMER, *OPERATIONS)),
                 Route("POST", "/reservations/{reservation_id}/extend", (Access.CUSTOMER, *OPERATIONS)),
             ),
-            table_access=TableAccess(actions=("GetItem", "PutItem", "Query", "UpdateItem"), indexes=("gsi1", "gsi2")),
+            table_access=TableAccess(actions=("BatchGetItem", "GetItem", "PutItem", "Query", "UpdateItem"),
+                                     indexes=("gsi1", "gsi2")),
         ),
         Function(
             name="orders-api",
@@ -298,7 +299,8 @@ TOPOLOGY = Topology(
                 Route("POST", "/orders/{order_id}/collect", OPERATIONS, CODE_CHECKS),
                 Route("POST", "/orders/{order_id}/cancel", (Access.CUSTOMER, *OPERATIONS)),
             ),
-            table_access=TableAccess(actions=("GetItem", "PutItem", "Query", "UpdateItem"), indexes=("gsi1", "gsi2")),
+            table_access=TableAccess(actions=("BatchGetItem", "GetItem", "PutItem", "Query", "UpdateItem"),
+                                     indexes=("gsi1", "gsi2")),
         ),
         Function(
             name="purchases-api",
@@ -309,8 +311,10 @@ TOPOLOGY = Topology(
                 Route("GET", "/purchases", (Access.CUSTOMER,)),
                 Route("GET", "/purchases/lookup", (Access.STAFF, Access.ADMIN)),  # before /{purchase_id}
                 Route("GET", "/purchases/{purchase_id}", (Access.CUSTOMER, *OPERATIONS)),
+                Route("GET", "/locations/{location_id}/price-overrides", (Access.STAFF, Access.ADMIN)),
             ),
-            table_access=TableAccess(actions=("GetItem", "PutItem", "UpdateItem"), indexes=("gsi1", "gsi2")),
+            table_access=TableAccess(actions=("BatchGetItem", "GetItem", "PutItem", "UpdateItem"),
+                                     indexes=("gsi1", "gsi2")),
         ),
         Function(
             name="returns-api",
@@ -388,7 +392,7 @@ TOPOLOGY = Topology(
             handler="functions.stock_updates_consumer.handler",
             description="Applies stock events from POS, ERP and WMS, one line at a time",
             queue="stock-updates",
-            table_access=TableAccess(actions=("GetItem", "PutItem", "UpdateItem"), indexes=("gsi1",)),
+            table_access=TableAccess(actions=("BatchGetItem", "GetItem", "PutItem", "UpdateItem"), indexes=("gsi1",)),
             timeout_seconds=30,
         ),
         Function(

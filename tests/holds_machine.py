@@ -41,6 +41,7 @@ from shared.stock.ports import StockStore
 from shared.transactions import Transactions
 
 SKUS = ("H-1", "H-2")
+PRICE_CENTS = 100  # what the catalog asks for each of SKUS, and what the till charges
 STORE = "utrecht-oudegracht"
 ERP = Caller(role="integration", subject="erp")
 STAFF = Caller(role="staff", subject="anna", location_id=STORE)
@@ -61,6 +62,7 @@ class World:
     purchases: Any  # a PurchaseStore
     transactions: Transactions
     directory: LocationDirectory
+    catalog: Any  # a PriceLists: every SKU the machine or a story sells is priced (PRICE_CENTS)
     stop: Callable[[], None] = lambda: None
 
     def holds(self) -> HoldWrites:
@@ -125,12 +127,12 @@ class HoldsMachine(RuleBasedStateMachine):
                 order, _ = orders.place(**self.world.holds(), orders=self.world.orders,
                                         directory=self.world.directory, caller=shopper, location_id=STORE,
                                         lines=wanted, payment=Payment.PAID_ONLINE, contact=Contact("a@example.nl"),
-                                        channel=Channel.WEB, idempotency_key=key)
+                                        channel=Channel.WEB, idempotency_key=key, catalog=self.world.catalog)
                 self.order_ids.append(order.order_id)
             else:
                 held, _ = reservations.reserve(**self.world.holds(), directory=self.world.directory, caller=shopper,
                                                location_id=STORE, lines=wanted, channel=Channel.APP,
-                                               idempotency_key=key, hold_seconds=3600)
+                                               idempotency_key=key, hold_seconds=3600, catalog=self.world.catalog)
                 self.reservation_ids.append(held.reservation_id)
                 self.requests.append((shopper, key, wanted))
         except (InsufficientStock, TooManyRequests):
@@ -144,7 +146,7 @@ class HoldsMachine(RuleBasedStateMachine):
         try:
             _, created = reservations.reserve(**self.world.holds(), directory=self.world.directory, caller=shopper,
                                               location_id=STORE, lines=asked, channel=Channel.APP,
-                                              idempotency_key=key, hold_seconds=3600)
+                                              idempotency_key=key, hold_seconds=3600, catalog=self.world.catalog)
             assert not created and not tamper
         except IdempotencyKeyReused:
             assert tamper
@@ -172,14 +174,14 @@ class HoldsMachine(RuleBasedStateMachine):
         order = self.world.orders.get(oid)
         assert order is not None
         receipt = f"till-{oid}-{extra}"
-        lines = [PurchasedLine(x.sku, x.quantity, 100) for x in order.lines]
+        lines = [PurchasedLine(x.sku, x.quantity, PRICE_CENTS) for x in order.lines]
         if extra:
-            lines.append(PurchasedLine(SKUS[0], extra, 100))  # something else on the same receipt
+            lines.append(PurchasedLine(SKUS[0], extra, PRICE_CENTS))  # something else on the same receipt
         for _ in range(2 if twice else 1):
             record_till_sale(**self.world.holds(), purchases=self.world.purchases, orders=self.world.orders,
                              directory=self.world.directory, caller=STAFF, location_id=STORE,
                              receipt_id=receipt, lines=lines, purchased_at=datetime(2026, 1, 2, tzinfo=UTC),
-                             order_id=oid)
+                             order_id=oid, catalog=self.world.catalog)
         if receipt in self.receipts:
             return  # the same receipt again: nothing moves
         self.receipts.add(receipt)
@@ -264,9 +266,11 @@ class HoldsMachine(RuleBasedStateMachine):
             assert holds <= 10 and all(quantity <= 5 for quantity in units.values())
 
 
-def memory_world() -> World:
-    """The stores in memory, with the demo locations (their limits: 10 holds, 5 units per SKU)."""
+def memory_world(*priced: str) -> World:
+    """The stores in memory, with the demo locations (their limits: 10 holds, 5 units per SKU), and a
+    catalog pricing the machine's SKUS and ``priced`` at PRICE_CENTS."""
     from local.seed import LOCATIONS
+    from tests.fakes.catalog import MemoryCatalog
     from tests.fakes.limits import MemoryHoldCounters
     from tests.fakes.locations import MemoryLocationStore
     from tests.fakes.orders import MemoryOrderStore
@@ -278,6 +282,8 @@ def memory_world() -> World:
     locations = MemoryLocationStore()
     for location in LOCATIONS:
         locations.put(location)
+    catalog = MemoryCatalog()
+    catalog.stock_up([*SKUS, *priced], price_cents=PRICE_CENTS)
     return World(stock=MemoryStockStore(), reservations=MemoryReservationStore(), counters=MemoryHoldCounters(),
                  orders=MemoryOrderStore(), purchases=MemoryPurchaseStore(), transactions=MemoryTransactions(),
-                 directory=LocationDirectory(locations))
+                 directory=LocationDirectory(locations), catalog=catalog)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -29,11 +30,13 @@ from shared.stock import service as stock
 from shared.stock.model import ChangeKind
 from shared.stock.ports import StockStore
 from shared.transactions import Transactions
+from tests.pricing import price_skus
 
 SELLER, RECEIVER = "amsterdam-kalverstraat", "utrecht-oudegracht"
 TILL = Caller(role="staff", subject="till", location_id=SELLER)
 STAFF = Caller(role="staff", subject="anna", location_id=RECEIVER)
 SHOPPER = Caller(role="customer", subject="c-1")
+PRICE_CENTS = 1500  # R-1's catalog price, and what the till charges
 # Returns are allowed 30 days after the sale by the service's clock: sales are dated an hour
 # before the module was loaded, one reading, the same for every example and every replay.
 SOLD_AT = (datetime.now(UTC) - timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)  # determinism: allow
@@ -48,6 +51,7 @@ class Shop:
     stock: StockStore
     transactions: Transactions
     directory: LocationDirectory
+    catalog: Any  # the catalog's reader and writer (PriceLists and CatalogWriter): sales are priced from it
 
 
 class ReturnsMachine(RuleBasedStateMachine):
@@ -58,6 +62,7 @@ class ReturnsMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.shop = self.open_shop()
+        price_skus(self.shop.catalog, ["R-1"], PRICE_CENTS)
         stock.record_change(store=self.shop.stock, transactions=self.shop.transactions,
                             directory=self.shop.directory, caller=Caller(role="admin", subject="a"),
                             sku="R-1", location_id=SELLER, kind=ChangeKind.RECEIPT, quantity=50,
@@ -73,8 +78,8 @@ class ReturnsMachine(RuleBasedStateMachine):
         purchase, _ = purchases.record_store_sale(
             purchases=self.shop.purchases, stock=self.shop.stock, transactions=self.shop.transactions,
             directory=self.shop.directory, caller=TILL, location_id=SELLER, receipt_id=f"R-{len(self.bought):04d}",
-            lines=[PurchasedLine("R-1", quantity, 1500)], purchased_at=SOLD_AT, customer_id=SHOPPER.subject,
-            receipt_email=None)
+            lines=[PurchasedLine("R-1", quantity, PRICE_CENTS)], purchased_at=SOLD_AT, customer_id=SHOPPER.subject,
+            receipt_email=None, catalog=self.shop.catalog)
         self.bought[purchase.purchase_id] = quantity
 
     @precondition(lambda self: self.bought)
@@ -128,6 +133,7 @@ class ReturnsMachine(RuleBasedStateMachine):
 def memory_shop() -> Shop:
     """The fakes, with the demo locations: what the unit stories and the memory machine run on."""
     from local.seed import LOCATIONS
+    from tests.fakes.catalog import MemoryCatalog
     from tests.fakes.locations import MemoryLocationStore
     from tests.fakes.purchases import MemoryPurchaseStore
     from tests.fakes.returns import MemoryReturnStore
@@ -138,4 +144,4 @@ def memory_shop() -> Shop:
     for location in LOCATIONS:
         locations.put(location)
     return Shop(purchases=MemoryPurchaseStore(), returns=MemoryReturnStore(), stock=MemoryStockStore(),
-                transactions=MemoryTransactions(), directory=LocationDirectory(locations))
+                transactions=MemoryTransactions(), directory=LocationDirectory(locations), catalog=MemoryCatalog())

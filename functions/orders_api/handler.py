@@ -37,7 +37,7 @@ def place(body: OrderBody, idempotency_key: IdempotencyKey) -> Response[OrderVie
         caller=current_caller(app),
         location_id=body.location_id, lines=[line.to_domain() for line in body.lines], payment=body.payment,
         contact=body.contact.to_domain(),
-        channel=body.channel_value, idempotency_key=idempotency_key, prices=body.prices)
+        channel=body.channel_value, idempotency_key=idempotency_key, catalog=wiring.catalog(), prices=body.prices)
     return created_or_replayed(_view(order), created=created)
 
 

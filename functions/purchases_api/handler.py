@@ -13,8 +13,8 @@ from events.patterns import LOCATION_PATTERN
 from shared import wiring
 from shared.http.app import current_caller, http_app, resolve
 from shared.http.paging import Cursor, Limit
-from shared.http.params import ID_PATTERN, PurchaseId, created_or_replayed
-from shared.http.purchase_models import PurchaseView, StoreSaleBody, Timeline
+from shared.http.params import ID_PATTERN, LocationId, PurchaseId, created_or_replayed
+from shared.http.purchase_models import PriceOverrideList, PurchaseView, StoreSaleBody, Timeline
 from shared.http.responses import declared
 from shared.observability import logger, metrics, tracer
 from shared.purchases import service, till
@@ -31,8 +31,16 @@ def record(body: StoreSaleBody) -> Response[PurchaseView]:
         caller=current_caller(app), location_id=body.location_id, receipt_id=body.receipt_id,
         lines=[line.to_domain() for line in body.lines], purchased_at=body.purchased_at,
         customer_id=body.customer_id, receipt_email=str(body.receipt_email) if body.receipt_email else None,
-        order_id=body.order_id)
+        order_id=body.order_id, catalog=wiring.catalog())
     return created_or_replayed(PurchaseView.of(purchase), created=created)
+
+
+@app.get(**declared("GET /locations/{location_id}/price-overrides", paged=True),
+         summary="A store's till lines charged at another price than the catalog's, newest first")
+def price_overrides(location_id: LocationId, limit: Limit = 50, cursor: Cursor = None) -> PriceOverrideList:
+    found, next_cursor = service.price_overrides(store=wiring.purchase_store(), caller=current_caller(app),
+                                                 location_id=location_id, limit=limit, cursor=cursor)
+    return PriceOverrideList.of(found, next_cursor)
 
 
 @app.get(**declared("GET /purchases", paged=True), summary="The customer's purchases from every channel, newest first")

@@ -30,7 +30,7 @@ def create(body: ReservationBody, idempotency_key: IdempotencyKey) -> Response[R
     reservation, created = service.reserve(
         **wiring.holds(), directory=wiring.location_directory(), caller=current_caller(app),
         location_id=body.location_id, lines=[line.to_domain() for line in body.lines], channel=body.channel,
-        idempotency_key=idempotency_key,
+        idempotency_key=idempotency_key, catalog=wiring.catalog(),
         customer_id=body.customer_id, hold_seconds=body.hold_seconds,
     )
     metrics.add_metric(name="ReservationCreated" if created else "ReservationReplayed", unit=MetricUnit.Count,

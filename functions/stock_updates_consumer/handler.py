@@ -22,14 +22,14 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from events.contracts import CONSUMED, Metadata, SaleRecorded, StockShortfall, envelope_model
+from events.contracts import CONSUMED, Metadata, SaleRecorded, SoldLine, StockShortfall, envelope_model
 from shared import wiring
 from shared.batching import batch_processor
 from shared.errors import IdempotencyKeyReused
 from shared.identity import Caller
 from shared.observability import logger, metrics, tracer
 from shared.orders.shortfall import resolve_shortfall
-from shared.purchases.model import PurchasedLine
+from shared.purchases.model import PriceOverride, PurchasedLine
 from shared.purchases.till import record_till_sale
 from shared.stock import service
 from shared.stock.model import ChangeKind
@@ -39,15 +39,23 @@ KIND_OF = {"GoodsReceived": ChangeKind.RECEIPT}
 HANDLED = {*CONSUMED, "StockShortfall"}
 
 
+def _sold(line: SoldLine) -> PurchasedLine:
+    override = line.price_override
+    return PurchasedLine(line.sku, line.quantity, line.unit_price_cents,
+                         override=PriceOverride(override.reason, override.approved_by) if override else None)
+
+
 def record_sale(caller: Caller, data: SaleRecorded, meta: Metadata) -> None:
+    """A fact: priced from the catalog beside the till's price, never refused for it (a deviation
+    without override, or a SKU the catalog does not know, is recorded at the till's price, unapproved)."""
     try:
         _, created = record_till_sale(
             **wiring.holds(), purchases=wiring.purchase_store(), orders=wiring.order_store(),
             directory=wiring.location_directory(),
             caller=caller, location_id=data.location_id, receipt_id=data.receipt_id,
-            lines=[PurchasedLine(x.sku, x.quantity, x.unit_price_cents) for x in data.lines],
+            lines=[_sold(x) for x in data.lines],
             purchased_at=data.purchased_at or meta.occurred_at, customer_id=data.customer_id,
-            receipt_email=data.receipt_email, order_id=data.order_id)
+            receipt_email=data.receipt_email, order_id=data.order_id, catalog=wiring.catalog(), as_fact=True)
     except IdempotencyKeyReused:
         # the receipt is recorded already (e.g. through the API) with other details: the first
         # recording stands; a retry could never change that, so this is not a failed message

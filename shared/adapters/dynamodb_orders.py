@@ -15,6 +15,7 @@ from shared.adapters import cursors, items
 from shared.adapters.aws import client
 from shared.adapters.dynamodb_transaction import dynamodb
 from shared.adapters.expressions import Update
+from shared.catalog.model import Text
 from shared.orders.model import Contact, Order, OrderLine, OrderStatus, Payment
 from shared.settings import settings
 from shared.transactions import Transaction
@@ -36,8 +37,7 @@ def _stamp(moment: datetime | None) -> str | None:
 def order_to_item(o: Order) -> dict[str, Any]:
     values: dict[str, Any] = {
         "order_id": o.order_id, "customer_id": o.customer_id, "location_id": o.location_id,
-        "lines": [{"sku": line.sku, "quantity": line.quantity, "unit_price_cents": line.unit_price_cents,
-                   "short": line.short} for line in o.lines],
+        "lines": [_line_to_map(line) for line in o.lines],
         "payment": o.payment.value, "reservation_id": o.reservation_id, "status": o.status.value,
         "contact": {"email": o.contact.email, "language": o.contact.language, "phone": o.contact.phone},
         "placed_at": items.stamp(o.placed_at), "fingerprint": o.fingerprint, "pickup_code": o.pickup_code,
@@ -53,6 +53,26 @@ def order_to_item(o: Order) -> dict[str, Any]:
     return _key(o.order_id) | items.to_item(values)
 
 
+def _line_to_map(line: OrderLine) -> dict[str, Any]:
+    values = {"sku": line.sku, "quantity": line.quantity, "unit_price_cents": line.unit_price_cents,
+              "short": line.short, "list_price_cents": line.list_price_cents, "promotion_id": line.promotion_id,
+              "vat_rate_percent": line.vat_rate_percent,
+              "name": {"nl": line.name.nl, "en": line.name.en} if line.name else None}
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _number(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _line_from_map(x: dict[str, Any]) -> OrderLine:
+    name = x.get("name")
+    return OrderLine(str(x["sku"]), int(x["quantity"]), int(x.get("unit_price_cents", 0)), bool(x["short"]),
+                     list_price_cents=_number(x.get("list_price_cents")), promotion_id=x.get("promotion_id"),
+                     vat_rate_percent=_number(x.get("vat_rate_percent")),
+                     name=Text(nl=str(name["nl"]), en=str(name["en"])) if name else None)
+
+
 def order_or_none(item: dict[str, Any] | None) -> Order | None:
     """The order a refused write found (None: there is none)."""
     return order_from_item(item) if item and "order_id" in item else None
@@ -64,8 +84,7 @@ def order_from_item(item: dict[str, Any]) -> Order:
     contact = v["contact"]
     return Order(
         order_id=str(v["order_id"]), customer_id=str(v["customer_id"]), location_id=str(v["location_id"]),
-        lines=tuple(OrderLine(str(x["sku"]), int(x["quantity"]), int(x.get("unit_price_cents", 0)), bool(x["short"]))
-                    for x in v["lines"]),
+        lines=tuple(_line_from_map(x) for x in v["lines"]),
         payment=Payment(v["payment"]), reservation_id=str(v["reservation_id"]), status=OrderStatus(v["status"]),
         contact=Contact(email=str(contact["email"]), language=str(contact.get("language", "nl")),
                         phone=contact.get("phone")),

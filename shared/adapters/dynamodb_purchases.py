@@ -1,7 +1,9 @@
 """Purchases in DynamoDB.
 
 Purchase: pk=PUR#<id>, sk=#, with ``remaining`` (units per SKU that may still be returned) and
-gsi2 in the customer's timeline (gsi2sk starts PUR#; a return's RET#). A receipt too long for
+gsi2 in the customer's timeline (gsi2sk starts PUR#; a return's RET#). A purchase with a price
+override or an unapproved price deviation is also in gsi1 under OVERRIDES#<location> by time
+(the store's price-override report; sparse, so no extra item or write). A receipt too long for
 one transaction leaves a mark per part written (pk=PUR#<id>, sk=CHUNK#<n>) before its record.
 The id derives from store and receipt id (or order id): a resent sale is recorded once.
 """
@@ -14,12 +16,20 @@ from shared.adapters import cursors, items
 from shared.adapters.aws import client
 from shared.adapters.dynamodb_transaction import dynamodb
 from shared.adapters.expressions import Update
-from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine, ReceiptPart, ReturnableUnits
+from shared.purchases.model import (
+    PriceOverride,
+    Purchase,
+    PurchaseChannel,
+    PurchasedLine,
+    ReceiptPart,
+    ReturnableUnits,
+)
 from shared.purchases.ports import RecordedPurchase
 from shared.settings import settings
 from shared.transactions import Transaction
 
 PURCHASE_PREFIX = "PUR#"  # the pk of a purchase item (and of its parts' marks)
+OVERRIDES_PREFIX = "OVERRIDES#"  # gsi1pk of a purchase with a price override or deviation, per store
 
 
 def _purchase_key(purchase_id: str) -> dict[str, Any]:
@@ -33,21 +43,47 @@ def _part_key(part: ReceiptPart) -> dict[str, Any]:
 def purchase_to_item(p: Purchase, fingerprint: str) -> dict[str, Any]:
     values: dict[str, Any] = {
         "purchase_id": p.purchase_id, "channel": p.channel.value, "location_id": p.location_id,
-        "lines": [{"sku": x.sku, "quantity": x.quantity, "unit_price_cents": x.unit_price_cents} for x in p.lines],
+        "lines": [_line_to_map(x) for x in p.lines],
         "purchased_at": items.stamp(p.purchased_at), "reference": p.reference, "customer_id": p.customer_id,
         "receipt_email": p.receipt_email, "fingerprint": fingerprint,
         "remaining": {x.sku: x.quantity for x in p.lines},
     }
     if p.customer_id:
         values |= {"gsi2pk": f"CUST#{p.customer_id}", "gsi2sk": f"PUR#{items.stamp(p.purchased_at)}#{p.purchase_id}"}
+    if p.deviates:  # the store's price-override report (sparse: only purchases with an override or deviation)
+        values |= {"gsi1pk": f"{OVERRIDES_PREFIX}{p.location_id}",
+                   "gsi1sk": f"{items.stamp(p.purchased_at)}#{p.purchase_id}"}
     return _purchase_key(p.purchase_id) | items.to_item(values)
+
+
+def _line_to_map(x: PurchasedLine) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "sku": x.sku, "quantity": x.quantity, "unit_price_cents": x.unit_price_cents,
+        "list_price_cents": x.list_price_cents, "promotion_id": x.promotion_id, "vat_rate_percent": x.vat_rate_percent,
+        "catalog_price_cents": x.catalog_price_cents, "approved": None if x.approved else False,
+        "override": {"reason": x.override.reason, "approved_by": x.override.approved_by} if x.override else None}
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _number(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _line_from_map(x: dict[str, Any]) -> PurchasedLine:
+    override = x.get("override")
+    return PurchasedLine(
+        str(x["sku"]), int(x["quantity"]), int(x["unit_price_cents"]),
+        list_price_cents=_number(x.get("list_price_cents")), promotion_id=x.get("promotion_id"),
+        vat_rate_percent=_number(x.get("vat_rate_percent")), catalog_price_cents=_number(x.get("catalog_price_cents")),
+        override=PriceOverride(str(override["reason"]), str(override["approved_by"])) if override else None,
+        approved=bool(x.get("approved", True)))
 
 
 def purchase_from_item(item: dict[str, Any]) -> Purchase:
     v = items.from_item(item)
     return Purchase(
         purchase_id=str(v["purchase_id"]), channel=PurchaseChannel(v["channel"]), location_id=str(v["location_id"]),
-        lines=tuple(PurchasedLine(str(x["sku"]), int(x["quantity"]), int(x["unit_price_cents"])) for x in v["lines"]),
+        lines=tuple(_line_from_map(x) for x in v["lines"]),
         purchased_at=items.parse_stamp(v["purchased_at"]), reference=str(v["reference"]),
         customer_id=v.get("customer_id"), receipt_email=v.get("receipt_email"),
     )
@@ -114,6 +150,16 @@ class DynamoDBPurchaseStore:
     def get_purchase(self, purchase_id: str) -> Purchase | None:
         item = self._db.get_item(TableName=self._table, Key=_purchase_key(purchase_id)).get("Item")
         return purchase_from_item(item) if item else None
+
+    def with_overrides_at(self, location_id: str, limit: int,
+                          cursor: str | None) -> tuple[list[Purchase], str | None]:
+        """A store's purchases with a price override or an unapproved deviation, newest first."""
+        found, after = cursors.query_all(self._db, {
+            "TableName": self._table, "IndexName": "gsi1", "ScanIndexForward": False,
+            "KeyConditionExpression": "gsi1pk = :pk",
+            "ExpressionAttributeValues": {":pk": items.to_attr(f"{OVERRIDES_PREFIX}{location_id}")},
+        }, f"price-overrides:{location_id}", limit, cursor)
+        return [purchase_from_item(it) for it in found], after
 
     def timeline(self, customer_id: str, limit: int, cursor: str | None) -> tuple[list[Purchase], str | None]:
         found, after = cursors.customer_page(self._db, self._table, customer_id, "PUR", limit, cursor)

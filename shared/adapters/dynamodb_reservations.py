@@ -17,6 +17,7 @@ from shared.adapters import cursors, items
 from shared.adapters.aws import client
 from shared.adapters.dynamodb_transaction import dynamodb
 from shared.adapters.expressions import Update
+from shared.catalog.model import UnitPrice
 from shared.errors import Conflict
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus
 from shared.settings import settings
@@ -43,6 +44,7 @@ def _to_item(r: Reservation) -> dict[str, Any]:
         "gsi2sk": f"RES#{items.stamp(r.created_at)}#{r.reservation_id}",
         "expires_at_epoch": int((r.expires_at + KEEP_AFTER_END).timestamp()),
         "limited": r.limited or None,
+        "prices": [_price_to_map(price) for price in r.prices] or None,
     }
     if r.is_active and not r.order_id:
         values |= {"gsi1pk": HOLDS, "gsi1sk": f"{items.stamp(r.expires_at)}#{r.reservation_id}"}
@@ -70,7 +72,19 @@ def reservation_from_item(item: dict[str, Any]) -> Reservation:
         created_at=items.parse_stamp(v["created_at"]), expires_at=items.parse_stamp(v["expires_at"]),
         fingerprint=str(v["fingerprint"]), order_id=v.get("order_id"), version=int(v["version"]),
         limited=bool(v.get("limited", False)),
+        prices=tuple(_price_from_map(price) for price in v.get("prices", ())),
     )
+
+
+def _price_to_map(price: UnitPrice) -> dict[str, Any]:
+    return {k: v for k, v in {"sku": price.sku, "list": price.list_price_cents, "paid": price.price_cents,
+                              "vat": price.vat_rate_percent, "promotion_id": price.promotion_id}.items()
+            if v is not None}
+
+
+def _price_from_map(value: dict[str, Any]) -> UnitPrice:
+    return UnitPrice(sku=str(value["sku"]), list_price_cents=int(value["list"]), price_cents=int(value["paid"]),
+                     vat_rate_percent=int(value["vat"]), promotion_id=value.get("promotion_id"))
 
 
 class DynamoDBReservationStore:

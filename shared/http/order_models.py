@@ -10,7 +10,7 @@ from pydantic import BaseModel, EmailStr, Field, StrictInt
 from events.patterns import LOCATION_PATTERN
 from shared.http.bodies import ApiModel
 from shared.http.reservation_models import LineBody
-from shared.orders.model import Contact, Order, OrderStatus, Payment
+from shared.orders.model import Contact, Order, OrderLine, OrderStatus, Payment
 from shared.reservations.model import MAX_LINES, Channel
 
 
@@ -24,7 +24,9 @@ class ContactBody(ApiModel):
 
 
 class OrderLineBody(LineBody):
-    unit_price_cents: StrictInt = Field(ge=0, le=10_000_000, description="Price per unit in euro cents, as charged")
+    unit_price_cents: StrictInt | None = Field(default=None, ge=0, le=10_000_000, description=(
+        "The price per unit in euro cents the customer was shown. The server prices every line from the "
+        "catalog; if this differs, the answer is 409 price-changed with the current prices and nothing is held"))
 
 
 class OrderBody(ApiModel):
@@ -40,18 +42,35 @@ class OrderBody(ApiModel):
 
     @property
     def prices(self) -> dict[str, int]:
-        return {line.sku: line.unit_price_cents for line in self.lines}
+        """The prices the customer was shown (lines without one are not checked)."""
+        return {line.sku: line.unit_price_cents for line in self.lines if line.unit_price_cents is not None}
 
 
 class CollectBody(ApiModel):
     pickup_code: str = Field(pattern=r"^[0-9]{6}$")
 
 
+class NameView(BaseModel, defer_build=True):
+    nl: str
+    en: str
+
+
 class OrderLineView(BaseModel, defer_build=True):
     sku: str
     quantity: int
-    unit_price_cents: int
+    unit_price_cents: int = Field(description="What the customer pays per unit, priced by the server")
     short: bool
+    list_price_cents: int | None = None
+    promotion_id: str | None = None
+    vat_rate_percent: int | None = None
+    name: NameView | None = None
+
+    @staticmethod
+    def of(x: OrderLine) -> OrderLineView:
+        return OrderLineView(sku=x.sku, quantity=x.quantity, unit_price_cents=x.unit_price_cents, short=x.short,
+                             list_price_cents=x.list_price_cents, promotion_id=x.promotion_id,
+                             vat_rate_percent=x.vat_rate_percent,
+                             name=NameView(nl=x.name.nl, en=x.name.en) if x.name else None)
 
 
 class OrderView(BaseModel, defer_build=True):
@@ -64,13 +83,14 @@ class OrderView(BaseModel, defer_build=True):
     ready_at: datetime | None = None
     pickup_deadline: datetime | None = None
     reservation_id: str
+    total_cents: int = Field(description="What the customer pays for the lines that are not short")
 
     @staticmethod
     def of(order: Order) -> OrderView:
         return OrderView(
             order_id=order.order_id, status=order.status, location_id=order.location_id,
-            lines=[OrderLineView(sku=x.sku, quantity=x.quantity, unit_price_cents=x.unit_price_cents, short=x.short)
-                   for x in order.lines],
+            lines=[OrderLineView.of(x) for x in order.lines],
+            total_cents=sum(x.quantity * x.unit_price_cents for x in order.lines if not x.short),
             payment=order.payment, placed_at=order.placed_at, ready_at=order.ready_at,
             pickup_deadline=order.pickup_deadline, reservation_id=order.reservation_id,
         )

@@ -24,6 +24,7 @@ from shared.errors import (
     Unavailable,
 )
 from shared.orders.model import PickupCodeLocked
+from shared.pricing import PriceChanged, PriceOverrideRequired
 
 PROBLEM_TYPE_BASE = "https://retail-backend.example/problems/"
 CONTENT_TYPE = "application/problem+json"
@@ -69,6 +70,8 @@ PROBLEM_TYPES: dict[type[DomainError], ProblemType] = {
     IdempotencyKeyReused: ProblemType(422, "idempotency-key-reused", "Idempotency key used for another request"),
     TooManyRequests: ProblemType(429, "too-many-requests", "Too many requests"),
     PickupCodeLocked: ProblemType(429, "pickup-code-locked", "Pickup code locked"),
+    PriceChanged: ProblemType(409, "price-changed", "The price changed"),
+    PriceOverrideRequired: ProblemType(422, "price-override-required", "A price override is required"),
     Unavailable: ProblemType(503, "temporarily-unavailable", "Temporarily unavailable"),
 }
 

@@ -9,16 +9,30 @@ from pydantic import BaseModel, EmailStr, Field, StrictInt
 from events.patterns import LOCATION_PATTERN, SKU_PATTERN
 from shared.http.bodies import ApiModel
 from shared.http.models import PastInstant
-from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
+from shared.pricing import MAX_REASON
+from shared.purchases.model import PriceOverride, Purchase, PurchaseChannel, PurchasedLine
+
+
+class PriceOverrideBody(ApiModel):
+    """Why the till charged another price than the catalog; only store staff may send one."""
+
+    reason: str = Field(min_length=1, max_length=MAX_REASON, pattern=r"\S")
+    approved_by: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$",
+                             description="The id of the staff member who approved it")
 
 
 class SaleLineBody(ApiModel):
     sku: str = Field(pattern=SKU_PATTERN)
     quantity: StrictInt = Field(ge=1, le=1000)
-    unit_price_cents: StrictInt = Field(ge=0, le=10_000_000, description="Paid per unit, after discounts")
+    unit_price_cents: StrictInt = Field(ge=0, le=10_000_000, description=(
+        "What the till charged per unit. If it differs from the catalog's price at purchased_at, the line "
+        "needs price_override (422 price-override-required otherwise)"))
+    price_override: PriceOverrideBody | None = None
 
     def to_domain(self) -> PurchasedLine:
-        return PurchasedLine(self.sku, self.quantity, self.unit_price_cents)
+        override = self.price_override
+        return PurchasedLine(self.sku, self.quantity, self.unit_price_cents,
+                             override=PriceOverride(override.reason, override.approved_by) if override else None)
 
 
 class StoreSaleBody(ApiModel):
@@ -34,10 +48,32 @@ class StoreSaleBody(ApiModel):
         "A pay-at-pickup order rung up with this sale: its units leave once, as the order's collection"))
 
 
+class PriceOverrideView(BaseModel, defer_build=True):
+    reason: str
+    approved_by: str
+
+
 class PurchaseLineView(BaseModel, defer_build=True):
     sku: str
     quantity: int
-    unit_price_cents: int
+    unit_price_cents: int = Field(description="What was paid per unit")
+    list_price_cents: int | None = None
+    promotion_id: str | None = None
+    vat_rate_percent: int | None = None
+    catalog_price_cents: int | None = Field(default=None, description=(
+        "The catalog's price at the time of purchase (absent: the SKU was not in the catalog)"))
+    price_override: PriceOverrideView | None = None
+    approved: bool = Field(default=True, description=(
+        "False: the till reported another price (or an unknown SKU) without an approved override"))
+
+    @staticmethod
+    def of(x: PurchasedLine) -> PurchaseLineView:
+        return PurchaseLineView(
+            sku=x.sku, quantity=x.quantity, unit_price_cents=x.unit_price_cents, list_price_cents=x.list_price_cents,
+            promotion_id=x.promotion_id, vat_rate_percent=x.vat_rate_percent,
+            catalog_price_cents=x.catalog_price_cents, approved=x.approved,
+            price_override=PriceOverrideView(reason=x.override.reason, approved_by=x.override.approved_by)
+            if x.override else None)
 
 
 class PurchaseView(BaseModel, defer_build=True):
@@ -53,10 +89,31 @@ class PurchaseView(BaseModel, defer_build=True):
     def of(p: Purchase) -> PurchaseView:
         return PurchaseView(purchase_id=p.purchase_id, channel=p.channel, location_id=p.location_id,
                             reference=p.reference, purchased_at=p.purchased_at, total_cents=p.total_cents,
-                            lines=[PurchaseLineView(sku=x.sku, quantity=x.quantity, unit_price_cents=x.unit_price_cents)
-                                   for x in p.lines])
+                            lines=[PurchaseLineView.of(x) for x in p.lines])
 
 
 class Timeline(BaseModel, defer_build=True):
     purchases: list[PurchaseView]
     next_cursor: str | None = None
+
+
+class PriceOverrideLine(BaseModel, defer_build=True):
+    """One till line charged at another price than the catalog's."""
+
+    purchase_id: str
+    reference: str
+    purchased_at: datetime
+    line: PurchaseLineView
+
+
+class PriceOverrideList(BaseModel, defer_build=True):
+    """A store's price overrides and unapproved deviations, newest purchase first."""
+
+    overrides: list[PriceOverrideLine]
+    next_cursor: str | None = None
+
+    @staticmethod
+    def of(found: list[Purchase], next_cursor: str | None) -> PriceOverrideList:
+        return PriceOverrideList(next_cursor=next_cursor, overrides=[
+            PriceOverrideLine(purchase_id=p.purchase_id, reference=p.reference, purchased_at=p.purchased_at,
+                              line=PurchaseLineView.of(x)) for p in found for x in p.lines if x.deviates])

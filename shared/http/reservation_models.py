@@ -36,6 +36,10 @@ class ExtendBody(ApiModel):
 class LineView(BaseModel, defer_build=True):
     sku: str
     quantity: int
+    unit_price_cents: int | None = Field(default=None, description="What the customer pays per unit at the till")
+    list_price_cents: int | None = None
+    promotion_id: str | None = None
+    vat_rate_percent: int | None = None
 
 
 class ReservationView(BaseModel, defer_build=True):
@@ -52,9 +56,18 @@ class ReservationView(BaseModel, defer_build=True):
     def of(r: Reservation) -> ReservationView:
         return ReservationView(
             reservation_id=r.reservation_id, status=r.status, location_id=r.location_id,
-            lines=[LineView(sku=line.sku, quantity=line.quantity) for line in r.lines], channel=r.channel,
+            lines=[_line_view(r, line) for line in r.lines], channel=r.channel,
             created_at=r.created_at, expires_at=r.expires_at, order_id=r.order_id,
         )
+
+
+def _line_view(r: Reservation, line: Line) -> LineView:
+    price = r.price_of(line.sku)
+    if price is None:  # held before prices were recorded
+        return LineView(sku=line.sku, quantity=line.quantity)
+    return LineView(sku=line.sku, quantity=line.quantity, unit_price_cents=price.price_cents,
+                    list_price_cents=price.list_price_cents, promotion_id=price.promotion_id,
+                    vat_rate_percent=price.vat_rate_percent)
 
 
 class ReservationList(BaseModel, defer_build=True):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from shared.catalog.model import Text
 from shared.errors import Conflict, DomainError, InvalidRequest, NotFound, TooManyRequests
 from shared.reservations.model import Line
 
@@ -63,8 +64,12 @@ class Contact:
 class OrderLine:
     sku: str
     quantity: int
-    unit_price_cents: int = 0  # what the customer pays per unit (after discounts)
+    unit_price_cents: int = 0  # what the customer pays per unit (after discounts), priced by the server
     short: bool = False
+    list_price_cents: int | None = None  # the catalog price before a promotion (None: an order from before prices)
+    promotion_id: str | None = None
+    vat_rate_percent: int | None = None
+    name: Text | None = None  # the product's name when it was ordered, for the store app and mails
 
 
 @dataclass(frozen=True)

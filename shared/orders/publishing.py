@@ -45,7 +45,10 @@ def events_for_order(before: Order | None, after: Order, occurred_at: datetime) 
         data = ORDER_EVENTS[name](
             order_id=after.order_id, customer_id=after.customer_id, location_id=after.location_id,
             status=after.status.value, payment=after.payment.value,
-            lines=[OrderedLine(sku=line.sku, quantity=line.quantity, short=line.short) for line in after.lines],
+            lines=[OrderedLine(sku=line.sku, quantity=line.quantity, short=line.short,
+                               unit_price_cents=line.unit_price_cents if line.list_price_cents is not None else None,
+                               list_price_cents=line.list_price_cents, promotion_id=line.promotion_id,
+                               vat_rate_percent=line.vat_rate_percent) for line in after.lines],
             pickup_deadline=after.pickup_deadline, notice=after.ready_notices,
         )
         event_id = str(uuid.uuid5(_NAMESPACE, f"{after.order_id}|{unique}"))

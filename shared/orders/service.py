@@ -6,6 +6,9 @@ import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from shared import pricing
+from shared.catalog.model import Text, UnitPrice
+from shared.catalog.ports import PriceLists
 from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock, InvalidRequest, NotFound
 from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
@@ -13,6 +16,7 @@ from shared.locations.directory import LocationDirectory
 from shared.locations.model import Service
 from shared.orders.model import MAX_CODE_ATTEMPTS, REMIND_BEFORE, Contact, Order, OrderLine, OrderStatus, Payment
 from shared.orders.ports import OrderStore
+from shared.pricing import PriceChanged
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
 from shared.purchases.ports import PurchaseStore
 from shared.purchases.service import purchase_id_for
@@ -98,11 +102,20 @@ def release_line(*, orders: OrderStore, reservations: ReservationStore, counters
 # -- use cases -----------------------------------------------------------------------------------
 
 
+def _ordered(line: Line, price: UnitPrice, name: Text | None) -> OrderLine:
+    return OrderLine(line.sku, line.quantity, price.price_cents, list_price_cents=price.list_price_cents,
+                     promotion_id=price.promotion_id, vat_rate_percent=price.vat_rate_percent, name=name)
+
+
 def place(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
           transactions: Transactions, directory: LocationDirectory, caller: Caller, location_id: str,
           lines: list[Line], payment: Payment, contact: Contact, channel: Channel, idempotency_key: str,
-          prices: dict[str, int] | None = None) -> tuple[Order, bool]:
-    """Hold the stock and record the order in one transaction; a retry returns the same order."""
+          catalog: PriceLists, prices: dict[str, int] | None = None) -> tuple[Order, bool]:
+    """Hold the stock and record the order in one transaction; a retry returns the same order.
+
+    Each line is priced by the server from the catalog now (promotions included); ``prices`` are
+    the prices the customer was shown: one that differs is a 409 ``price-changed``, nothing held.
+    """
     caller.require({"customer"})
     location = directory.get(location_id)
     if not location.offers(Service.CLICK_AND_COLLECT):
@@ -114,16 +127,25 @@ def place(*, orders: OrderStore, reservations: ReservationStore, counters: HoldC
         "lines": [(line.sku, line.quantity) for line in merged], "prices": sorted((prices or {}).items())})
     order_id = str(uuid.uuid5(_ORDER_NAMESPACE, f"order\n{claim.scope}\n{claim.key}"))
     now = _now()
+    price_list, priced_now = pricing.priced(catalog, (line.sku for line in merged), now)
+    try:
+        pricing.check_shown(priced_now, prices)
+    except PriceChanged:
+        existing = orders.get(order_id)  # a retry of an order placed before the price changed
+        if existing is not None and existing.fingerprint == claim.fingerprint:
+            return existing, False
+        raise
     limits = limits_for(caller, location)
     hold = Reservation(
         reservation_id=str(uuid.uuid5(_ORDER_NAMESPACE, f"hold\n{claim.scope}\n{claim.key}")),
         customer_id=caller.subject, location_id=location_id, lines=merged, channel=channel,
         status=ReservationStatus.ACTIVE, created_at=now, expires_at=now + PREPARE_WITHIN,
         fingerprint=claim.fingerprint, order_id=order_id, limited=limits is not None,
+        prices=tuple(priced_now[line.sku] for line in merged),
     )
     order = Order(
         order_id=order_id, customer_id=caller.subject, location_id=location_id,
-        lines=tuple(OrderLine(line.sku, line.quantity, (prices or {}).get(line.sku, 0)) for line in merged),
+        lines=tuple(_ordered(line, priced_now[line.sku], pricing.name_of(price_list, line.sku)) for line in merged),
         payment=payment, contact=contact,
         reservation_id=hold.reservation_id, status=OrderStatus.PLACED, placed_at=now,
         fingerprint=claim.fingerprint,
@@ -222,7 +244,10 @@ def purchase_of(*, order: Order, purchased_at: datetime) -> Purchase:
         channel=PurchaseChannel.CLICK_AND_COLLECT,
         location_id=order.location_id, purchased_at=purchased_at, reference=order.order_id,
         customer_id=order.customer_id, receipt_email=order.contact.email,
-        lines=tuple(PurchasedLine(x.sku, x.quantity, x.unit_price_cents) for x in order.lines if not x.short))
+        lines=tuple(PurchasedLine(x.sku, x.quantity, x.unit_price_cents, list_price_cents=x.list_price_cents,
+                                  promotion_id=x.promotion_id, vat_rate_percent=x.vat_rate_percent,
+                                  catalog_price_cents=x.unit_price_cents if x.list_price_cents is not None else None)
+                    for x in order.lines if not x.short))
 
 
 def collect(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,

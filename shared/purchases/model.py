@@ -13,10 +13,30 @@ class PurchaseChannel(StrEnum):
 
 
 @dataclass(frozen=True)
+class PriceOverride:
+    """Why a till charged another price than the catalog, and which staff member approved it."""
+
+    reason: str
+    approved_by: str
+
+
+@dataclass(frozen=True)
 class PurchasedLine:
     sku: str
     quantity: int
     unit_price_cents: int  # what was actually paid per unit, after discounts
+    list_price_cents: int | None = None  # the catalog price before promotions (None: not in the catalog)
+    promotion_id: str | None = None
+    vat_rate_percent: int | None = None
+    catalog_price_cents: int | None = None  # what the catalog asked at that moment (None: unknown SKU)
+    override: PriceOverride | None = None
+    approved: bool = True  # False: the till reported another price (or an unknown SKU) without an override
+
+    @property
+    def deviates(self) -> bool:
+        """Paid another price than the catalog's (an override), or a fact nobody approved."""
+        return self.override is not None or not self.approved or (
+            self.catalog_price_cents is not None and self.catalog_price_cents != self.unit_price_cents)
 
 
 @dataclass(frozen=True)
@@ -29,6 +49,11 @@ class Purchase:
     reference: str  # the till receipt id or the order id
     customer_id: str | None = None  # from the login or the loyalty card
     receipt_email: str | None = None  # where the e-receipt goes, if the customer asked
+
+    @property
+    def deviates(self) -> bool:
+        """Listed in the store's price-override report."""
+        return any(line.deviates for line in self.lines)
 
     @property
     def total_cents(self) -> int:

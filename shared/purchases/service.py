@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from shared.errors import Conflict, IdempotencyKeyReused, InvalidRequest, NotFound
+from shared.catalog.model import UnitPrice, UnknownSkus
+from shared.catalog.ports import PriceLists
+from shared.errors import Conflict, Forbidden, IdempotencyKeyReused, InvalidRequest, NotFound
 from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.orders.ports import OrderStore
+from shared.pricing import PriceOverrideRequired
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine, ReceiptPart
 from shared.purchases.ports import PurchaseStore
 from shared.stock.model import SALE, StockMove
@@ -24,27 +29,79 @@ def purchase_id_for(*, location_id: str, reference: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{location_id}\n{reference}"))
 
 
+def _merged(lines: list[PurchasedLine]) -> list[PurchasedLine]:
+    """A SKU scanned twice is one line (at the lower price, with the first override given)."""
+    merged: dict[str, PurchasedLine] = {}
+    for line in lines:
+        known = merged.get(line.sku)
+        merged[line.sku] = line if known is None else PurchasedLine(
+            line.sku, known.quantity + line.quantity, min(known.unit_price_cents, line.unit_price_cents),
+            override=known.override or line.override)
+    return [merged[sku] for sku in sorted(merged)]
+
+
+def price_sale(*, catalog: PriceLists, caller: Caller, lines: list[PurchasedLine], at: datetime,
+               as_fact: bool = False) -> list[PurchasedLine]:
+    """The till's lines with the catalog's price at ``at`` beside what the till charged (one catalog read).
+
+    Over the API an unknown SKU is a 422, and a price other than the catalog's needs an override
+    with a reason (422 ``price-override-required``) from staff (403 for anyone else). A
+    ``SaleRecorded`` event is a fact (``as_fact``): it is recorded at the till's price, and a
+    deviation without an override, or a SKU the catalog does not know, is recorded unapproved.
+    """
+    merged = _merged(lines)
+    price_list = catalog.price_list([line.sku for line in merged])
+    catalog_prices: dict[str, UnitPrice] = {}
+    for line in merged:
+        with contextlib.suppress(UnknownSkus):
+            catalog_prices[line.sku] = price_list.price(line.sku, at)
+    unknown = [line.sku for line in merged if line.sku not in catalog_prices]
+    if unknown and not as_fact:
+        raise UnknownSkus(unknown)
+    missing, overridden, priced = [], [], []
+    for line in merged:
+        price = catalog_prices.get(line.sku)
+        if price is None:
+            priced.append(replace(line, override=None, approved=False))
+            continue
+        deviates = price.price_cents != line.unit_price_cents
+        override = line.override if line.override is not None and line.override.reason.strip() \
+            and line.override.approved_by.strip() else None
+        line = replace(line, override=override)
+        if deviates and line.override is None:
+            missing.append(line.sku)
+        elif deviates:
+            overridden.append(line.sku)
+        priced.append(replace(line, list_price_cents=price.list_price_cents, promotion_id=price.promotion_id,
+                              vat_rate_percent=price.vat_rate_percent, catalog_price_cents=price.price_cents,
+                              override=line.override if deviates else None,
+                              approved=not deviates or line.override is not None))
+    if not as_fact:
+        if overridden and caller.role != "staff":
+            raise Forbidden(f"Only store staff may override a price ({', '.join(overridden)}).")
+        if missing:
+            raise PriceOverrideRequired(missing)
+    return priced
+
+
 def record_store_sale(*, purchases: PurchaseStore, stock: StockStore, transactions: Transactions,
                       directory: LocationDirectory, caller: Caller, location_id: str, receipt_id: str,
                       lines: list[PurchasedLine], purchased_at: datetime, customer_id: str | None,
-                      receipt_email: str | None) -> tuple[Purchase, bool]:
+                      receipt_email: str | None, catalog: PriceLists, as_fact: bool = False) -> tuple[Purchase, bool]:
     """The till's sale: stock leaves the store and the purchase is kept, in one transaction.
 
     A sale is a fact: no stock condition, so only an earlier recording of the receipt refuses it
-    (a replay, or the same receipt id with other lines). A receipt with more lines than one
+    (a replay, or the same receipt id with other lines). Its lines are priced from the catalog at
+    ``purchased_at`` (see ``price_sale``). A receipt with more lines than one
     transaction holds is written in parts, each marked (so a retry skips the parts done), and the
     purchase record last: it exists only when every line does.
     """
     caller.require_location(location_id)
     location = directory.get(location_id)
-    merged: dict[str, PurchasedLine] = {}
-    for line in lines:  # a SKU scanned twice at one price is one line
-        known = merged.get(line.sku)
-        merged[line.sku] = line if known is None else PurchasedLine(
-            line.sku, known.quantity + line.quantity, min(known.unit_price_cents, line.unit_price_cents))
+    priced = price_sale(catalog=catalog, caller=caller, lines=lines, at=purchased_at, as_fact=as_fact)
     purchase = Purchase(
         purchase_id=purchase_id_for(location_id=location_id, reference=receipt_id), channel=PurchaseChannel.STORE,
-        location_id=location_id, lines=tuple(merged[sku] for sku in sorted(merged)),
+        location_id=location_id, lines=tuple(priced),
         purchased_at=purchased_at.astimezone(UTC), reference=receipt_id, customer_id=customer_id,
         receipt_email=receipt_email,
     )
@@ -157,3 +214,12 @@ def timeline(*, store: PurchaseStore, caller: Caller, limit: int, cursor: str | 
                                                                                                str | None]:
     caller.require({"customer"})
     return store.timeline(caller.subject, limit, cursor)
+
+
+def price_overrides(*, store: PurchaseStore, caller: Caller, location_id: str, limit: int = 50,
+                    cursor: str | None = None) -> tuple[list[Purchase], str | None]:
+    """The store's purchases whose till charged another price than the catalog: approved
+    overrides and deviations nobody approved (from ``SaleRecorded`` facts), newest first."""
+    caller.require({"staff", "admin"})
+    caller.require_location(location_id)
+    return store.with_overrides_at(location_id, limit, cursor)

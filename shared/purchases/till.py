@@ -9,7 +9,10 @@ retry of either, record it once.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
+
+from shared.catalog.ports import PriceLists
 
 from shared.errors import Conflict
 from shared.identity import Caller
@@ -19,7 +22,7 @@ from shared.orders.ports import OrderStore
 from shared.orders.service import finish, purchase_of
 from shared.purchases.model import Purchase, PurchasedLine
 from shared.purchases.ports import PurchaseStore
-from shared.purchases.service import purchase_id_for, record_store_sale
+from shared.purchases.service import price_sale, purchase_id_for, record_store_sale
 from shared.reservations.model import ReservationStatus
 from shared.reservations.ports import HoldCounters, ReservationStore
 from shared.stock.ports import StockStore
@@ -61,7 +64,7 @@ def _minus(lines: list[PurchasedLine], taken: Purchase) -> list[PurchasedLine]:
         covered = min(line.quantity, left.get(line.sku, 0))
         left[line.sku] = left.get(line.sku, 0) - covered
         if line.quantity > covered:
-            rest.append(PurchasedLine(line.sku, line.quantity - covered, line.unit_price_cents))
+            rest.append(replace(line, quantity=line.quantity - covered))
     return rest
 
 
@@ -69,10 +72,23 @@ def record_till_sale(*, purchases: PurchaseStore, orders: OrderStore, reservatio
                      counters: HoldCounters, stock: StockStore, transactions: Transactions,
                      directory: LocationDirectory, caller: Caller, location_id: str, receipt_id: str,
                      lines: list[PurchasedLine], purchased_at: datetime, customer_id: str | None = None,
-                     receipt_email: str | None = None, order_id: str | None = None) -> tuple[Purchase, bool]:
-    """Records the sale; returns (the receipt's purchase, or the order's when that was all, created)."""
+                     receipt_email: str | None = None, order_id: str | None = None, catalog: PriceLists,
+                     as_fact: bool = False) -> tuple[Purchase, bool]:
+    """Records the sale; returns (the receipt's purchase, or the order's when that was all, created).
+
+    The order's units keep the price the order was placed at; the other lines are priced from the
+    catalog, and refused (unknown SKU, a price without override) before the order is handed over.
+    """
     caller.require_location(location_id)
     directory.get(location_id)
+    if order_id and not as_fact:
+        pending = orders.get(order_id)
+        ordered = pending is not None and pending.location_id == location_id \
+            and (pending.is_open or pending.status is OrderStatus.COLLECTED)
+        others = _minus(lines, purchase_of(order=pending, purchased_at=purchased_at)) \
+            if pending is not None and ordered else lines
+        if others:
+            price_sale(catalog=catalog, caller=caller, lines=others, at=purchased_at)
     collected = _collect_at_till(
         orders=orders, reservations=reservations, counters=counters, stock=stock, transactions=transactions,
         purchases=purchases, order_id=order_id, location_id=location_id, purchased_at=purchased_at,
@@ -82,4 +98,5 @@ def record_till_sale(*, purchases: PurchaseStore, orders: OrderStore, reservatio
         return collected
     return record_store_sale(purchases=purchases, stock=stock, transactions=transactions, directory=directory,
                              caller=caller, location_id=location_id, receipt_id=receipt_id, lines=rest,
-                             purchased_at=purchased_at, customer_id=customer_id, receipt_email=receipt_email)
+                             purchased_at=purchased_at, customer_id=customer_id, receipt_email=receipt_email,
+                             catalog=catalog, as_fact=as_fact)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from shared.catalog.model import UnitPrice
 from shared.errors import Conflict, InvalidRequest
 
 MAX_LINES = 40  # k stock updates + the reservation record stay well inside a 100-item transaction
@@ -46,6 +47,10 @@ class Reservation:
     order_id: str | None = None
     version: int = 1
     limited: bool = False  # counted against the customer's limits at its location (shared.reservations.limits)
+    prices: tuple[UnitPrice, ...] = ()  # per SKU, priced by the server when held: what the customer pays at the till
+
+    def price_of(self, sku: str) -> UnitPrice | None:
+        return next((price for price in self.prices if price.sku == sku), None)
 
     @property
     def is_active(self) -> bool:

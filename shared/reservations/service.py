@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from shared.catalog.ports import PriceLists
 from shared.errors import Conflict, InsufficientStock, InvalidRequest, NotFound
 from shared.geo import distance_km
 from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.locations.model import Location, Service
+from shared.pricing import priced
 from shared.reservations import holding
 from shared.reservations.limits import limits_for
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus, hold_until, merge_lines
@@ -68,8 +70,9 @@ def alternatives(*, stock: StockStore, directory: LocationDirectory, origin: Loc
 def reserve(*, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
             transactions: Transactions, directory: LocationDirectory, caller: Caller, location_id: str,
             lines: list[Line], channel: Channel, idempotency_key: str, customer_id: str | None = None,
-            hold_seconds: int | None = None, order_id: str | None = None,
+            catalog: PriceLists, hold_seconds: int | None = None, order_id: str | None = None,
             service: Service = Service.RESERVATIONS) -> tuple[Reservation, bool]:
+    """Hold the units, each line priced by the server from the catalog now (unknown SKU: 422)."""
     customer = _customer_of(caller, customer_id)
     location = directory.get(location_id)
     if caller.role == "staff":
@@ -81,6 +84,7 @@ def reserve(*, reservations: ReservationStore, counters: HoldCounters, stock: St
         "op": "reserve", "loc": location_id, "customer": customer, "channel": channel.value,
         "hold": hold_seconds, "order": order_id, "lines": [(line.sku, line.quantity) for line in merged]})
     created_at = _now()
+    _, prices = priced(catalog, (line.sku for line in merged), created_at)
     limits = limits_for(caller, location)
     reservation = Reservation(
         reservation_id=str(uuid.uuid5(_RESERVATION_NAMESPACE, f"{claim.scope}\n{claim.key}")),
@@ -88,6 +92,7 @@ def reserve(*, reservations: ReservationStore, counters: HoldCounters, stock: St
         status=ReservationStatus.ACTIVE, created_at=created_at,
         expires_at=hold_until(created_at, location.pickup_hold_hours, hold_seconds),
         fingerprint=claim.fingerprint, order_id=order_id, limited=limits is not None,
+        prices=tuple(prices[line.sku] for line in merged),
     )
     try:
         return holding.hold(transactions=transactions, reservations=reservations, counters=counters, stock=stock,

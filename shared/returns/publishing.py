@@ -9,6 +9,7 @@ from events.contracts import (
     RETURN_STATUS_EVENTS,
     Contract,
     PaidLine,
+    PriceOverride,
     PurchaseRecorded,
     RefundRequested,
     ReturnedLine,
@@ -34,7 +35,11 @@ def events_for_purchase(before: Purchase | None, after: Purchase, occurred_at: d
     data = PurchaseRecorded(
         purchase_id=after.purchase_id, channel=after.channel.value, location_id=after.location_id,
         customer_id=after.customer_id, reference=after.reference, purchased_at=after.purchased_at,
-        lines=[PaidLine(sku=x.sku, quantity=x.quantity, unit_price_cents=x.unit_price_cents) for x in after.lines],
+        lines=[PaidLine(sku=x.sku, quantity=x.quantity, unit_price_cents=x.unit_price_cents,
+                        list_price_cents=x.list_price_cents, promotion_id=x.promotion_id,
+                        vat_rate_percent=x.vat_rate_percent, catalog_price_cents=x.catalog_price_cents,
+                        price_override=PriceOverride(reason=x.override.reason, approved_by=x.override.approved_by)
+                        if x.override else None, approved=x.approved) for x in after.lines],
         total_cents=after.total_cents, e_receipt=after.receipt_email is not None)
     return [_event("PurchaseRecorded", data, f"purchase|{after.purchase_id}", occurred_at)]
 

@@ -68,3 +68,9 @@ class MemoryPurchaseStore:
         """Newest first, one page (the fakes do not page: unit tests hold few purchases)."""
         mine = [p for p in self.purchases.values() if p.customer_id == customer_id]
         return sorted(mine, key=lambda p: (p.purchased_at, p.purchase_id), reverse=True)[:limit], None
+
+    def with_overrides_at(self, location_id: str, limit: int,
+                          cursor: str | None) -> tuple[list[Purchase], str | None]:
+        """Newest first, one page (the fakes do not page)."""
+        found = [p for p in self.purchases.values() if p.location_id == location_id and p.deviates]
+        return sorted(found, key=lambda p: (p.purchased_at, p.purchase_id), reverse=True)[:limit], None

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from shared import wiring
 from tests.conftest import emulated_machine_settings
-from tests.holds_machine import HoldsMachine, World
+from tests.holds_machine import PRICE_CENTS, SKUS, HoldsMachine, World
 from tests.integration.conftest import start_moto_system, use_moto_environment
+from tests.pricing import price_skus
 
 
 def _dynamodb_world() -> World:
     mock = start_moto_system()
+    price_skus(wiring.catalog(), SKUS, PRICE_CENTS)
     return World(stock=wiring.stock_store(), reservations=wiring.reservation_store(), counters=wiring.hold_counters(),
                  orders=wiring.order_store(), purchases=wiring.purchase_store(), transactions=wiring.transactions(),
-                 directory=wiring.location_directory(), stop=mock.stop)  # type: ignore[attr-defined]
+                 directory=wiring.location_directory(), catalog=wiring.catalog(),
+                 stop=mock.stop)  # type: ignore[attr-defined]
 
 
 class DynamoDBHoldsMachine(HoldsMachine):

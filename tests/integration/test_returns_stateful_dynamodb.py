@@ -12,7 +12,7 @@ class DynamoDBReturnsMachine(ReturnsMachine):
     def open_shop(self) -> Shop:
         self.mock = start_moto_system()
         return Shop(purchases=wiring.purchase_store(), returns=wiring.return_store(), stock=wiring.stock_store(),
-                    transactions=wiring.transactions(), directory=wiring.location_directory())
+                    transactions=wiring.transactions(), directory=wiring.location_directory(), catalog=wiring.catalog())
 
     def teardown(self) -> None:
         self.mock.stop()  # type: ignore[attr-defined]

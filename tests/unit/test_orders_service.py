@@ -21,12 +21,15 @@ from tests.unit.test_reservations_service import receive
 SHOPPER = Caller(role="customer", subject="shopper-1")
 STAFF = Caller(role="staff", subject="anna", location_id=STORE)
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+PRICE_CENTS = 250  # the catalog's price of every SKU in these stories (and the price the customer was shown)
 
 
 @pytest.fixture
 def world(monkeypatch: pytest.MonkeyPatch) -> World:
     monkeypatch.setattr(service, "_now", lambda: NOW)
-    return memory_world()
+    world = memory_world()
+    world.catalog.stock_up(["O-1", "O-2"], price_cents=PRICE_CENTS)
+    return world
 
 
 def level(world: World, sku: str) -> StockLevel:
@@ -38,7 +41,7 @@ def place(world: World, lines: list[tuple[str, int]], *, key: str = "order-key-1
     return service.place(**world.holds(), orders=world.orders, directory=world.directory, caller=SHOPPER,
                          location_id=STORE, lines=[Line(sku, qty) for sku, qty in lines],
                          payment=Payment.PAY_AT_PICKUP, contact=Contact(email), channel=Channel.WEB,
-                         idempotency_key=key, prices={sku: 250 for sku, _ in lines})
+                         idempotency_key=key, catalog=world.catalog, prices={sku: PRICE_CENTS for sku, _ in lines})
 
 
 def advance(world: World, order: Order, *statuses: OrderStatus) -> Order:

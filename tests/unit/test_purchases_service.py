@@ -16,6 +16,7 @@ from shared.transactions import MAX_WRITES, Transaction
 from tests.fakes.purchases import MemoryPurchaseStore
 from tests.fakes.stock import MemoryStockStore
 from tests.fakes.transaction import MemoryTransaction, MemoryTransactions
+from tests.pricing import price_skus
 from tests.returns_machine import Shop, memory_shop
 
 AMSTERDAM, UTRECHT = "amsterdam-kalverstraat", "utrecht-oudegracht"
@@ -27,7 +28,12 @@ SOLD_AT = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
 
 @pytest.fixture
 def shop() -> Shop:
-    return memory_shop()
+    shop = memory_shop()
+    price_skus(shop.catalog, ["A", "C"], 995)
+    price_skus(shop.catalog, ["B"], 2495)
+    price_skus(shop.catalog, ["D"], 895)
+    price_skus(shop.catalog, [f"LONG-{i:03d}" for i in range(200)], 100)
+    return shop
 
 
 def stock_of(shop: Shop, sku: str, location_id: str = AMSTERDAM) -> int:
@@ -40,7 +46,7 @@ def sell(shop: Shop, receipt_id: str, lines: list[PurchasedLine], *, customer_id
     return service.record_store_sale(
         purchases=shop.purchases, stock=shop.stock, transactions=shop.transactions, directory=shop.directory,
         caller=caller, location_id=AMSTERDAM, receipt_id=receipt_id, lines=lines, purchased_at=purchased_at,
-        customer_id=customer_id, receipt_email=None)
+        customer_id=customer_id, receipt_email=None, catalog=shop.catalog)
 
 
 def receive(shop: Shop, sku: str, quantity: int) -> None:
@@ -100,8 +106,9 @@ def test_a_sale_is_a_fact_even_below_what_the_books_hold(shop: Shop) -> None:
 
 
 def test_a_sku_scanned_twice_is_one_line_at_the_lower_price(shop: Shop) -> None:
-    purchase, _ = sell(shop, "T-1", [PurchasedLine("A", 1, 995), PurchasedLine("A", 2, 895)])
-    assert purchase.lines == (PurchasedLine("A", 3, 895),)
+    # (D is 895 in the catalog: the lower price is the catalog's, so no override is needed)
+    purchase, _ = sell(shop, "T-1", [PurchasedLine("D", 1, 995), PurchasedLine("D", 2, 895)])
+    assert [(x.sku, x.quantity, x.unit_price_cents) for x in purchase.lines] == [("D", 3, 895)]
 
 
 def test_staff_ring_up_sales_at_their_own_store_only(shop: Shop) -> None:
@@ -141,7 +148,7 @@ class DiesAt(MemoryTransactions):
 
 def test_a_long_receipt_cut_off_after_its_first_part_completes_on_retry(shop: Shop) -> None:
     # given a sale of 150 SKUs cut off while its second part was being written
-    cut = Shop(shop.purchases, shop.returns, shop.stock, DiesAt(2), shop.directory)
+    cut = Shop(shop.purchases, shop.returns, shop.stock, DiesAt(2), shop.directory, shop.catalog)
     with pytest.raises(RuntimeError):
         sell(cut, "T-LONG", many_lines(150, quantity=2))
     assert [stock_of(shop, f"LONG-{i:03d}") for i in (0, 98, 99)] == [-2, -2, 0]
@@ -163,7 +170,7 @@ def test_a_long_receipt_sent_again_is_replayed_and_with_other_lines_refused(shop
 
 def test_a_part_written_under_the_same_receipt_with_other_lines_is_refused(shop: Shop) -> None:
     # given the first part of a long receipt written with other lines (then cut off)
-    cut = Shop(shop.purchases, shop.returns, shop.stock, DiesAt(2), shop.directory)
+    cut = Shop(shop.purchases, shop.returns, shop.stock, DiesAt(2), shop.directory, shop.catalog)
     with pytest.raises(RuntimeError):
         sell(cut, "T-LONG", many_lines(150))
     # when the receipt comes with other lines, then it is refused, and its first part stands alone
@@ -182,7 +189,7 @@ def test_a_sale_whose_record_is_refused_without_a_record_there_is_a_conflict(sho
 
             memory(tx).add(item=("PUR", purchase.purchase_id), check=lambda: Failure(purchase), apply=lambda: None)
 
-    odd = Shop(Refusing(), shop.returns, MemoryStockStore(), shop.transactions, shop.directory)
+    odd = Shop(Refusing(), shop.returns, MemoryStockStore(), shop.transactions, shop.directory, shop.catalog)
     with pytest.raises(Conflict):
         sell(odd, "T-1", [PurchasedLine("A", 1, 995)])
 
@@ -192,7 +199,7 @@ def test_a_sale_whose_record_is_refused_without_a_record_there_is_a_conflict(sho
 
 def test_customers_see_their_own_purchases_newest_first_and_nobody_elses(shop: Shop) -> None:
     older, _ = sell(shop, "T-1", [PurchasedLine("A", 1, 995)], purchased_at=datetime(2026, 11, 1, tzinfo=UTC))
-    newer, _ = sell(shop, "T-2", [PurchasedLine("B", 1, 995)])
+    newer, _ = sell(shop, "T-2", [PurchasedLine("B", 1, 2495)])
     sell(shop, "T-3", [PurchasedLine("C", 1, 995)], customer_id="c-2")
     found, cursor = service.timeline(store=shop.purchases, caller=SHOPPER, limit=20, cursor=None)
     assert [p.purchase_id for p in found] == [newer.purchase_id, older.purchase_id] and cursor is None

@@ -27,7 +27,7 @@ NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 @pytest.fixture
 def world(monkeypatch: pytest.MonkeyPatch) -> World:
     monkeypatch.setattr(service, "_now", lambda: NOW)
-    return memory_world()
+    return memory_world("R-1", "R-2", "NEVER")  # NEVER: in the catalog, never stocked
 
 
 def receive(world: World, sku: str, quantity: int, location_id: str = STORE) -> None:
@@ -44,7 +44,7 @@ def reserve(world: World, lines: list[tuple[str, int]], *, key: str = "hold-key-
             hold_seconds: int | None = 3600, customer_id: str | None = None) -> tuple[Reservation, bool]:
     return service.reserve(**world.holds(), directory=world.directory, caller=caller, location_id=STORE,
                            lines=[Line(sku, qty) for sku, qty in lines], channel=Channel.APP, idempotency_key=key,
-                           hold_seconds=hold_seconds, customer_id=customer_id)
+                           hold_seconds=hold_seconds, customer_id=customer_id, catalog=world.catalog)
 
 
 def test_a_hold_takes_every_line_from_what_is_available(world: World) -> None:

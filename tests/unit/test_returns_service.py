@@ -17,6 +17,7 @@ from shared.returns import service
 from shared.returns.model import RETURN_WINDOW, Disposition, Return, ReturnStatus
 from tests.conftest import fake_machine_settings
 from tests.names import Names
+from tests.pricing import price_skus
 from tests.returns_machine import ReturnsMachine, Shop, memory_shop
 
 AMSTERDAM, UTRECHT, PICKUP = "amsterdam-kalverstraat", "utrecht-oudegracht", "pickup-utrecht-centraal"
@@ -30,7 +31,9 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 @pytest.fixture
 def shop(monkeypatch: pytest.MonkeyPatch) -> Shop:
     monkeypatch.setattr(service, "_now", lambda: NOW)
-    return memory_shop()
+    shop = memory_shop()
+    price_skus(shop.catalog, ["A", "B", "C"], 995)
+    return shop
 
 
 @pytest.fixture
@@ -43,7 +46,7 @@ def bought(shop: Shop, lines: list[PurchasedLine], *, receipt_id: str = "T-1",
     purchase, _ = purchases.record_store_sale(
         purchases=shop.purchases, stock=shop.stock, transactions=shop.transactions, directory=shop.directory,
         caller=TILL, location_id=AMSTERDAM, receipt_id=receipt_id, lines=lines, purchased_at=purchased_at,
-        customer_id=SHOPPER.subject, receipt_email="c1@example.nl")
+        customer_id=SHOPPER.subject, receipt_email="c1@example.nl", catalog=shop.catalog)
     return purchase
 
 

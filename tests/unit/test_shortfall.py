@@ -25,7 +25,7 @@ def world(monkeypatch: pytest.MonkeyPatch) -> World:
     minutes = iter(range(1000))  # every hold or order a minute after the one before
     monkeypatch.setattr(reservations, "_now", lambda: START + timedelta(minutes=next(minutes)))
     monkeypatch.setattr(orders, "_now", lambda: START + timedelta(minutes=next(minutes)))
-    return memory_world()
+    return memory_world("SF-1", "SF-2", "SF-3", "SF-4")
 
 
 def change(world: World, kind: ChangeKind, sku: str, quantity: int, key: str) -> None:
@@ -36,7 +36,7 @@ def change(world: World, kind: ChangeKind, sku: str, quantity: int, key: str) ->
 def hold(world: World, lines: list[tuple[str, int]], key: str) -> Reservation:
     held, _ = reservations.reserve(**world.holds(), directory=world.directory, caller=SHOPPER, location_id=STORE,
                                    lines=[Line(sku, qty) for sku, qty in lines], channel=Channel.APP,
-                                   idempotency_key=key, hold_seconds=3600)
+                                   idempotency_key=key, hold_seconds=3600, catalog=world.catalog)
     return held
 
 
@@ -44,7 +44,7 @@ def order(world: World, lines: list[tuple[str, int]], key: str) -> Order:
     placed, _ = orders.place(**world.holds(), orders=world.orders, directory=world.directory, caller=SHOPPER,
                              location_id=STORE, lines=[Line(sku, qty) for sku, qty in lines],
                              payment=Payment.PAY_AT_PICKUP, contact=Contact("a@example.nl"), channel=Channel.WEB,
-                             idempotency_key=key)
+                             idempotency_key=key, catalog=world.catalog)
     return placed
 
 

@@ -17,7 +17,7 @@ from shared.purchases.till import record_till_sale
 from shared.reservations.model import ReservationStatus
 from shared.stock.model import StockLevel
 from tests.holds_machine import STORE, World, memory_world
-from tests.unit.test_orders_service import place
+from tests.unit.test_orders_service import PRICE_CENTS, place
 from tests.unit.test_reservations_service import receive
 
 STAFF = Caller(role="staff", subject="anna", location_id=STORE)
@@ -26,14 +26,16 @@ RUNG_UP = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def world() -> World:
-    return memory_world()
+    world = memory_world()
+    world.catalog.stock_up(["T-1"], price_cents=PRICE_CENTS)
+    return world
 
 
 def ring_up(world: World, order: Order, lines: list[PurchasedLine], receipt_id: str = "till-0001",
             location_id: str = STORE) -> tuple[Purchase, bool]:
     return record_till_sale(**world.holds(), purchases=world.purchases, orders=world.orders,
                             directory=world.directory, caller=STAFF, location_id=location_id, receipt_id=receipt_id,
-                            lines=lines, purchased_at=RUNG_UP, order_id=order.order_id)
+                            lines=lines, purchased_at=RUNG_UP, order_id=order.order_id, catalog=world.catalog)
 
 
 def level(world: World, sku: str) -> StockLevel:
