@@ -40,6 +40,9 @@ class MemoryCatalog:
         known = self.products.get(product.product_id)
         if known is not None and known.version >= product.version:
             return False
+        if known is not None:  # variants it no longer lists are no longer sold
+            for dropped in {v.sku for v in known.variants} - {v.sku for v in product.variants}:
+                self.entries.pop(dropped, None)
         self.products[product.product_id] = product
         for variant in product.variants:
             self.entries[variant.sku] = CatalogEntry(
