@@ -87,6 +87,13 @@ class DynamoDBCatalog:
         return ProductPage(product=product, entries=tuple(sorted(entries, key=lambda e: order.index(e.sku))),
                            promotions=self.promotions())
 
+    def products(self, product_ids: Iterable[str]) -> list[Product]:
+        wanted = sorted(set(product_ids))[:BATCH_LIMIT]
+        if not wanted:
+            return []
+        found = [product_from_item(item) for item in self._batch_get([product_key(pid) for pid in wanted])]
+        return sorted(found, key=lambda product: product.product_id)
+
     def promotions(self) -> tuple[Promotion, ...]:
         item = self._db.get_item(TableName=self._table, Key=PROMOTIONS_KEY).get("Item")
         return _promotions(item) if item else ()
