@@ -27,6 +27,10 @@ class PriceLists(Protocol):
 class Catalog(PriceLists, Protocol):
     def product_page(self, product_id: str) -> ProductPage | None: ...
 
+    def products(self, product_ids: Iterable[str]) -> list[Product]:
+        """These products (unknown ones left out), in one read."""
+        ...
+
 
 class CatalogWriter(Protocol):
     """Updates from the ERP (API or bus). Each returns False when it was not newer than what is

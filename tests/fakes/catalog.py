@@ -25,7 +25,7 @@ def product_for(skus: Iterable[str], *, product_id: str | None = None, category:
 
 class MemoryCatalog:
     def __init__(self) -> None:
-        self.products: dict[str, Product] = {}
+        self.products_by_id: dict[str, Product] = {}
         self.entries: dict[str, CatalogEntry] = {}
         self.schedules: dict[str, PriceSchedule] = {}
         self.promotions: dict[str, Promotion] = {}
@@ -37,10 +37,13 @@ class MemoryCatalog:
             self.set_prices(sku, PriceSchedule((PricePoint(price_cents, since),), version=1))
 
     def upsert_product(self, product: Product) -> bool:
-        known = self.products.get(product.product_id)
+        known = self.products_by_id.get(product.product_id)
         if known is not None and known.version >= product.version:
             return False
-        self.products[product.product_id] = product
+        if known is not None:  # variants it no longer lists are no longer sold
+            for dropped in {v.sku for v in known.variants} - {v.sku for v in product.variants}:
+                self.entries.pop(dropped, None)
+        self.products_by_id[product.product_id] = product
         for variant in product.variants:
             self.entries[variant.sku] = CatalogEntry(
                 sku=variant.sku, product_id=product.product_id, category=product.category, name=product.name,
@@ -69,8 +72,11 @@ class MemoryCatalog:
         found = {sku: entry for sku in set(skus) if (entry := self._entry(sku)) is not None}
         return PriceList(entries=found, promotions=tuple(self.promotions.values()))
 
+    def products(self, product_ids: Iterable[str]) -> list[Product]:
+        return [self.products_by_id[pid] for pid in sorted(set(product_ids)) if pid in self.products_by_id]
+
     def product_page(self, product_id: str) -> ProductPage | None:
-        product = self.products.get(product_id)
+        product = self.products_by_id.get(product_id)
         if product is None:
             return None
         entries = tuple(e for v in product.variants if (e := self._entry(v.sku)) is not None)
