@@ -15,17 +15,18 @@ from shared.catalog.ports import PriceLists
 from shared.errors import Conflict, InvalidRequest
 
 MAX_REASON = 200
+SKUS_PER_READ = 99  # one BatchGetItem holds 100 keys: the SKUs and the promotions item
 
 
 class PriceChanged(Conflict):
     """The customer was shown another price than the one that holds now: nothing was held."""
 
     def __init__(self, prices: Iterable[UnitPrice], shown: Mapping[str, int]) -> None:
+        listed = list(prices)
         current = [{"sku": p.sku, "unit_price_cents": p.price_cents, "list_price_cents": p.list_price_cents,
-                    "promotion_id": p.promotion_id, "shown_cents": shown.get(p.sku)} for p in prices]
-        changed = sorted(c["sku"] for c in current if c["shown_cents"] is not None
-                         and c["shown_cents"] != c["unit_price_cents"])
-        super().__init__(f"The price of {', '.join(str(s) for s in changed)} changed; show the current prices and "
+                    "promotion_id": p.promotion_id, "shown_cents": shown.get(p.sku)} for p in listed]
+        changed = sorted(p.sku for p in listed if shown.get(p.sku) not in (None, p.price_cents))
+        super().__init__(f"The price of {', '.join(changed)} changed; show the current prices and "
                          "place the order again.", prices=current, skus=changed)
 
 
@@ -38,10 +39,21 @@ class PriceOverrideRequired(InvalidRequest):
                          "with a reason and the approving staff member is required.", field="lines", skus=named)
 
 
+def price_list_of(catalog: PriceLists, skus: Iterable[str]) -> PriceList:
+    """The catalog of these SKUs: one read for up to SKUS_PER_READ (every order and reservation),
+    one more per further SKUS_PER_READ (a long till receipt)."""
+    wanted = list(dict.fromkeys(skus))
+    if len(wanted) <= SKUS_PER_READ:
+        return catalog.price_list(wanted)
+    parts = [catalog.price_list(wanted[start:start + SKUS_PER_READ]) for start in range(0, len(wanted), SKUS_PER_READ)]
+    return PriceList(entries={sku: entry for part in parts for sku, entry in part.entries.items()},
+                     promotions=parts[0].promotions)
+
+
 def priced(catalog: PriceLists, skus: Iterable[str], at: datetime) -> tuple[PriceList, dict[str, UnitPrice]]:
     """The catalog of these SKUs (one read) and each one's price at ``at``; UnknownSkus names the rest."""
     wanted = list(dict.fromkeys(skus))
-    price_list = catalog.price_list(wanted)
+    price_list = price_list_of(catalog, wanted)
     return price_list, price_list.prices(wanted, at)
 
 
@@ -50,10 +62,16 @@ def name_of(price_list: PriceList, sku: str) -> Text | None:
     return None if entry is None else entry.name
 
 
+def attributes_of(price_list: PriceList, sku: str) -> tuple[tuple[str, str], ...]:
+    entry = price_list.entries.get(sku)
+    return () if entry is None else entry.attributes
+
+
 def check_shown(prices: Mapping[str, UnitPrice], shown: Mapping[str, int] | None) -> None:
     """409 when a price the customer was shown is not the price now (lines without one are not checked)."""
     if shown and any(prices[sku].price_cents != cents for sku, cents in shown.items() if sku in prices):
         raise PriceChanged(prices.values(), shown)
 
 
-__all__ = ["MAX_REASON", "PriceChanged", "PriceOverrideRequired", "UnknownSkus", "check_shown", "name_of", "priced"]
+__all__ = ["MAX_REASON", "PriceChanged", "PriceOverrideRequired", "UnknownSkus", "attributes_of", "check_shown",
+           "name_of", "price_list_of", "priced"]

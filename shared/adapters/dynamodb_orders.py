@@ -57,7 +57,8 @@ def _line_to_map(line: OrderLine) -> dict[str, Any]:
     values = {"sku": line.sku, "quantity": line.quantity, "unit_price_cents": line.unit_price_cents,
               "short": line.short, "list_price_cents": line.list_price_cents, "promotion_id": line.promotion_id,
               "vat_rate_percent": line.vat_rate_percent,
-              "name": {"nl": line.name.nl, "en": line.name.en} if line.name else None}
+              "name": {"nl": line.name.nl, "en": line.name.en} if line.name else None,
+              "attributes": [[key, value] for key, value in line.attributes] or None}
     return {k: v for k, v in values.items() if v is not None}
 
 
@@ -70,7 +71,8 @@ def _line_from_map(x: dict[str, Any]) -> OrderLine:
     return OrderLine(str(x["sku"]), int(x["quantity"]), int(x.get("unit_price_cents", 0)), bool(x["short"]),
                      list_price_cents=_number(x.get("list_price_cents")), promotion_id=x.get("promotion_id"),
                      vat_rate_percent=_number(x.get("vat_rate_percent")),
-                     name=Text(nl=str(name["nl"]), en=str(name["en"])) if name else None)
+                     name=Text(nl=str(name["nl"]), en=str(name["en"])) if name else None,
+                     attributes=tuple((str(key), str(value)) for key, value in x.get("attributes", ())))
 
 
 def order_or_none(item: dict[str, Any] | None) -> Order | None:

@@ -64,13 +64,15 @@ class OrderLineView(BaseModel, defer_build=True):
     promotion_id: str | None = None
     vat_rate_percent: int | None = None
     name: NameView | None = None
+    attributes: list[tuple[str, str]] = Field(default_factory=list, description="The variant, e.g. size and colour")
 
     @staticmethod
     def of(x: OrderLine) -> OrderLineView:
         return OrderLineView(sku=x.sku, quantity=x.quantity, unit_price_cents=x.unit_price_cents, short=x.short,
                              list_price_cents=x.list_price_cents, promotion_id=x.promotion_id,
                              vat_rate_percent=x.vat_rate_percent,
-                             name=NameView(nl=x.name.nl, en=x.name.en) if x.name else None)
+                             name=NameView(nl=x.name.nl, en=x.name.en) if x.name else None,
+                             attributes=list(x.attributes))
 
 
 class OrderView(BaseModel, defer_build=True):

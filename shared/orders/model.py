@@ -70,6 +70,7 @@ class OrderLine:
     promotion_id: str | None = None
     vat_rate_percent: int | None = None
     name: Text | None = None  # the product's name when it was ordered, for the store app and mails
+    attributes: tuple[tuple[str, str], ...] = ()  # the variant, e.g. (("size", "M"), ("colour", "navy"))
 
 
 @dataclass(frozen=True)

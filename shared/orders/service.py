@@ -102,9 +102,10 @@ def release_line(*, orders: OrderStore, reservations: ReservationStore, counters
 # -- use cases -----------------------------------------------------------------------------------
 
 
-def _ordered(line: Line, price: UnitPrice, name: Text | None) -> OrderLine:
+def _ordered(line: Line, price: UnitPrice, name: Text | None, attributes: tuple[tuple[str, str], ...]) -> OrderLine:
     return OrderLine(line.sku, line.quantity, price.price_cents, list_price_cents=price.list_price_cents,
-                     promotion_id=price.promotion_id, vat_rate_percent=price.vat_rate_percent, name=name)
+                     promotion_id=price.promotion_id, vat_rate_percent=price.vat_rate_percent, name=name,
+                     attributes=attributes)
 
 
 def place(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
@@ -145,7 +146,8 @@ def place(*, orders: OrderStore, reservations: ReservationStore, counters: HoldC
     )
     order = Order(
         order_id=order_id, customer_id=caller.subject, location_id=location_id,
-        lines=tuple(_ordered(line, priced_now[line.sku], pricing.name_of(price_list, line.sku)) for line in merged),
+        lines=tuple(_ordered(line, priced_now[line.sku], pricing.name_of(price_list, line.sku),
+                             pricing.attributes_of(price_list, line.sku)) for line in merged),
         payment=payment, contact=contact,
         reservation_id=hold.reservation_id, status=OrderStatus.PLACED, placed_at=now,
         fingerprint=claim.fingerprint,

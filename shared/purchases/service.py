@@ -14,7 +14,7 @@ from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.orders.ports import OrderStore
-from shared.pricing import PriceOverrideRequired
+from shared.pricing import PriceOverrideRequired, price_list_of
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine, ReceiptPart
 from shared.purchases.ports import PurchaseStore
 from shared.stock.model import SALE, StockMove
@@ -50,7 +50,7 @@ def price_sale(*, catalog: PriceLists, caller: Caller, lines: list[PurchasedLine
     deviation without an override, or a SKU the catalog does not know, is recorded unapproved.
     """
     merged = _merged(lines)
-    price_list = catalog.price_list([line.sku for line in merged])
+    price_list = price_list_of(catalog, [line.sku for line in merged])
     catalog_prices: dict[str, UnitPrice] = {}
     for line in merged:
         with contextlib.suppress(UnknownSkus):

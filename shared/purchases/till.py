@@ -13,7 +13,6 @@ from dataclasses import replace
 from datetime import datetime
 
 from shared.catalog.ports import PriceLists
-
 from shared.errors import Conflict
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import boto3
@@ -76,6 +76,20 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Provisioned]:
 def locations(aws: Provisioned) -> None:
     for location in LOCATIONS:
         wiring.location_store().put(location)
+
+
+def price_skus(skus: Iterable[str], cents: int, *, version: int = 1) -> None:
+    """Puts SKUs in the DynamoDB catalog (each its own product, one price since long ago): every
+    reservation, order and sale is priced by the server, so a test prices what it sells."""
+    from tests.pricing import price_skus as put
+
+    put(wiring.catalog(), skus, cents, version=version)
+
+
+@pytest.fixture
+def priced(aws: Provisioned) -> Callable[..., None]:
+    """``priced(["SKU-1", "SKU-2"], 1999)``: the SKUs a test uses, in the catalog at that price."""
+    return price_skus
 
 
 def route(route_key: str) -> Route:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,6 +32,13 @@ COUNT = "PUT /stock/{sku}/locations/{location_id}/count"
 CHANGE = "POST /stock/{sku}/locations/{location_id}/changes"
 ROLE_CLAIMS = {Access.ADMIN: "admin", Access.INTEGRATION: "erp", Access.STAFF: "staff-utrecht",
                Access.CUSTOMER: "customer", Access.PUBLIC: None}
+
+
+@pytest.fixture(autouse=True)
+def _in_the_catalog(priced: Callable[..., None]) -> None:
+    """The server prices every line: the SKUs these tests reserve, order or sell are in the catalog."""
+    priced(["BAD-HOLD-1", "BAD-INPUT-1"], 2495)
+    priced(["BAD-TILL-1"], 100)
 
 
 def _count(as_of: Any, key: str) -> tuple[int, Any, dict]:

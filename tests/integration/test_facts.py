@@ -5,6 +5,7 @@ Handlers, stream, bus, queues and DynamoDB on moto; ids and keys derive from the
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -24,7 +25,7 @@ from local.pollers import StreamPoller
 from local.provision import Provisioned
 from shared import wiring
 from shared.purchases.service import purchase_id_for
-from tests.integration.conftest import CLAIMS, http
+from tests.integration.conftest import CLAIMS, http, price_skus
 from tests.integration.test_orders import EMAIL, place, step
 from tests.integration.test_reservations import UTRECHT, level, stock
 from tests.integration.test_stock_events import bus_event, sqs_batch
@@ -36,6 +37,13 @@ for _n in range(3):  # separate customers: per-customer hold limits play no part
     CLAIMS[f"facts-customer-{_n}"] = {"sub": f"facts-customer-{_n}", "cognito:groups": "[customer]"}
 HANDLERS = {"stock-updates": consumer, "store-notifications": store_notifier,
             "customer-messages": customer_notifier}
+
+
+@pytest.fixture(autouse=True)
+def _in_the_catalog(priced: Callable[..., None]) -> None:
+    """The server prices every line: the SKUs these tests reserve, order or sell are in the catalog."""
+    priced(["FA-1", "FA-2", "FB-1", "FC-1", "FE-1", "FE-2"], 2495)
+    priced(["FD-1"], 995)
 
 
 @pytest.fixture(autouse=True)
@@ -146,7 +154,7 @@ def test_newest_holds_go_first_and_only_until_what_is_held_fits(aws: Provisioned
         "location_id": UTRECHT, "lines": [{"sku": "FD-1", "quantity": 1, "unit_price_cents": 995}],
         "payment": "paid_online", "contact": {"email": f"d{n}@example.nl"}}, as_=f"facts-customer-{n}",
         headers={"idempotency-key": f"facts-order-d{n}"})[1] for n in range(3))
-    assert till("T-D1", [{"sku": "FD-1", "quantity": 2}])[0] == 201  # 1 unit left for 3 holds
+    assert till("T-D1", [{"sku": "FD-1", "quantity": 2, "unit_price_cents": 995}])[0] == 201  # 1 left for 3 holds
     pump(aws)
     statuses = [wiring.order_store().get(o["order_id"]).status.value for o in (first, second, third)]
     assert statuses == ["PLACED", "CANCELLED", "CANCELLED"]
@@ -185,6 +193,7 @@ def test_a_pay_at_pickup_order_rung_up_at_the_till_is_one_sale(aws: Provisioned)
 
 
 def test_a_till_sale_of_200_distinct_skus_is_recorded_once(aws: Provisioned) -> None:
+    price_skus([f"FF-{i:03d}" for i in range(200)], 2495)  # here only: 400 catalog writes would fill the stream
     lines = [{"sku": f"FF-{i:03d}", "quantity": 1} for i in range(200)]
     status, purchase, _ = till("T-F1", lines)
     assert status == 201, purchase
@@ -209,6 +218,7 @@ def test_a_large_sale_cut_off_after_its_first_chunk_completes_on_retry(aws: Prov
         real(db, transact_items)
 
     lines = [{"sku": f"FG-{i:03d}", "quantity": 2} for i in range(150)]
+    price_skus([f"FG-{i:03d}" for i in range(150)], 2495)
     monkeypatch.setattr(dynamodb_transaction, "run_transaction", dies_after_one)
     assert till("T-G1", lines)[0] == 500
     assert calls == [100, 52]  # the first chunk (99 lines and its marker) was written, the second not

@@ -37,6 +37,12 @@ LATER_DAYS = 20  # after the old 7-day idempotency records, inside the DLQ + arc
 WINDOW_SECONDS = REDELIVERY.window_days * 24 * 3600
 
 
+@pytest.fixture(autouse=True)
+def _in_the_catalog(priced: Callable[..., None]) -> None:
+    """The server prices every line: the SKUs these tests reserve, order or sell are in the catalog."""
+    priced(["LATE-1", "LATE-2"], 999)
+
+
 @pytest.fixture
 def days_later(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
     """Moves the clock Powertools idempotency reads by whole days (it reads the wall clock)."""

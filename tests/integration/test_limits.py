@@ -6,6 +6,7 @@ AWS does per item; in-process moto is not thread-safe). Here: the rules and the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
@@ -23,6 +24,13 @@ from tests.integration.test_reservations import UTRECHT, level, reserve, stock
 
 pytestmark = pytest.mark.usefixtures("locations")
 CUSTOMER = CLAIMS["customer"]["sub"]
+
+
+@pytest.fixture(autouse=True)
+def _in_the_catalog(priced: Callable[..., None]) -> None:
+    """The server prices every line: the SKUs these tests reserve, order or sell are in the catalog."""
+    priced(["LIM-1", "LIM-2", "LIM-P", "LIM-Q", "LIM-Z1", "LIM-Z2", "LIM-Z3"], 2495)
+    priced([f"LIM-H{i}" for i in range(11)], 2495)
 
 
 def held() -> tuple[int, dict[str, int]]:

@@ -3,6 +3,7 @@ on its own, and holds that can expire are expired within a sweep whatever else i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,6 +23,12 @@ from tests.integration.test_reservations import UTRECHT, level, stock
 pytestmark = pytest.mark.usefixtures("locations")
 CTX = FakeContext(function_name="reservation-sweeper", aws_request_id="r")
 LONG_AGO = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # explicit times: every hold below is overdue
+
+
+@pytest.fixture(autouse=True)
+def _in_the_catalog(priced: Callable[..., None]) -> None:
+    """The server prices every line: the SKUs these tests reserve, order or sell are in the catalog."""
+    priced(["OH-1", "OH-2"], 2495)
 
 
 def _hold(number: int, sku: str, expires_at: datetime, order_id: str | None) -> Reservation:

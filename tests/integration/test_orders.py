@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
 
 import boto3
@@ -27,6 +28,12 @@ unique = Names("orders")
 pytestmark = pytest.mark.usefixtures("locations")
 CTX = FakeContext(function_name="customer-notifier", aws_request_id="r")
 EMAIL = "anna.de.vries@example.nl"
+
+
+@pytest.fixture(autouse=True)
+def _in_the_catalog(priced: Callable[..., None]) -> None:
+    """The server prices every line: the SKUs these tests reserve, order or sell are in the catalog."""
+    priced(["C-1", "C-2", "C-3", "C-4", "C-5", "C-6"], 2495)
 
 
 def place(lines: list[dict], key: str | None = None, **extra) -> tuple[int, dict, dict]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from local.outbox import captured
@@ -12,6 +14,12 @@ from tests.integration.test_orders import EMAIL, deliver_messages, place, step
 from tests.integration.test_reservations import UTRECHT, level, stock
 
 pytestmark = pytest.mark.usefixtures("locations")
+
+
+@pytest.fixture(autouse=True)
+def _in_the_catalog(priced: Callable[..., None]) -> None:
+    """The server prices every line: the SKUs these tests reserve, order or sell are in the catalog."""
+    priced(["PIN-1", "PIN-2"], 2495)
 
 
 def ready_order(sku: str, key: str) -> str:

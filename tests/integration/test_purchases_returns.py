@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from functions.orders_api import handler as orders_api
@@ -9,7 +11,7 @@ from functions.purchases_api import handler as purchases_api
 from functions.returns_api import handler as returns_api
 from local.outbox import captured
 from local.provision import Provisioned
-from tests.integration.conftest import CLAIMS, http
+from tests.integration.conftest import CLAIMS, http, price_skus
 from tests.integration.test_orders import deliver_messages, step
 from tests.integration.test_reservations import UTRECHT, level, stock
 from tests.names import Names
@@ -22,6 +24,13 @@ CLAIMS["staff-amsterdam"] = {"sub": "kees", "cognito:groups": "[staff]", "custom
 CLAIMS["other-customer"] = {"sub": "cust-2", "cognito:groups": "[customer]"}
 
 
+@pytest.fixture(autouse=True)
+def _in_the_catalog(priced: Callable[..., None]) -> None:
+    """The server prices every line: the SKUs these tests reserve, order or sell are in the catalog."""
+    priced(["P-1"], 1995)
+    priced(["P-4", "P.5"], 999)
+
+
 def till_sale(receipt_id: str, lines: list[dict], **extra) -> tuple[int, dict, dict]:
     body = {"location_id": AMSTERDAM, "receipt_id": receipt_id, "lines": lines,
             "purchased_at": "2026-11-23T10:15:00+01:00", **extra}
@@ -29,6 +38,8 @@ def till_sale(receipt_id: str, lines: list[dict], **extra) -> tuple[int, dict, d
 
 
 def collected_web_order(sku: str, price: int) -> str:
+    """A web order of 2 at ``price``: the SKU is put in the catalog at that price (the server prices it)."""
+    price_skus([sku], price)
     status, order, _ = http(orders_api, "POST /orders", body={
         "location_id": UTRECHT, "lines": [{"sku": sku, "quantity": 2, "unit_price_cents": price}],
         "payment": "paid_online", "contact": {"email": "anna@example.nl", "language": "en"}},
@@ -52,7 +63,7 @@ def test_a_till_sale_reduces_stock_once_and_joins_the_customers_timeline(aws: Pr
     assert (first[0], again[0], again[1]["purchase_id"]) == (201, 200, first[1]["purchase_id"])
     assert level("P-1", AMSTERDAM).on_hand == 3
     assert till_sale("R-0001", [{**lines[0], "quantity": 3}], customer_id="cust-1")[0] == 422
-    assert till_sale("R-0002", [{"sku": "P-1", "quantity": 9, "unit_price_cents": 1}])[0] == 201  # a fact
+    assert till_sale("R-0002", [{"sku": "P-1", "quantity": 9, "unit_price_cents": 1995}])[0] == 201  # a fact
     assert level("P-1", AMSTERDAM).on_hand == -6
     order_id = collected_web_order("P-2", 2495)
     status, timeline, _ = http(purchases_api, "GET /purchases", as_="customer")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import boto3
@@ -27,6 +28,12 @@ pytestmark = pytest.mark.usefixtures("locations")
 ERP = Caller(role="integration", subject="erp")
 CTX = FakeContext(function_name="test", aws_request_id="r")
 UTRECHT = "utrecht-oudegracht"
+
+
+@pytest.fixture(autouse=True)
+def _in_the_catalog(priced: Callable[..., None]) -> None:
+    """The server prices every line: the SKUs these tests reserve, order or sell are in the catalog."""
+    priced(["A-1", "A-2", "A-3", "A-4", "A-5", "A-6", "A-7", "B-1"], 2495)
 
 
 def stock(sku: str, loc: str, qty: int) -> None:

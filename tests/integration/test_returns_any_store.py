@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from functions.orders_api import handler as orders_api
@@ -19,6 +21,12 @@ pytestmark = pytest.mark.usefixtures("locations")
 AMSTERDAM = "amsterdam-kalverstraat"
 CLAIMS["staff-amsterdam"] = {"sub": "kees", "cognito:groups": "[staff]", "custom:location_id": AMSTERDAM}
 LOOKUP = "GET /purchases/lookup"
+
+
+@pytest.fixture(autouse=True)
+def _in_the_catalog(priced: Callable[..., None]) -> None:
+    """The server prices every line: the SKUs these tests reserve, order or sell are in the catalog."""
+    priced(["AC-1", "AC-2"], 2995)
 
 
 def stock(sku: str, loc: str, qty: int) -> None:
@@ -39,7 +47,7 @@ def amsterdam_sale(receipt_id: str, sku: str, quantity: int) -> dict:
 
 def amsterdam_web_order(sku: str) -> str:
     status, order, _ = http(orders_api, "POST /orders", body={
-        "location_id": AMSTERDAM, "lines": [{"sku": sku, "quantity": 1, "unit_price_cents": 1995}],
+        "location_id": AMSTERDAM, "lines": [{"sku": sku, "quantity": 1}],  # priced by the server
         "payment": "paid_online", "contact": {"email": "anna@example.nl"}}, as_="customer",
         headers={"idempotency-key": f"order-{sku}"})
     assert status == 201, order

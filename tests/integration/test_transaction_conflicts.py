@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -27,6 +27,12 @@ from tests.integration.conftest import http
 pytestmark = pytest.mark.usefixtures("locations")
 AT = {"sku": "CONFLICT-1", "location_id": "utrecht-oudegracht"}
 ERP = Caller(role="integration", subject="erp")
+
+
+@pytest.fixture(autouse=True)
+def _in_the_catalog(priced: Callable[..., None]) -> None:
+    """The server prices every line: the SKUs these tests reserve, order or sell are in the catalog."""
+    priced(["CONFLICT-1"], 995)
 
 
 def _conflict(operation: str) -> dict[str, Any]:
