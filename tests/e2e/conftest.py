@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,3 +95,29 @@ def tokens() -> dict[str, str]:
         "staff-utrecht": issue_token("staff", "e2e-anna", "utrecht-oudegracht"),
         "customer": issue_token("customer", "e2e-customer"),
     }
+
+
+def price_skus(system: Running, skus: Iterable[str], cents: int) -> None:
+    """Puts SKUs outside the seed in the local system's catalog at ``cents`` (each its own product),
+    through the DynamoDB catalog adapter pointed at the system's emulator: the server prices every
+    reservation, order and sale, so a test prices what it sells."""
+    from infra.topology import TOPOLOGY
+    from local.environment import LOCAL_ENVIRONMENT
+    from shared.adapters import aws
+    from shared.adapters.dynamodb_catalog import DynamoDBCatalog
+    from tests.pricing import price_skus as put
+
+    env = {key: LOCAL_ENVIRONMENT[key] for key in ("AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    env["AWS_ENDPOINT_URL"] = system.emulator_url
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    aws.client.cache_clear()
+    try:
+        put(DynamoDBCatalog(table_name=TOPOLOGY.table.name), skus, cents)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        aws.client.cache_clear()

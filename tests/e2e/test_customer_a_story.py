@@ -12,7 +12,7 @@ import time
 import pytest
 
 from local.auth import issue_token
-from tests.e2e.conftest import Running, call
+from tests.e2e.conftest import Running, call, price_skus
 from tests.e2e.test_local_stock import set_count, stock, url
 from tests.names import Names
 
@@ -35,6 +35,7 @@ def wait_for_message(system: Running, to: str, contains: str, seconds: float = 3
 def test_customer_a_reserves_online_and_collects_in_the_nearest_store(system: Running, tokens: dict) -> None:
     sku = unique("E2E-COAT")
     email = f"{unique('customer-a')}@example.nl"
+    price_skus(system, [sku], 8995)
     set_count(system, tokens["erp"], sku, "utrecht-oudegracht", 2)
     set_count(system, tokens["erp"], sku, "amsterdam-kalverstraat", 5)
     customer = issue_token("customer", unique("customer-a"))

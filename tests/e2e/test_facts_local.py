@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from local.auth import issue_token
-from tests.e2e.conftest import Running, call
+from tests.e2e.conftest import Running, call, price_skus
 from tests.e2e.test_customer_a_story import wait_for_message
 from tests.e2e.test_local_stock import set_count, stock, url
 
@@ -34,6 +34,7 @@ def test_a_till_sale_of_a_held_unit_is_recorded_and_the_order_line_goes_short(sy
     customer, staff = issue_token("customer", "facts-e2e"), issue_token("staff", "facts-tablet", STORE)
     assert call("POST", url(system, f"/locations/{STORE}/devices"),
                 {"platform": "fcm", "token": "fcm-facts-e2e-tablet"}, staff)[0] == 201
+    price_skus(system, [held, kept], 995)
     set_count(system, tokens["erp"], held, STORE, 1)
     set_count(system, tokens["erp"], kept, STORE, 1)
     status, order, _ = call("POST", url(system, "/orders"), {

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.e2e.conftest import Running, call
+from tests.e2e.conftest import Running, call, price_skus
 from tests.e2e.test_local_stock import set_count, stock, url
 
 pytestmark = pytest.mark.e2e
@@ -29,6 +29,7 @@ def test_60_concurrent_holds_of_one_customer_stop_at_5_units_of_a_sku(system: Ru
 
     hoarder = issue_token("customer", "e2e-hoarder-units")
     sku = "E2E-LIMIT-UNITS"
+    price_skus(system, [sku], 1000)
     set_count(system, tokens["erp"], sku, LOC, 100)
     with ThreadPoolExecutor(max_workers=20) as pool:
         statuses = list(pool.map(lambda i: _reserve(system, hoarder, sku, f"e2e-limit-units-{i}"), range(60)))
@@ -41,6 +42,7 @@ def test_40_concurrent_holds_of_one_customer_stop_at_10_active_holds(system: Run
 
     hoarder = issue_token("customer", "e2e-hoarder-holds")
     skus = [f"E2E-LIMIT-HOLDS-{i}" for i in range(40)]
+    price_skus(system, skus, 1000)
     for sku in skus:
         set_count(system, tokens["erp"], sku, LOC, 2)
     with ThreadPoolExecutor(max_workers=20) as pool:
@@ -68,6 +70,7 @@ def test_40_concurrent_wrong_pickup_codes_lock_the_code_until_staff_issue_a_new_
     from local.auth import issue_token
 
     sku, email, store = "E2E-LIMIT-PIN", "e2e-pin@example.nl", "utrecht-oudegracht"
+    price_skus(system, [sku], 100)
     set_count(system, tokens["erp"], sku, store, 3)
     staff = tokens["staff-utrecht"]
     status, order, _ = call("POST", url(system, "/orders"), {

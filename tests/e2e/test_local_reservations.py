@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.e2e.conftest import Running, call
+from tests.e2e.conftest import Running, call, price_skus
 from tests.e2e.test_local_stock import set_count, stock, url
 from tests.names import Names
 
@@ -45,6 +45,7 @@ def collect(system: Running, queue: str, seconds: float, until: int = 10**6) -> 
 
 def test_200_concurrent_reservations_for_10_units_exactly_10_succeed(system: Running, tokens: dict) -> None:
     sku, loc = unique("E2E-RES"), "utrecht-oudegracht"
+    price_skus(system, [sku], 1000)
     set_count(system, tokens["erp"], sku, loc, 10)
     from local.auth import issue_token
 
@@ -60,6 +61,7 @@ def test_200_concurrent_reservations_for_10_units_exactly_10_succeed(system: Run
 def test_a_multi_line_reservation_is_never_half_held(system: Running, tokens: dict) -> None:
     a, b = (unique(f"E2E-ML-{x}") for x in "AB")
     loc = "rotterdam-lijnbaan"
+    price_skus(system, [a, b], 1000)
     set_count(system, tokens["erp"], a, loc, 20)
     set_count(system, tokens["erp"], b, loc, 5)
     from local.auth import issue_token
@@ -76,6 +78,7 @@ def test_a_multi_line_reservation_is_never_half_held(system: Running, tokens: di
 
 def test_a_one_second_hold_is_released_and_expired_once_within_60_seconds(system: Running, tokens: dict) -> None:
     sku, loc = unique("E2E-EXP"), "den-haag-spuistraat"
+    price_skus(system, [sku], 1000)
     set_count(system, tokens["erp"], sku, loc, 3)
     queue = listen(system, {"source": ["retail.reservations"], "detail-type": ["ReservationExpired"],
                             "detail": {"data": {"location_id": [loc]}}})

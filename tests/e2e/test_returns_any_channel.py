@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from local.auth import issue_token
-from tests.e2e.conftest import Running, call
+from tests.e2e.conftest import Running, call, price_skus
 from tests.e2e.test_customer_a_story import wait_for_message
 from tests.e2e.test_local_stock import set_count, stock, url
 from tests.names import Names
@@ -19,6 +19,8 @@ A, B = "utrecht-oudegracht", "amsterdam-kalverstraat"
 
 
 def collected_order(system: Running, tokens: dict, customer: str, email: str, sku: str, price: int) -> str:
+    """A web order of one at ``price``, collected: the SKU is put in the catalog at that price."""
+    price_skus(system, [sku], price)
     status, order, _ = call("POST", url(system, "/orders"), {
         "location_id": A, "lines": [{"sku": sku, "quantity": 1, "unit_price_cents": price}],
         "payment": "paid_online", "contact": {"email": email, "language": "nl"}}, customer,
@@ -80,7 +82,10 @@ def test_a_store_sale_with_a_loyalty_card_joins_the_web_orders_in_one_timeline(s
     collected = call("GET", url(system, "/purchases"), token=customer)[1]["purchases"][0]["purchased_at"]
     sold_at = datetime.fromisoformat(collected) + timedelta(milliseconds=1)  # after the collection, not the future
     status, sale, _ = call("POST", url(system, "/purchases"), {
-        "location_id": B, "receipt_id": receipt, "lines": [{"sku": sku, "quantity": 2, "unit_price_cents": 2495}],
+        "location_id": B, "receipt_id": receipt, "lines": [{"sku": sku, "quantity": 2, "unit_price_cents": 2495,
+                                                             # below the catalog's 29.95: staff approved it
+                                                             "price_override": {"reason": "loyalty welcome offer",
+                                                                                "approved_by": "till-3"}}],
         "purchased_at": sold_at.isoformat(), "customer_id": subject,
         "receipt_email": email}, till)
     assert status == 201 and sale["total_cents"] == 4990
@@ -95,6 +100,7 @@ def test_two_concurrent_returns_cannot_return_more_than_was_bought(system: Runni
     sku = unique("E2E-OVR")
     subject = unique("twice")
     customer, till = issue_token("customer", subject), issue_token("staff", "till-4", B)
+    price_skus(system, [sku], 1000)
     set_count(system, tokens["erp"], sku, B, 5)
     sale = call("POST", url(system, "/purchases"), {
         "location_id": B, "receipt_id": unique("R"), "purchased_at": "2026-11-23T09:00:00Z",
@@ -114,6 +120,7 @@ def test_utrecht_staff_find_an_amsterdam_receipt_and_take_it_back_into_utrecht_s
         system: Running, tokens: dict) -> None:
     sku, receipt, subject = "E2E-ANYSTORE-1", "R-ANYSTORE-1", "anystore-1"
     till_b = issue_token("staff", "till-anystore", B)
+    price_skus(system, [sku], 3995)
     set_count(system, tokens["erp"], sku, A, 0)
     set_count(system, tokens["erp"], sku, B, 3)
     status, sale, _ = call("POST", url(system, "/purchases"), {

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from local.auth import issue_token
-from tests.e2e.conftest import ROOT, Running, call
+from tests.e2e.conftest import ROOT, Running, call, price_skus
 from tests.e2e.test_customer_a_story import wait_for_message
 from tests.e2e.test_local_stock import set_count, url
 from tests.names import Names
@@ -29,6 +29,7 @@ def test_a_new_order_appears_live_and_one_tap_makes_it_ready(system: Running, to
 
     sku = unique("JKT-E2E")  # a jacket: scarves and bags go with it
     email = f"{unique('app')}@example.nl"
+    price_skus(system, [sku], 12995)
     set_count(system, tokens["erp"], sku, STORE, 3)
     set_count(system, tokens["erp"], "SCF-KNIT-RED-OS", STORE, 4)
     staff = issue_token("staff", "associate-b", STORE)
@@ -76,6 +77,7 @@ def test_devices_of_the_store_get_one_push_and_other_stores_none(system: Running
     register(STORE)
     register("groningen-herestraat")
     sku = unique("E2E-PUSH")
+    price_skus(system, [sku], 995)
     set_count(system, tokens["erp"], sku, STORE, 2)
     status, order, _ = call("POST", url(system, "/orders"), {
         "location_id": STORE, "lines": [{"sku": sku, "quantity": 1, "unit_price_cents": 995}],
