@@ -198,7 +198,7 @@ def holds_and_orders(base: str, meter: DynamoDBMeter, erp: str, skus: list[str])
 
     def ready_order(i: int) -> None:
         _, order = http_json("POST", f"{base}/orders", {
-            "location_id": "utrecht-oudegracht", "lines": [{"sku": skus[1], "quantity": 1, "unit_price_cents": 4995}],
+            "location_id": "utrecht-oudegracht", "lines": [{"sku": skus[1], "quantity": 1}],
             "payment": "paid_online", "contact": {"email": "bench@example.nl"}}, shoppers[i], str(uuid.uuid4()))
         for step in ("accept", "picking", "ready"):
             http("POST", f"{base}/orders/{order['order_id']}/{step}", None, staff)
@@ -210,13 +210,65 @@ def holds_and_orders(base: str, meter: DynamoDBMeter, erp: str, skus: list[str])
         measure("cancel a reservation", meter, lambda i: http(
             "POST", f"{base}/reservations/{pending.pop()}/cancel", None, shoppers[i]), 200, new_reservation),
         measure("place click & collect order", meter, lambda i: http("POST", f"{base}/orders", {
-            "location_id": "utrecht-oudegracht", "lines": [{"sku": skus[2], "quantity": 1, "unit_price_cents": 4995}],
+            "location_id": "utrecht-oudegracht", "lines": [{"sku": skus[2], "quantity": 1}],
             "payment": "pay_at_pickup", "contact": {"email": "bench@example.nl"}}, shoppers[i], str(uuid.uuid4())),
             201),
         measure("collect an order (with code)", meter, lambda i: http(
             "POST", f"{base}/orders/{ready[-1][0]}/collect", {"pickup_code": ready.pop()[1]}, staff), 200,
             ready_order),
     ]
+
+
+def pricing(base: str, meter: DynamoDBMeter, skus: list[str]) -> list[dict[str, Any]]:
+    """The server prices every line: the catalog read alone (one BatchGetItem for k lines and the
+    promotions), and the order and till sale that include it."""
+    from datetime import UTC, datetime
+
+    from local.auth import issue_token
+    from shared import wiring
+    from shared.pricing import priced
+
+    three = skus[:3]
+    shoppers = {i: issue_token("customer", f"bench-pricing-{i}") for i in range(-1, RUNS)}
+    till = issue_token("staff", "bench-till", "utrecht-oudegracht")
+    prices = priced(wiring.catalog(), three, datetime.now(UTC))[1]
+
+    def price_only(i: int) -> int:
+        priced(wiring.catalog(), three, datetime.now(UTC))
+        return 200
+
+    def sale(i: int) -> int:
+        lines = [{"sku": sku, "quantity": 1, "unit_price_cents": prices[sku].price_cents} for sku in three]
+        return http("POST", f"{base}/purchases", {
+            "location_id": "utrecht-oudegracht", "receipt_id": str(uuid.uuid4()), "lines": lines,
+            "purchased_at": datetime.now(UTC).isoformat()}, till)
+
+    return [
+        measure("price a 3-line order (catalog read)", meter, price_only, 200),
+        measure("place a 3-line order (priced)", meter, lambda i: http("POST", f"{base}/orders", {
+            "location_id": "utrecht-oudegracht", "lines": [{"sku": sku, "quantity": 1} for sku in three],
+            "payment": "pay_at_pickup", "contact": {"email": "bench@example.nl"}}, shoppers[i], str(uuid.uuid4())),
+            201),
+        measure("record a 3-line till sale (priced)", meter, sale, 201),
+    ]
+
+
+def price_bench_skus(skus: list[str]) -> None:
+    """The SKUs the bench sells, in the catalog if the seed did not put them there (89.95 each)."""
+    from datetime import UTC, datetime
+
+    from shared import wiring
+    from shared.catalog.model import PricePoint, PriceSchedule, Product, Text, Variant
+
+    catalog = wiring.catalog()
+    known = catalog.price_list(skus).entries
+    for sku in skus:
+        if sku not in known:
+            catalog.upsert_product(Product(product_id=f"BENCH-{sku}", name=Text(nl=sku, en=sku),
+                                           description=Text(nl="", en=""), category="bench", vat_rate_percent=21,
+                                           variants=(Variant(sku),)))
+        if sku not in known or known[sku].schedule is None:
+            catalog.set_prices(sku, PriceSchedule((PricePoint(8995, datetime(2020, 1, 1, tzinfo=UTC)),), version=1))
 
 
 def notification_latency(system: Any, sku: str, runs: int = 15) -> dict[str, Any]:
@@ -235,7 +287,7 @@ def notification_latency(system: Any, sku: str, runs: int = 15) -> dict[str, Any
         for shopper in shoppers:
             started = time.perf_counter()
             _, order = http_json("POST", f"{system.base_url}/orders", {
-                "location_id": store, "lines": [{"sku": sku, "quantity": 1, "unit_price_cents": 100}],
+                "location_id": store, "lines": [{"sku": sku, "quantity": 1}],
                 "payment": "paid_online", "contact": {"email": "bench@example.nl"}}, shopper, str(uuid.uuid4()))
             while True:
                 note = json.loads(feed.recv(timeout=30))
@@ -275,6 +327,7 @@ def main() -> None:
 
     system = LocalSystem(port=0, emulator_port=0).start()
     seed()
+    price_bench_skus(SKUS[:4])
     meter = DynamoDBMeter(system.client("dynamodb"))
     events = client("dynamodb").meta.events
     events.register("provide-client-params.dynamodb", meter.keep_params)
@@ -304,6 +357,7 @@ def main() -> None:
             erp, str(uuid.uuid4())), 201),
     ]
     rows += holds_and_orders(base, meter, erp, SKUS)
+    rows += pricing(base, meter, SKUS)
     latency = notification_latency(system, SKUS[3])
     system.stop()
     imports = import_times()
