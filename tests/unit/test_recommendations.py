@@ -54,11 +54,13 @@ def count(shop: Shop, sku: str, units: int) -> None:
                                source="test")
 
 
-def buy(shop: Shop, sku: str) -> None:
+def buy(shop: Shop, catalog: MemoryCatalog, sku: str) -> None:
+    """One at the catalog's price (the server prices every till line)."""
+    price = catalog.price_list([sku]).price(sku, NOW).price_cents
     record_store_sale(purchases=shop.purchases, stock=shop.stock, transactions=shop.transactions,
                       directory=shop.directory, caller=Caller(role="staff", subject="till", location_id=STORE),
-                      location_id=STORE, receipt_id=f"r-{sku}", lines=[PurchasedLine(sku, 1, 5000)], purchased_at=NOW,
-                      customer_id=CUSTOMER.subject, receipt_email=None)
+                      location_id=STORE, receipt_id=f"r-{sku}", lines=[PurchasedLine(sku, 1, price)], purchased_at=NOW,
+                      customer_id=CUSTOMER.subject, receipt_email=None, catalog=catalog)
 
 
 def recommend(shop: Shop, catalog: MemoryCatalog, caller: Caller = CUSTOMER) -> list[str]:
@@ -70,7 +72,7 @@ def recommend(shop: Shop, catalog: MemoryCatalog, caller: Caller = CUSTOMER) -> 
 def test_related_products_in_stock_come_with_promotions_first(shop: Shop, catalog: MemoryCatalog) -> None:
     for sku in ("JKT-1", "PARKA-1", "COAT-M", "SCARF-1"):
         count(shop, sku, 3)
-    buy(shop, "JKT-1")
+    buy(shop, catalog, "JKT-1")
     found = for_customer(purchases=shop.purchases, catalog=catalog, stock=shop.stock, directory=shop.directory,
                          caller=CUSTOMER, now=NOW)
     assert [r.product_id for r in found] == ["SCARF", "COAT", "PARKA"]
@@ -82,8 +84,8 @@ def test_related_products_in_stock_come_with_promotions_first(shop: Shop, catalo
 def test_nothing_out_of_stock_and_nothing_bought_already(shop: Shop, catalog: MemoryCatalog) -> None:
     for sku in ("JKT-1", "SCARF-1", "COAT-S"):
         count(shop, sku, 2)
-    buy(shop, "JKT-1")
-    buy(shop, "SCARF-1")
+    buy(shop, catalog, "JKT-1")
+    buy(shop, catalog, "SCARF-1")
     assert recommend(shop, catalog) == ["COAT"]  # the parka has no stock, the scarf is bought
 
 
