@@ -510,3 +510,27 @@ def test_stock_signals_link_to_the_sku_and_a_shortfall_names_how_many() -> None:
 def test_events_a_store_need_not_act_on_reach_no_device(detail_type: str) -> None:
     # then
     assert store_message(detail_type, ORDER_PLACED, UTRECHT_STORE) is None
+
+
+# -- settings ------------------------------------------------------------------------------------
+
+
+def test_a_review_waits_a_week_unless_the_deployment_says_days_or_a_test_says_seconds(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # given
+    from shared.settings import settings
+
+    for name in ("REVIEW_AFTER_DAYS", "REVIEW_AFTER_SECONDS", "ACCOUNT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TABLE_NAME", "retail")
+    settings.cache_clear()
+    default = settings().review_after
+    monkeypatch.setenv("REVIEW_AFTER_DAYS", "3")
+    settings.cache_clear()
+    days = settings().review_after
+    monkeypatch.setenv("REVIEW_AFTER_SECONDS", "2")
+    settings.cache_clear()
+    seconds = settings().review_after
+    settings.cache_clear()
+    # then
+    assert (default, days, seconds) == (timedelta(days=7), timedelta(days=3), timedelta(seconds=2))
