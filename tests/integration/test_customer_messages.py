@@ -93,9 +93,12 @@ def test_a_reservation_is_confirmed_once_to_a_customer_with_a_contact_and_an_ord
     assert "2 x M-3" in mails[0]["body"] and "Het ligt voor je klaar tot " in mails[0]["body"]
 
 
-def test_a_reservation_of_a_customer_without_contact_sends_nothing(aws: Provisioned) -> None:
+@pytest.mark.parametrize("record", ["none", "erased"])
+def test_a_reservation_of_a_customer_without_contact_sends_nothing(record: str, aws: Provisioned) -> None:
     # given
     stock("M-4", UTRECHT, 5)
+    if record == "erased":
+        a_customer("cust-1", "anna@example.nl", "nl", erased=True)
     # when
     assert reserve([{"sku": "M-4", "quantity": 1}])[0] == 201
     deliver_messages(aws)
