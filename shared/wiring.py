@@ -10,6 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from shared.adapters.dynamodb_catalog import DynamoDBCatalog
     from shared.adapters.dynamodb_contacts import DynamoDBCustomerContacts
     from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
     from shared.adapters.dynamodb_limits import DynamoDBHoldCounters
@@ -98,6 +99,14 @@ def return_store() -> DynamoDBReturnStore:
 
 
 @cache
+def catalog() -> DynamoDBCatalog:
+    """Products, SKUs, prices and promotions: what every line is priced from."""
+    from shared.adapters.dynamodb_catalog import DynamoDBCatalog
+
+    return DynamoDBCatalog()
+
+
+@cache
 def device_store() -> DynamoDBDeviceStore:
     from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
 
@@ -132,7 +141,7 @@ def reset() -> None:
     from shared.settings import settings
 
     for made in (transactions, stock_store, location_store, location_directory, reservation_store, order_store,
-                 hold_counters, purchase_store, return_store, device_store, customer_contacts, review_schedule,
-                 event_publisher, settings):
+                 hold_counters, purchase_store, return_store, catalog, device_store, customer_contacts,
+                 review_schedule, event_publisher, settings):
         made.cache_clear()
     reset_clients()
