@@ -87,7 +87,8 @@ def price_sale(*, catalog: PriceLists, caller: Caller, lines: list[PurchasedLine
 def record_store_sale(*, purchases: PurchaseStore, stock: StockStore, transactions: Transactions,
                       directory: LocationDirectory, caller: Caller, location_id: str, receipt_id: str,
                       lines: list[PurchasedLine], purchased_at: datetime, customer_id: str | None,
-                      receipt_email: str | None, catalog: PriceLists, as_fact: bool = False) -> tuple[Purchase, bool]:
+                      receipt_email: str | None, catalog: PriceLists, receipt_language: str | None = None,
+                      as_fact: bool = False) -> tuple[Purchase, bool]:
     """The till's sale: stock leaves the store and the purchase is kept, in one transaction.
 
     A sale is a fact: no stock condition, so only an earlier recording of the receipt refuses it
@@ -103,7 +104,7 @@ def record_store_sale(*, purchases: PurchaseStore, stock: StockStore, transactio
         purchase_id=purchase_id_for(location_id=location_id, reference=receipt_id), channel=PurchaseChannel.STORE,
         location_id=location_id, lines=tuple(priced),
         purchased_at=purchased_at.astimezone(UTC), reference=receipt_id, customer_id=customer_id,
-        receipt_email=receipt_email,
+        receipt_email=receipt_email, receipt_language=receipt_language,
     )
     fingerprint = IdempotencyClaim.for_request("purchase", receipt_id, {
         "loc": location_id, "lines": [(x.sku, x.quantity, x.unit_price_cents) for x in purchase.lines],
