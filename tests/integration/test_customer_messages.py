@@ -3,6 +3,7 @@ confirmation, and a review request scheduled, swept and sent once (stream -> bus
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import boto3
@@ -25,6 +26,14 @@ from tests.integration.test_reservations import UTRECHT, reserve, stock
 pytestmark = pytest.mark.usefixtures("locations")
 CTX = FakeContext(function_name="reservation-sweeper", aws_request_id="r")
 FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _in_the_catalog(priced: Callable[..., None]) -> None:
+    """The server prices every line: the SKUs these tests reserve, order or sell are in the catalog."""
+    priced(["M-1"], 1995)
+    priced(["M-2"], 250)
+    priced(["M-3", "M-4"], 2495)
 
 
 def a_customer(customer_id: str, email: str, language: str, erased: bool = False) -> None:

@@ -179,3 +179,22 @@ def test_a_pos_fact_at_another_price_is_recorded_at_the_tills_price_and_reported
                 as_="customer")[0] == 404
     assert http(purchases_api, "GET /locations/{location_id}/price-overrides",
                 {"location_id": "amsterdam-kalverstraat"}, as_="staff-utrecht")[0] == 404
+
+
+def test_the_override_report_is_newest_first_and_paged() -> None:
+    override = {"reason": "price match", "approved_by": "bert"}
+    for day in (20, 22, 21):
+        status, _, _ = http(purchases_api, "POST /purchases", body={
+            "location_id": UTRECHT, "receipt_id": f"TMP-P{day}", "purchased_at": f"2026-11-{day}T10:00:00Z",
+            "lines": [{"sku": JACKET, "quantity": 1, "unit_price_cents": 7999, "price_override": override}]},
+            as_="staff-utrecht")
+        assert status == 201
+    where = {"location_id": UTRECHT}
+    status, first, _ = http(purchases_api, "GET /locations/{location_id}/price-overrides", where,
+                            as_="staff-utrecht", query="limit=2")
+    assert status == 200 and [o["reference"] for o in first["overrides"]] == ["TMP-P22", "TMP-P21"]
+    status, rest, _ = http(purchases_api, "GET /locations/{location_id}/price-overrides", where,
+                           as_="staff-utrecht", query=f"limit=2&cursor={first['next_cursor']}")
+    assert status == 200 and [o["reference"] for o in rest["overrides"]] == ["TMP-P20"] and not rest["next_cursor"]
+    assert http(purchases_api, "GET /locations/{location_id}/price-overrides", {"location_id": "den-haag-spuistraat"},
+                as_="admin", query=f"cursor={first['next_cursor']}")[0] == 400  # another store's cursor
