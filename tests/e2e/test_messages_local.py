@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from local.auth import issue_token
-from tests.e2e.conftest import Running, call, local_system
+from tests.e2e.conftest import Running, call, local_system, price_skus
 from tests.e2e.test_customer_a_story import wait_for_message
 from tests.e2e.test_local_stock import set_count, url
 from tests.names import Names
@@ -49,6 +49,7 @@ def test_a_customer_is_told_of_a_hold_gets_an_english_receipt_and_is_asked_for_a
     customer, till = issue_token("customer", subject), issue_token("staff", "till-4", B)
     a_customer(system, subject, email, "en")
     hold_sku, sold_sku = unique("E2E-MSG-HOLD"), unique("E2E-MSG-SOLD")
+    price_skus(system, [hold_sku, sold_sku], 2495)
     set_count(system, erp, hold_sku, A, 3)
     set_count(system, erp, sold_sku, B, 3)
 
