@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from events.sources import (
+    CATALOG_SOURCES,
     INBOUND_STOCK_SOURCES,
     ORDER_EVENT_SOURCE,
     RESERVATION_EVENT_SOURCE,
@@ -219,6 +220,7 @@ class Topology:
 
 ANYONE = (Access.PUBLIC,)
 OPERATIONS = (Access.STAFF, Access.INTEGRATION, Access.ADMIN)  # staff only at their own location
+ERP_AND_HEAD_OFFICE = (Access.INTEGRATION, Access.ADMIN)
 
 
 TOPOLOGY = Topology(
@@ -340,8 +342,34 @@ TOPOLOGY = Topology(
                 Route("DELETE", "/locations/{location_id}/devices/{device_id}", (Access.STAFF, Access.ADMIN)),
                 Route("GET", "/locations/{location_id}/suggestions", OPERATIONS),
             ),
-            table_access=TableAccess(actions=("DeleteItem", "GetItem", "PutItem"), indexes=("gsi1",)),
+            table_access=TableAccess(actions=("BatchGetItem", "DeleteItem", "GetItem", "PutItem", "Query"),
+                                     indexes=("gsi1",)),
             manages_devices=True,
+        ),
+        Function(
+            name="catalog-api",
+            handler="functions.catalog_api.handler",
+            description="Products, prices and promotions: read and searched by anyone, kept current by the ERP",
+            routes=(
+                Route("GET", "/products", ANYONE),
+                Route("GET", "/products/{product_id}", ANYONE),
+                Route("PUT", "/products/{product_id}", ERP_AND_HEAD_OFFICE),
+                Route("PUT", "/prices/{sku}", ERP_AND_HEAD_OFFICE),
+                Route("POST", "/catalog/imports", ERP_AND_HEAD_OFFICE),
+                Route("PUT", "/promotions/{promotion_id}", ERP_AND_HEAD_OFFICE),
+                Route("GET", "/promotions", ANYONE),
+            ),
+            table_access=TableAccess(actions=("BatchGetItem", "GetItem", "PutItem", "Query", "UpdateItem"),
+                                     indexes=("gsi1", "gsi2", "gsi3")),
+            timeout_seconds=30,  # an import applies up to a few hundred updates one by one
+        ),
+        Function(
+            name="catalog-consumer",
+            handler="functions.catalog_consumer.handler",
+            description="Applies product, price and promotion updates from the ERP; counts what is bought together",
+            queue="catalog-updates",
+            table_access=TableAccess(actions=("BatchGetItem", "GetItem", "PutItem", "UpdateItem"), indexes=()),
+            timeout_seconds=30,
         ),
         Function(
             name="feed-authorizer",
@@ -409,6 +437,7 @@ TOPOLOGY = Topology(
         Queue(name="customer-messages", batch_size=10, max_receive_count=5, visibility_timeout_seconds=180,
               max_concurrency=2),
         Queue(name="store-notifications", batch_size=10, max_receive_count=5, visibility_timeout_seconds=180),
+        Queue(name="catalog-updates", batch_size=10, max_receive_count=5, visibility_timeout_seconds=180),
     ),
     rules=(
         EventRule(
@@ -447,6 +476,19 @@ TOPOLOGY = Topology(
             description="A fact left fewer units than are held: the stock consumer resolves the holds",
             pattern={"source": [STOCK_EVENT_SOURCE], "detail-type": ["StockShortfall"]},
             queue="stock-updates",
+        ),
+        EventRule(
+            name="catalog-updates",
+            description="Products, prices and promotions from the ERP go to the catalog consumer",
+            pattern={"source": list(CATALOG_SOURCES),
+                     "detail-type": ["ProductUpserted", "PriceChanged", "PromotionUpserted"]},
+            queue="catalog-updates",
+        ),
+        EventRule(
+            name="bought-together",
+            description="Every recorded purchase, in any channel, counts what is bought together",
+            pattern={"source": [RETURN_EVENT_SOURCE], "detail-type": ["PurchaseRecorded"]},
+            queue="catalog-updates",
         ),
     ),
 )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from shared.adapters.dynamodb_catalog import DynamoDBCatalog
+    from shared.adapters.dynamodb_catalog_browsing import DynamoDBBoughtTogether, DynamoDBProductListing
     from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
     from shared.adapters.dynamodb_limits import DynamoDBHoldCounters
     from shared.adapters.dynamodb_locations import DynamoDBLocationStore
@@ -105,6 +106,22 @@ def catalog() -> DynamoDBCatalog:
 
 
 @cache
+def product_listing() -> DynamoDBProductListing:
+    """Lists and searches of products (by category, name, stock at a location)."""
+    from shared.adapters.dynamodb_catalog_browsing import DynamoDBProductListing
+
+    return DynamoDBProductListing()
+
+
+@cache
+def bought_together() -> DynamoDBBoughtTogether:
+    """How often products were bought together: half of what goes with what."""
+    from shared.adapters.dynamodb_catalog_browsing import DynamoDBBoughtTogether
+
+    return DynamoDBBoughtTogether()
+
+
+@cache
 def device_store() -> DynamoDBDeviceStore:
     from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
 
@@ -124,6 +141,7 @@ def reset() -> None:
     from shared.settings import settings
 
     for made in (transactions, stock_store, location_store, location_directory, reservation_store, order_store,
-                 hold_counters, purchase_store, return_store, catalog, device_store, event_publisher, settings):
+                 hold_counters, purchase_store, return_store, catalog,
+                 product_listing, bought_together, device_store, event_publisher, settings):
         made.cache_clear()
     reset_clients()
