@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         from local.seed import seed
 
         counts = seed()
-        print(f"seeded {counts['locations']} locations, {counts['skus']} SKUs, "
+        print(f"seeded {counts['locations']} locations, {counts['products']} products, {counts['skus']} SKUs, "
               f"{counts['stock_levels']} stock levels", flush=True)
     base = system.base_url
     from local.auth import issue_token
