@@ -208,7 +208,7 @@ class Outcome:
         return "applied" if self.applied else "ignored"
 
 
-def validate_product(product: Product) -> None:
+def _validate_product(product: Product) -> None:
     skus = [variant.sku for variant in product.variants]
     if not skus:
         raise InvalidRequest("A product has at least one variant.", field="variants")
@@ -222,7 +222,7 @@ def validate_product(product: Product) -> None:
         raise InvalidRequest("Versions start at 1.", field="version")
 
 
-def validate_schedule(schedule: PriceSchedule) -> None:
+def _validate_schedule(schedule: PriceSchedule) -> None:
     starts = [point.valid_from for point in schedule.points]
     if not starts:
         raise InvalidRequest("A price schedule has at least one price.", field="prices")
@@ -234,7 +234,7 @@ def validate_schedule(schedule: PriceSchedule) -> None:
         raise InvalidRequest("Versions start at 1.", field="version")
 
 
-def validate_promotion(promotion: Promotion) -> None:
+def _validate_promotion(promotion: Promotion) -> None:
     if promotion.ends_at <= promotion.starts_at:
         raise InvalidRequest("A promotion ends after it starts.", field="ends_at")
     if not 0 <= promotion.percent_off <= 100 or promotion.amount_off_cents < 0:
@@ -249,20 +249,20 @@ def validate_promotion(promotion: Promotion) -> None:
 
 def upsert_product(*, writer: CatalogWriter, caller: Caller, product: Product) -> Outcome:
     caller.require(ERP)
-    validate_product(product)
+    _validate_product(product)
     return Outcome("product", product.product_id, product.version, writer.upsert_product(product))
 
 
 def set_prices(*, writer: CatalogWriter, caller: Caller, sku: str, schedule: PriceSchedule) -> Outcome:
     caller.require(ERP)
-    validate_schedule(schedule)
+    _validate_schedule(schedule)
     ordered = PriceSchedule(tuple(sorted(schedule.points, key=lambda p: p.valid_from)), schedule.version)
     return Outcome("price", sku, schedule.version, writer.set_prices(sku, ordered))
 
 
 def put_promotion(*, writer: CatalogWriter, caller: Caller, promotion: Promotion) -> Outcome:
     caller.require(ERP)
-    validate_promotion(promotion)
+    _validate_promotion(promotion)
     return Outcome("promotion", promotion.promotion_id, promotion.version, writer.put_promotion(promotion))
 
 
@@ -277,11 +277,11 @@ def import_batch(*, writer: CatalogWriter, caller: Caller, products: Sequence[Pr
         if len(set(ids)) != len(ids):
             raise InvalidRequest(f"Each of the {kind} appears once in an import.", field=kind)
     for index, product in enumerate(products):
-        _checked(validate_product, product, f"products.{index}")
+        _checked(_validate_product, product, f"products.{index}")
     for index, (_, schedule) in enumerate(prices):
-        _checked(validate_schedule, schedule, f"prices.{index}")
+        _checked(_validate_schedule, schedule, f"prices.{index}")
     for index, promotion in enumerate(promotions):
-        _checked(validate_promotion, promotion, f"promotions.{index}")
+        _checked(_validate_promotion, promotion, f"promotions.{index}")
     return ([upsert_product(writer=writer, caller=caller, product=p) for p in products]
             + [set_prices(writer=writer, caller=caller, sku=sku, schedule=s) for sku, s in prices]
             + [put_promotion(writer=writer, caller=caller, promotion=p) for p in promotions])
