@@ -69,8 +69,8 @@ def list_products(
 @app.get(**declared("GET /products/{product_id}"),
          summary="A product page: variants with prices, promotions and availability per location")
 def read_product(product_id: ProductId, lang: Lang = None, accept_language: AcceptLanguage = None) -> ProductView:
-    offer = service.product_page(catalog=wiring.catalog(), stock=wiring.stock_store(), product_id=product_id,
-                                 at=_now())
+    offer = service.product_page(catalog=wiring.catalog(), stock=wiring.stock_store(),
+                                 directory=wiring.location_directory(), product_id=product_id, at=_now())
     return ProductView.of(offer, language_of(lang, accept_language))
 
 

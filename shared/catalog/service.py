@@ -19,6 +19,7 @@ from shared.errors import InvalidRequest, NotFound
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.stock.ports import StockStore
+from shared.stock.service import stock_of_sku
 
 T = TypeVar("T")
 ERP = ("integration", "admin")
@@ -73,15 +74,16 @@ def _page_prices(page: ProductPage) -> PriceList:
     return PriceList(entries={entry.sku: entry for entry in page.entries}, promotions=page.promotions)
 
 
-def product_page(*, catalog: Catalog, stock: StockStore, product_id: str, at: datetime) -> ProductOffer:
-    """A product with each variant's price now and its availability per location (one query per SKU)."""
+def product_page(*, catalog: Catalog, stock: StockStore, directory: LocationDirectory, product_id: str,
+                 at: datetime) -> ProductOffer:
+    """A product with each variant's price now and its availability per active location (one query per SKU)."""
     page = catalog.product_page(product_id)
     if page is None:
         raise NotFound(f"Product {product_id!r} was not found.")
     prices = _page_prices(page)
     variants = []
     for variant in page.product.variants:
-        levels = sorted(stock.list_for_sku(variant.sku), key=lambda level: level.location_id)
+        levels = stock_of_sku(store=stock, directory=directory, sku=variant.sku)
         variants.append(Offer(sku=variant.sku, attributes=variant.attributes, price=_priced(prices, variant.sku, at),
                               availability=tuple(Availability(level.location_id, max(0, level.available))
                                                  for level in levels)))

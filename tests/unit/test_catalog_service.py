@@ -108,7 +108,8 @@ def test_a_product_page_has_each_variants_price_promotion_and_availability(shop:
     shop.receive("SCF-KNIT-RED-OS", ROTTERDAM, 2)
     shop.receive("SCF-KNIT-RED-OS", ROTTERDAM, 2, kind=ChangeKind.SALE)
     # when
-    page = service.product_page(catalog=shop.catalog, stock=shop.stock, product_id="SCF-KNIT-RED", at=NOW)
+    page = service.product_page(catalog=shop.catalog, stock=shop.stock, directory=shop.directory,
+                                product_id="SCF-KNIT-RED", at=NOW)
     # then
     (scarf,) = page.variants
     assert scarf.price is not None
@@ -124,7 +125,8 @@ def test_a_variant_without_a_price_yet_is_shown_unpriced(shop: Shop) -> None:
     service.upsert_product(writer=shop.catalog, caller=ERP, product=replace(
         JACKET, variants=(*JACKET.variants, Variant("JKT-RAIN-NAVY-XL", (("size", "XL"),))), version=2))
     # when
-    page = service.product_page(catalog=shop.catalog, stock=shop.stock, product_id="JKT-RAIN-NAVY", at=NOW)
+    page = service.product_page(catalog=shop.catalog, stock=shop.stock, directory=shop.directory,
+                                product_id="JKT-RAIN-NAVY", at=NOW)
     # then
     assert [(v.sku, v.price.price_cents if v.price else None) for v in page.variants] == [
         ("JKT-RAIN-NAVY-M", 8999), ("JKT-RAIN-NAVY-L", 8999), ("JKT-RAIN-NAVY-XL", None)]
@@ -133,7 +135,8 @@ def test_a_variant_without_a_price_yet_is_shown_unpriced(shop: Shop) -> None:
 
 def test_an_unknown_product_is_not_found(shop: Shop) -> None:
     with pytest.raises(NotFound):
-        service.product_page(catalog=shop.catalog, stock=shop.stock, product_id="NOPE", at=NOW)
+        service.product_page(catalog=shop.catalog, stock=shop.stock, directory=shop.directory,
+                                product_id="NOPE", at=NOW)
 
 
 def test_a_scheduled_price_applies_from_its_moment(shop: Shop) -> None:
@@ -142,8 +145,10 @@ def test_a_scheduled_price_applies_from_its_moment(shop: Shop) -> None:
     service.set_prices(writer=shop.catalog, caller=ERP, sku="BAG-CANVAS-OLIVE-OS",
                        schedule=schedule((2999, later), (3499, JANUARY), version=2))
     # when
-    before = service.product_page(catalog=shop.catalog, stock=shop.stock, product_id="BAG-CANVAS-OLIVE", at=NOW)
-    after = service.product_page(catalog=shop.catalog, stock=shop.stock, product_id="BAG-CANVAS-OLIVE", at=later)
+    before = service.product_page(catalog=shop.catalog, stock=shop.stock, directory=shop.directory,
+                                product_id="BAG-CANVAS-OLIVE", at=NOW)
+    after = service.product_page(catalog=shop.catalog, stock=shop.stock, directory=shop.directory,
+                                product_id="BAG-CANVAS-OLIVE", at=later)
     # then
     assert before.variants[0].price and before.variants[0].price.price_cents == 3499
     assert after.variants[0].price and after.variants[0].price.price_cents == 2999
@@ -218,7 +223,8 @@ def test_an_older_or_repeated_product_update_is_ignored(shop: Shop) -> None:
     older = service.upsert_product(writer=shop.catalog, caller=ERP, product=replace(SCARF, version=2))
     # then
     assert (again.status, older.status) == ("ignored", "ignored")
-    page = service.product_page(catalog=shop.catalog, stock=shop.stock, product_id="SCF-KNIT-RED", at=NOW)
+    page = service.product_page(catalog=shop.catalog, stock=shop.stock, directory=shop.directory,
+                                product_id="SCF-KNIT-RED", at=NOW)
     assert page.product.name.nl == "Sjaal rood"
 
 
