@@ -6,3 +6,4 @@ RESERVATION_EVENT_SOURCE = "retail.reservations"
 ORDER_EVENT_SOURCE = "retail.orders"
 RETURN_EVENT_SOURCE = "retail.returns"  # purchases and returns
 CATALOG_SOURCES = ("retail.erp",)  # products, prices and promotions
+MESSAGE_EVENT_SOURCE = "retail.messages"  # what the customer messages ask of themselves (review requests)
