@@ -340,7 +340,7 @@ class PromotionUpserted(Contract):
     ends_at: datetime
     percent_off: int = Field(default=0, ge=0, le=100)
     amount_off_cents: int = Field(default=0, ge=0, le=10_000_000)
-    skus: list[str] = Field(default=[], max_length=500)
+    skus: list[str] = Field(default=[], max_length=100)
     categories: list[str] = Field(default=[], max_length=50)
     version: int = Field(ge=1)
 

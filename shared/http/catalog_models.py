@@ -3,10 +3,10 @@ what shoppers read (product pages and lists, in Dutch or English)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field, StrictInt, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, Field, StrictInt, model_validator
 
 from events.patterns import CATEGORY_PATTERN, PRODUCT_ID_PATTERN, PROMOTION_ID_PATTERN, SKU_PATTERN
 from shared.catalog.model import PricePoint, PriceSchedule, Product, Promotion, Text, UnitPrice, Variant
@@ -20,7 +20,17 @@ def _text(value: object) -> object:
     return value
 
 
-Instant = Annotated[AwareDatetime, BeforeValidator(_text)]
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def _plausible(moment: datetime) -> datetime:
+    """Catalog dates lie between 2000 and 2200 (a date near year 9999 overflows once moved to UTC)."""
+    if not EARLIEST <= moment < LATEST:
+        raise ValueError("must be from 2000 and before 2200")
+    return moment
+
+
+Instant = Annotated[AwareDatetime, BeforeValidator(_text), AfterValidator(_plausible)]
 ProductId = Annotated[str, Field(pattern=PRODUCT_ID_PATTERN)]
 SkuText = Annotated[str, Field(pattern=SKU_PATTERN)]
 Category = Annotated[str, Field(pattern=CATEGORY_PATTERN)]
@@ -100,7 +110,7 @@ class PromotionBody(ApiModel):
     ends_at: Instant
     percent_off: StrictInt = Field(default=0, ge=0, le=100)
     amount_off_cents: StrictInt = Field(default=0, ge=0, le=10_000_000)
-    skus: list[SkuText] = Field(default=[], max_length=500)
+    skus: list[SkuText] = Field(default=[], max_length=100)
     categories: list[Category] = Field(default=[], max_length=50)
     version: Version
 
