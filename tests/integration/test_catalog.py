@@ -255,3 +255,23 @@ def test_suggestions_are_the_catalogs_accessories_then_what_is_bought_together()
     assert [(s["sku"], s["price_cents"], s["available"]) for s in body["suggestions"]] == [
         ("SCF-KNIT-RED-OS", 1999, 3), ("BAG-CANVAS-OLIVE-OS", 3499, 5), ("TEE-BASIC-BLACK-M", 1499, 2)]
     assert body["suggestions"][0]["name"] == {"nl": "Gebreide sjaal rood", "en": "Knitted scarf red"}
+
+
+def test_suggestions_for_an_order_leave_out_what_it_holds() -> None:
+    from functions.orders_api import handler as orders_api
+
+    for sku, quantity in (("JKT-RAIN-NAVY-M", 2), ("SCF-KNIT-RED-OS", 3), ("BAG-CANVAS-OLIVE-OS", 5)):
+        stock(sku, UTRECHT, quantity)
+    status, order, _ = http(orders_api, "POST /orders", body={
+        "location_id": UTRECHT, "payment": "pay_at_pickup", "contact": {"email": "klant@example.nl"},
+        "lines": [{"sku": "JKT-RAIN-NAVY-M", "quantity": 1, "unit_price_cents": 8999},
+                  {"sku": "SCF-KNIT-RED-OS", "quantity": 1, "unit_price_cents": 1999}]},
+        as_="customer", headers={"idempotency-key": "catalog-order-suggestions-1"})
+    assert status == 201, order
+    status, body, _ = http(devices_api, "GET /locations/{location_id}/suggestions", {"location_id": UTRECHT},
+                           as_="staff-utrecht", query=f"order_id={order['order_id']}")
+    assert status == 200, body
+    assert [s["sku"] for s in body["suggestions"]] == ["BAG-CANVAS-OLIVE-OS"]  # the scarf is in the order
+    status, _, _ = http(devices_api, "GET /locations/{location_id}/suggestions", {"location_id": ROTTERDAM},
+                        as_="admin", query=f"order_id={order['order_id']}")
+    assert status == 404
