@@ -93,6 +93,15 @@ def product_page(*, catalog: Catalog, stock: StockStore, directory: LocationDire
                                                 key=lambda p: p.promotion_id)))
 
 
+def _entries(catalog: Catalog, skus: Iterable[str]) -> dict[str, CatalogEntry]:
+    """The catalog entries of any number of SKUs, a price-list read per chunk."""
+    wanted = sorted(set(skus))
+    found: dict[str, CatalogEntry] = {}
+    for start in range(0, len(wanted), PRICE_READ_CHUNK):
+        found.update(catalog.price_list(wanted[start:start + PRICE_READ_CHUNK]).entries)
+    return found
+
+
 def _lowest_prices(catalog: Catalog, products: Sequence[Product], at: datetime) -> dict[str, UnitPrice]:
     """Each product's lowest priced variant, read in as few price-list reads as the SKUs allow."""
     skus = [variant.sku for product in products for variant in product.variants]
@@ -158,7 +167,7 @@ def goes_with(*, catalog: Catalog, together: BoughtTogether, stock: StockStore, 
     most often; priced, available at this location, not among ``skus``. Reads: the SKUs' entries,
     their products, one query per product for its partners, the candidates with their prices,
     and the stock here (the latter three one call each)."""
-    own = sorted({entry.product_id for entry in catalog.price_list(skus).entries.values()})
+    own = sorted({entry.product_id for entry in _entries(catalog, skus).values()})
     accessories = [p for product in catalog.products(own) for p in product.accessories]
     counts: dict[str, int] = {}
     for product_id in own:
@@ -187,7 +196,7 @@ def count_bought_together(*, catalog: Catalog, together: BoughtTogether, purchas
                           skus: Iterable[str]) -> bool:
     """Counts each pair of products in one purchase, once per purchase (SKUs not in the catalog are
     left out: a purchase is a fact). False when there is nothing (new) to count."""
-    products = sorted({entry.product_id for entry in catalog.price_list(list(skus)).entries.values()})
+    products = sorted({entry.product_id for entry in _entries(catalog, skus).values()})
     if len(products) < 2:
         return False
     return together.record(purchase_id, products)
