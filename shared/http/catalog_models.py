@@ -35,6 +35,7 @@ ProductId = Annotated[str, Field(pattern=PRODUCT_ID_PATTERN)]
 SkuText = Annotated[str, Field(pattern=SKU_PATTERN)]
 Category = Annotated[str, Field(pattern=CATEGORY_PATTERN)]
 Short = Annotated[str, Field(min_length=1, max_length=60)]
+MAX_VARIANTS = 49  # an upsert writes the product, its variants and the ones it drops in one transaction (100)
 Version = Annotated[StrictInt, Field(ge=1, le=2**53, description="The ERP's version; only a newer one applies")]
 
 
@@ -71,7 +72,7 @@ class ProductBody(ApiModel):
     description: TextBody = TextBody(nl="", en="")
     category: Category
     vat_rate_percent: Literal[0, 9, 21] = 21
-    variants: list[VariantBody] = Field(min_length=1, max_length=50)
+    variants: list[VariantBody] = Field(min_length=1, max_length=MAX_VARIANTS)
     attributes: dict[Short, Short] = Field(default={}, max_length=20)
     images: list[Annotated[str, Field(pattern=r"^https://", max_length=500)]] = Field(default=[], max_length=20)
     related: RelatedBody = RelatedBody()
