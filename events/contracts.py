@@ -311,7 +311,7 @@ class ProductUpserted(Contract):
     description: Texts = Texts(nl="", en="")
     category: str = Field(pattern=CATEGORY_PATTERN)
     vat_rate_percent: int = 21
-    variants: list[CatalogVariant] = Field(min_length=1, max_length=49)  # its upsert: product, variants and dropped ones in one transaction (100)
+    variants: list[CatalogVariant] = Field(min_length=1, max_length=49)  # with dropped ones: one transaction
     attributes: dict[str, str] = Field(default={}, max_length=20)
     images: list[str] = Field(default=[], max_length=20)
     related: Related = Related()
