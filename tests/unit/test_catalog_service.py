@@ -338,3 +338,22 @@ def test_one_product_bought_alone_counts_nothing(shop: Shop) -> None:
     counted = service.count_bought_together(catalog=shop.catalog, together=shop.together, purchase_id="p-2",
                                             skus=["JKT-RAIN-NAVY-M", "JKT-RAIN-NAVY-L"])
     assert not counted and shop.together.counts == {}
+
+
+# -- the language of a page ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "accept", "expected"), [
+    (None, None, "nl"),
+    ("en", "nl", "en"),
+    (None, "en-GB,en;q=0.9", "en"),
+    (None, "de-DE,de;q=0.9,en;q=0.5,nl;q=0.4", "en"),
+    (None, "en;q=0.2,nl-BE;q=0.8", "nl"),
+    (None, "fr, en;q=0", "nl"),
+    (None, "en;q=x", "nl"),
+])
+def test_the_language_is_the_query_first_then_the_best_of_accept_language(lang: str | None, accept: str | None,
+                                                                           expected: str) -> None:
+    from shared.http.catalog_models import language_of
+
+    assert language_of(lang, accept) == expected
