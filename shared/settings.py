@@ -16,6 +16,7 @@ class Settings(BaseModel):
     # as long as a request or event can come back (DLQ redrive, archive replay): see Redelivery
     idempotency_ttl_days: int = REDELIVERY.dedupe_days
     cursor_secret: str = ""  # signs list cursors (HMAC); set per deployment
+    account_url: str = ""  # the customer's account pages (webshop); links in messages and on cards
 
 
 @cache
@@ -24,4 +25,5 @@ def settings() -> Settings:
         table_name=os.environ.get("TABLE_NAME", ""),
         event_bus_name=os.environ.get("EVENT_BUS_NAME", "retail"),
         cursor_secret=os.environ.get("CURSOR_SECRET", ""),
+        account_url=os.environ.get("ACCOUNT_URL", ""),
     )

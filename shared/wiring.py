@@ -10,6 +10,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from shared.adapters.cognito_accounts import CognitoAccounts
+    from shared.adapters.dynamodb_customers import DynamoDBCustomerStore
     from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
     from shared.adapters.dynamodb_limits import DynamoDBHoldCounters
     from shared.adapters.dynamodb_locations import DynamoDBLocationStore
@@ -103,6 +105,21 @@ def device_store() -> DynamoDBDeviceStore:
 
 
 @cache
+def customer_store() -> DynamoDBCustomerStore:
+    from shared.adapters.dynamodb_customers import DynamoDBCustomerStore
+
+    return DynamoDBCustomerStore()
+
+
+@cache
+def accounts() -> CognitoAccounts:
+    """Customers' online accounts (the Cognito user pool)."""
+    from shared.adapters.cognito_accounts import CognitoAccounts
+
+    return CognitoAccounts()
+
+
+@cache
 def event_publisher() -> EventBridgePublisher:
     from shared.adapters.event_bus import EventBridgePublisher
 
@@ -115,6 +132,7 @@ def reset() -> None:
     from shared.settings import settings
 
     for made in (transactions, stock_store, location_store, location_directory, reservation_store, order_store,
-                 hold_counters, purchase_store, return_store, device_store, event_publisher, settings):
+                 hold_counters, purchase_store, return_store, device_store, customer_store, accounts,
+                 event_publisher, settings):
         made.cache_clear()
     reset_clients()

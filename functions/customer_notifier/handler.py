@@ -26,7 +26,7 @@ from infra.topology import REDELIVERY
 from shared import wiring
 from shared.adapters.messaging import SesEmailSender, SnsSmsSender
 from shared.batching import batch_processor
-from shared.notifications.service import notify_customer, notify_return, send_e_receipt
+from shared.notifications.service import invite_customer, notify_customer, notify_return, send_e_receipt
 from shared.observability import logger, metrics, tracer
 from shared.settings import settings
 
@@ -50,6 +50,11 @@ def send(detail: dict[str, Any], detail_type: str) -> dict[str, Any]:
             raise LookupError("order not found")
         sent = notify_customer(event_type=detail_type, order=order, directory=directory, email=SesEmailSender(),
                                sms=SnsSmsSender())
+    elif detail_type == "CustomerRegistered":
+        customer = wiring.customer_store().get(str(data["customer_id"]))
+        if customer is None:
+            raise LookupError("customer not found")
+        sent = invite_customer(customer=customer, account_url=settings().account_url, email=SesEmailSender())
     elif detail_type == "PurchaseRecorded":
         purchase = wiring.purchase_store().get_purchase(str(data["purchase_id"]))
         if purchase is None:
@@ -67,7 +72,8 @@ def send(detail: dict[str, Any], detail_type: str) -> dict[str, Any]:
 @tracer.capture_method
 def handle_record(record: SQSRecord) -> None:
     event = EventBridgeModel.model_validate_json(record.body)
-    if event.detail_type not in ORDER_EVENTS and event.detail_type not in RETURN_EVENTS:
+    if event.detail_type not in ORDER_EVENTS and event.detail_type not in RETURN_EVENTS \
+            and event.detail_type != "CustomerRegistered":
         raise ValueError(f"unexpected detail-type {event.detail_type!r}")
     once = idempotent_function(data_keyword_argument="detail", persistence_store=_persistence(), config=config)(send)
     once(detail=event.detail, detail_type=event.detail_type)

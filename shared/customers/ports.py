@@ -39,6 +39,7 @@ class Accounts(Protocol):
         """A user linked to the customer (custom:customer_id); an existing one is left as it is."""
         ...
 
-    def delete(self, customer_id: str) -> None:
-        """The customer's user, if any (erasure); none there is no error."""
+    def delete(self, customer_id: str, email: str | None = None) -> None:
+        """The customer's user, if any (erasure), found by e-mail when known, else by id (an online
+        sign-up's id is their user's ``sub``); none there is no error."""
         ...

@@ -1,7 +1,7 @@
 """What a customer reads, per event and language. Plain text: it survives every mail client.
 
 Placeholders: {order_ref} / {return_ref} (short numbers), {store}, {address}, {code}, {deadline},
-{lines} (one per line), {short_lines}, {payment}, {amount}, {reference}.
+{lines} (one per line), {short_lines}, {payment}, {amount}, {reference}; {name}, {card}, {link}.
 """
 
 from __future__ import annotations
@@ -96,6 +96,14 @@ RETURN_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
                "Bon {reference}"),
         "en": ("Your receipt from {store}", "Thank you for shopping at {store}.\n\n{lines}\n\nTotal: {amount}\n"
                "Receipt {reference}"),
+    },
+    "CustomerRegistered": {
+        "nl": ("Welkom, {name}: activeer je account",
+               "Je digitale klantenkaart is klaar: {card}.\n\nActiveer je online account om je aankopen, "
+               "punten en aanbiedingen te zien:\n{link}"),
+        "en": ("Welcome, {name}: activate your account",
+               "Your digital loyalty card is ready: {card}.\n\nActivate your online account to see your "
+               "purchases, points and offers:\n{link}"),
     },
 }
 PAYMENT = {
