@@ -328,8 +328,7 @@ TOPOLOGY = Topology(
                 Route("GET", "/me/export", (Access.CUSTOMER,)),
                 Route("DELETE", "/me", (Access.CUSTOMER,)),
             ),
-            table_access=TableAccess(actions=("DeleteItem", "GetItem", "PutItem", "Query", "UpdateItem"),
-                                     indexes=("gsi2",)),
+            table_access=TableAccess(actions=("DeleteItem", "GetItem", "PutItem", "UpdateItem"), indexes=("gsi2",)),
             manages_accounts=True,
         ),
         Function(
