@@ -115,7 +115,8 @@ def test_the_till_finds_a_customer_by_card_and_a_sale_with_the_card_joins_their_
             "lines": [{"sku": "CARD-1", "quantity": 1, "unit_price_cents": 1995}], "loyalty_card": card}
     status, purchase, _ = http(purchases_api, "POST /purchases", body=sale, as_="associate-amsterdam")
     assert status == 201
-    assert wiring.purchase_store().get_purchase(purchase["purchase_id"]).customer_id == customer["customer_id"]
+    recorded = wiring.purchase_store().get_purchase(purchase["purchase_id"])
+    assert recorded is not None and recorded.customer_id == customer["customer_id"]
     status, problem, _ = http(purchases_api, "POST /purchases", as_="associate-amsterdam", body={
         **sale, "receipt_id": unique("R"), "loyalty_card": card_number_for("nobody")})
     assert status == 422 and problem["errors"][0]["field"] == "loyalty_card"
