@@ -163,6 +163,14 @@ def test_an_online_sign_up_gets_its_customer_on_first_call(shop: Shop) -> None:
     assert service.find(customers=shop.customers, caller=TILL, card=me.card_number) == me
 
 
+def test_an_online_sign_up_whose_address_was_enrolled_in_a_store_still_gets_an_account(shop: Shop) -> None:
+    enrolled, _ = enrol(shop)
+    me = service.me(customers=shop.customers, transactions=shop.transactions,
+                    caller=as_customer("sub-3", "anna@example.nl"))
+    assert me.customer_id == "sub-3" and me.email is None  # the address stays the enrolled customer's
+    assert service.find(customers=shop.customers, caller=TILL, email="anna@example.nl") == enrolled
+
+
 def test_an_enrolled_customer_signs_in_with_the_id_of_their_card(shop: Shop) -> None:
     customer, _ = enrol(shop)
     claims = {"sub": "cognito-sub-77", "cognito:groups": "[customer]", "custom:customer_id": customer.customer_id}
