@@ -17,7 +17,7 @@ from infra.constructs.nag import acknowledge
 from infra.topology import Access
 
 USER_POOL_ENV = "USER_POOL_ID"  # shared.adapters.cognito_accounts reads it
-CUSTOMER_ACCOUNT_ACTIONS = ("AdminCreateUser", "AdminAddUserToGroup", "AdminDeleteUser")
+CUSTOMER_ACCOUNT_ACTIONS = ("AdminCreateUser", "AdminSetUserPassword", "AdminAddUserToGroup", "AdminDeleteUser")
 RESOURCE_SERVER = "retail-api"
 INTEGRATION_SCOPE = "integration"
 
@@ -94,7 +94,7 @@ class RetailIdentity(Construct):
         )
 
     def grant_manage_customers(self, fn: lambda_.Function) -> None:
-        """Create a customer's user (invited, in the customer group) and delete it on erasure: nothing else."""
+        """Make a customer's user (ready for activation, in the customer group), delete it on erasure; no more."""
         fn.add_environment(USER_POOL_ENV, self.user_pool.user_pool_id)
         fn.add_to_role_policy(iam.PolicyStatement(
             actions=[f"cognito-idp:{action}" for action in CUSTOMER_ACCOUNT_ACTIONS],

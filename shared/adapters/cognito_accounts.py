@@ -3,13 +3,16 @@
 The pool signs in by e-mail (its username attribute), so a user is named by their address and
 Cognito gives it its own ``sub``: a customer enrolled in a store gets a user with their e-mail,
 ``custom:customer_id`` (their id in our records) and the customer group; no message from Cognito
-(the notifier sends our own invitation, in their language, with the activation link). Erasure
+(the notifier sends our own invitation, in their language, with the activation link). The user
+gets a random password nobody knows, made permanent: a user still in FORCE_CHANGE_PASSWORD cannot
+reset it, and activation is exactly that reset (a code mailed by Cognito, a password of their own). Erasure
 deletes the user, found by e-mail, or by ``sub`` for an online sign-up (whose id is the sub).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from typing import Any
 
 from shared.adapters.aws import client
@@ -44,6 +47,8 @@ class CognitoAccounts:
                                 {"Name": "custom:customer_id", "Value": customer_id}])
         except self._idp.exceptions.UsernameExistsException:
             return  # made by an earlier attempt (or the address already has an account: it stays as it is)
+        unknowable = secrets.token_urlsafe(32) + "aA1!"  # every character class the pool's policy asks for
+        self._idp.admin_set_user_password(UserPoolId=self._pool, Username=email, Password=unknowable, Permanent=True)
 
     def delete(self, customer_id: str, email: str | None = None) -> None:
         try:

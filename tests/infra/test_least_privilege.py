@@ -95,7 +95,8 @@ def test_account_managers_create_and_delete_users_of_the_one_pool_only(synthesiz
     statements = _statements(synthesized, spec.name)
     (pool,) = synthesized.of_type("AWS::Cognito::UserPool")
     cognito = {a for a in actions_of(statements) if a.startswith("cognito-idp:")}
-    assert cognito == {"cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminDeleteUser"}
+    assert cognito == {"cognito-idp:AdminCreateUser", "cognito-idp:AdminSetUserPassword",
+                       "cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminDeleteUser"}
     for action in cognito:
         (resource,) = _allows(statements, action)
         assert json.loads(resource) == {"Fn::GetAtt": [pool, "Arn"]}, action

@@ -83,6 +83,7 @@ def test_an_associate_enrols_a_customer_with_a_card_a_user_and_an_invitation(aws
     user = boto3.client("cognito-idp").admin_get_user(UserPoolId=aws.user_pool_id, Username="anna@example.nl")
     attributes = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
     assert attributes["custom:customer_id"] == customer["customer_id"] and attributes["email"] == "anna@example.nl"
+    assert user["UserStatus"] == "CONFIRMED"  # activation is a password reset, which FORCE_CHANGE_PASSWORD refuses
     groups = boto3.client("cognito-idp").admin_list_groups_for_user(UserPoolId=aws.user_pool_id,
                                                                      Username="anna@example.nl")["Groups"]
     assert [g["GroupName"] for g in groups] == ["customer"]
