@@ -6,3 +6,4 @@ RESERVATION_EVENT_SOURCE = "retail.reservations"
 ORDER_EVENT_SOURCE = "retail.orders"
 RETURN_EVENT_SOURCE = "retail.returns"  # purchases and returns
 CUSTOMER_EVENT_SOURCE = "retail.customers"  # customer accounts, for the ERP
+MESSAGE_EVENT_SOURCE = "retail.messages"  # what the customer messages ask of themselves (review requests)

@@ -12,5 +12,4 @@ LOCAL_ENVIRONMENT = {
     "POWERTOOLS_SERVICE_NAME": "retail-local",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "CURSOR_SECRET": "local-cursor-secret",  # signs list cursors; only ever used locally
-    "ACCOUNT_URL": "https://shop.example/account",  # links in messages and on loyalty cards
 }

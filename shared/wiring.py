@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from shared.adapters.cognito_accounts import CognitoAccounts
+    from shared.adapters.dynamodb_catalog import DynamoDBCatalog
+    from shared.adapters.dynamodb_contacts import DynamoDBCustomerContacts
     from shared.adapters.dynamodb_customers import DynamoDBCustomerStore
     from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
     from shared.adapters.dynamodb_limits import DynamoDBHoldCounters
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from shared.adapters.dynamodb_purchases import DynamoDBPurchaseStore
     from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
     from shared.adapters.dynamodb_returns import DynamoDBReturnStore
+    from shared.adapters.dynamodb_reviews import DynamoDBReviewSchedule
     from shared.adapters.dynamodb_stock import DynamoDBStockStore
     from shared.adapters.dynamodb_transaction import DynamoDBTransactions
     from shared.adapters.event_bus import EventBridgePublisher
@@ -98,6 +101,14 @@ def return_store() -> DynamoDBReturnStore:
 
 
 @cache
+def catalog() -> DynamoDBCatalog:
+    """Products, SKUs, prices and promotions: what every line is priced from."""
+    from shared.adapters.dynamodb_catalog import DynamoDBCatalog
+
+    return DynamoDBCatalog()
+
+
+@cache
 def device_store() -> DynamoDBDeviceStore:
     from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
 
@@ -120,6 +131,21 @@ def accounts() -> CognitoAccounts:
 
 
 @cache
+def customer_contacts() -> DynamoDBCustomerContacts:
+    """Where customers with an account are reached (read from their customer record)."""
+    from shared.adapters.dynamodb_contacts import DynamoDBCustomerContacts
+
+    return DynamoDBCustomerContacts()
+
+
+@cache
+def review_schedule() -> DynamoDBReviewSchedule:
+    from shared.adapters.dynamodb_reviews import DynamoDBReviewSchedule
+
+    return DynamoDBReviewSchedule()
+
+
+@cache
 def event_publisher() -> EventBridgePublisher:
     from shared.adapters.event_bus import EventBridgePublisher
 
@@ -132,7 +158,7 @@ def reset() -> None:
     from shared.settings import settings
 
     for made in (transactions, stock_store, location_store, location_directory, reservation_store, order_store,
-                 hold_counters, purchase_store, return_store, device_store, customer_store, accounts,
-                 event_publisher, settings):
+                 hold_counters, purchase_store, return_store, catalog, device_store, customer_contacts,
+                 review_schedule, customer_store, accounts, event_publisher, settings):
         made.cache_clear()
     reset_clients()

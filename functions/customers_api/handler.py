@@ -28,7 +28,7 @@ def enrol(body: EnrolmentBody, idempotency_key: IdempotencyKey) -> Response[Cust
     customer, created = service.enrol(
         customers=wiring.customer_store(), accounts=wiring.accounts(), transactions=wiring.transactions(),
         caller=current_caller(app), idempotency_key=idempotency_key, name=body.name, email=str(body.email),
-        phone=body.phone, language=body.language, consents=body.consents.to_domain())
+        phone=body.phone, language=body.language, consents=body.consents.to_domain(), location_id=body.location_id)
     return created_or_replayed(CustomerView.of(customer), created=created)
 
 

@@ -39,7 +39,7 @@ def customer_to_item(c: Customer) -> dict[str, Any]:
         "customer_id": c.customer_id, "name": c.name, "email": c.email, "phone": c.phone, "language": c.language,
         "consents": {"marketing_email": c.consents.marketing_email, "marketing_sms": c.consents.marketing_sms},
         "card_number": c.card_number, "created_at": items.stamp(c.created_at), "created_by": c.created_by.value,
-        "erased": c.erased, "version": c.version, "fingerprint": c.fingerprint,
+        "erased": c.erased, "version": c.version, "fingerprint": c.fingerprint, "enrolled_at": c.enrolled_at,
     })
 
 
@@ -53,7 +53,7 @@ def customer_from_item(item: dict[str, Any]) -> Customer:
                           marketing_sms=bool(consents.get("marketing_sms", False))),
         card_number=str(v["card_number"]), created_at=items.parse_stamp(v["created_at"]),
         created_by=Channel(v["created_by"]), erased=bool(v.get("erased", False)), version=int(v.get("version", 1)),
-        fingerprint=str(v.get("fingerprint", "")),
+        fingerprint=str(v.get("fingerprint", "")), enrolled_at=v.get("enrolled_at"),
     )
 
 

@@ -37,6 +37,7 @@ class Customer:
     created_by: Channel
     erased: bool = False
     version: int = 1
+    enrolled_at: str | None = None  # the store that enrolled them
     fingerprint: str = field(default="", compare=False)  # of the enrolment request (a retry has the same)
 
     def updated(self, *, name: str | None, phone: str | None, language: str, consents: Consents) -> Customer:

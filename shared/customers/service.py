@@ -53,19 +53,23 @@ def _language(language: str) -> str:
 
 def enrol(*, customers: CustomerStore, accounts: Accounts, transactions: Transactions, caller: Caller,
           idempotency_key: str, name: str, email: str, language: str, consents: Consents,
-          phone: str | None = None) -> tuple[Customer, bool]:
+          phone: str | None = None, location_id: str | None = None) -> tuple[Customer, bool]:
     """An associate makes a digital loyalty card (scenario C): the customer, the card and the e-mail
     index in one transaction, then a Cognito user linked to the customer (the notifier mails the
-    invitation to activate it). A retry with the same key answers the same customer."""
+    invitation to activate it). A retry with the same key answers the same customer. Staff enrol at
+    their own store (the one named, or theirs when none is)."""
     caller.require({"staff", "admin"})
+    if location_id is not None:
+        caller.require_location(location_id)
+    location_id = location_id or caller.location_id
     customer_id = customer_id_for(caller=caller, idempotency_key=idempotency_key)
     fingerprint = IdempotencyClaim.for_request("customer", idempotency_key, {
         "name": name, "email": email.strip().lower(), "phone": phone, "language": language,
-        "consents": [consents.marketing_email, consents.marketing_sms]}).fingerprint
+        "consents": [consents.marketing_email, consents.marketing_sms], "at": location_id}).fingerprint
     customer = Customer(
         customer_id=customer_id, name=name, email=email.strip(), phone=phone, language=_language(language),
         consents=consents, card_number=card_number_for(customer_id), created_at=_now(), created_by=Channel.STORE,
-        fingerprint=fingerprint)
+        fingerprint=fingerprint, enrolled_at=location_id)
     created = _register(customers=customers, transactions=transactions, customer=customer)
     if created.fingerprint != fingerprint:
         raise IdempotencyKeyReused("This Idempotency-Key enrolled another customer.")

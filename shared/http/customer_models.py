@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, EmailStr, Field
 
+from events.patterns import LOCATION_PATTERN
 from shared.customers.model import Consents, Customer, card_payload
 from shared.customers.service import CustomerExport
 from shared.http.bodies import ApiModel
@@ -31,6 +32,8 @@ class ConsentsBody(ApiModel):
 class EnrolmentBody(ApiModel):
     """What the associate asks the customer in the store (scenario C)."""
 
+    location_id: str | None = Field(default=None, pattern=LOCATION_PATTERN,
+                                    description="The store enrolling the customer (staff: their own)")
     name: str = Field(min_length=1, max_length=200)
     email: EmailStr
     phone: str | None = Field(default=None, pattern=PHONE_PATTERN, description="E.164")
@@ -52,12 +55,6 @@ class ConsentsView(BaseModel, defer_build=True):
     marketing_sms: bool
 
 
-class CardView(BaseModel, defer_build=True):
-    number: str = Field(description="EAN-13: what the till scans")
-    qr_payload: str = Field(description="What the QR code holds: the account link with the number")
-    qr_svg: str = Field(description="The QR code as an SVG data URI, ready for an <img src>")
-
-
 @lru_cache(maxsize=256)
 def qr_svg(payload: str) -> str:
     import segno  # pure Python; loaded only by the routes that show a card
@@ -72,7 +69,10 @@ class CustomerView(BaseModel, defer_build=True):
     phone: str | None
     language: str
     consents: ConsentsView
-    card: CardView
+    card_number: str = Field(description="The loyalty card, EAN-13: what the till scans")
+    qr_payload: str = Field(description="What the card's QR code holds: the account link with the number")
+    qr_svg: str = Field(description="The card's QR code as an SVG data URI, ready for an <img src>")
+    enrolled_at: str | None = Field(description="The store that enrolled the customer (none: signed up online)")
     created_at: datetime
     created_by: str
 
@@ -83,7 +83,7 @@ class CustomerView(BaseModel, defer_build=True):
             customer_id=c.customer_id, name=c.name, email=c.email, phone=c.phone, language=c.language,
             consents=ConsentsView(marketing_email=c.consents.marketing_email,
                                   marketing_sms=c.consents.marketing_sms),
-            card=CardView(number=c.card_number, qr_payload=payload, qr_svg=qr_svg(payload)),
+            card_number=c.card_number, qr_payload=payload, qr_svg=qr_svg(payload), enrolled_at=c.enrolled_at,
             created_at=c.created_at, created_by=c.created_by.value)
 
 

@@ -84,6 +84,7 @@ def test_a_card_number_is_an_ean13_derived_from_the_customer_id() -> None:
 def test_an_associate_enrols_a_customer_with_a_card_and_an_invitation(shop: Shop) -> None:
     customer, created = enrol(shop)
     assert created and customer.created_by is Channel.STORE and customer.created_at == ENROLLED_AT
+    assert customer.enrolled_at == AMSTERDAM
     assert customer.card_number == card_number_for(customer.customer_id)
     assert shop.customers.find_by_card(customer.card_number) == customer
     assert shop.customers.find_by_email("ANNA@example.nl ") == customer
@@ -121,6 +122,10 @@ def test_only_staff_and_head_office_enrol(shop: Shop) -> None:
     for caller in (as_customer("c-1"), TILL):
         with pytest.raises(Forbidden):
             enrol(shop, caller=caller)
+    with pytest.raises(NotFound):  # staff of one store do not enrol for another
+        service.enrol(customers=shop.customers, accounts=shop.accounts, transactions=shop.transactions,
+                      caller=ASSOCIATE, idempotency_key="enrol-0009", name="A", email="a@example.nl", language="nl",
+                      consents=Consents(), location_id="utrecht-oudegracht")
 
 
 # -- found by the till and by staff -----------------------------------------------------------
