@@ -42,11 +42,12 @@ class EnrolmentBody(ApiModel):
 
 
 class ProfileBody(ApiModel):
-    """The customer's own profile (the e-mail is their sign-in's, changed in the account)."""
+    """The customer's own profile, whole (PUT: what is left out is cleared; the e-mail is their
+    sign-in's, changed in the account)."""
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     phone: str | None = Field(default=None, pattern=PHONE_PATTERN, description="E.164")
-    language: Literal["nl", "en"] = "nl"
+    language: Literal["nl", "en"]
     consents: ConsentsBody = Field(default_factory=ConsentsBody)
 
 

@@ -147,6 +147,7 @@ def test_a_customer_reads_changes_exports_and_erases_their_account(aws: Provisio
         "en", {"marketing_email": False, "marketing_sms": True})
     assert http(customers_api, "PUT /me", as_=me, body={"email": "x@example.nl"})[0] == 422  # not here
     assert http(customers_api, "PUT /me", as_=me, body={"language": "fr"})[0] == 422
+    assert http(customers_api, "PUT /me", as_=me, body={"name": "Anna"})[0] == 422  # the whole profile
     stock("ME-1", AMSTERDAM, 3)
     sale = {"location_id": AMSTERDAM, "receipt_id": unique("R"), "purchased_at": "2026-11-23T10:15:00+01:00",
             "lines": [{"sku": "ME-1", "quantity": 1, "unit_price_cents": 995}], "loyalty_card": mine["card_number"],
