@@ -70,3 +70,15 @@ def test_enrolled_in_the_store_found_by_card_then_exported_and_erased(system: Ru
     status, kept, _ = call("GET", url(system, f"/purchases/{purchase['purchase_id']}"), token=tokens["admin"])
     assert status == 200 and kept["total_cents"] == 1995
     assert call("GET", url(system, "/me/export"), token=me)[0] == 404
+
+
+def test_the_demo_customers_have_their_cards(system: Running, tokens: dict) -> None:
+    from local.seed_customers import DEMO_CUSTOMERS, HEAD_OFFICE
+    from shared.customers.model import card_number_for
+    from shared.customers.service import customer_id_for
+
+    for key, name, _, language, location_id, _ in DEMO_CUSTOMERS:
+        card = card_number_for(customer_id_for(caller=HEAD_OFFICE, idempotency_key=key))
+        status, found, _ = call("GET", url(system, f"/customers?card={card}"), token=tokens["erp"])
+        assert status == 200 and (found["name"], found["language"], found["enrolled_at"]) == (name, language,
+                                                                                           location_id)
