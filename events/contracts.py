@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from events.patterns import CATEGORY_PATTERN, LOCATION_PATTERN, PRODUCT_ID_PATTERN, PROMOTION_ID_PATTERN, SKU_PATTERN
 from events.sources import (
     CATALOG_SOURCES,
+    CUSTOMER_EVENT_SOURCE,
     INBOUND_STOCK_SOURCES,
     MESSAGE_EVENT_SOURCE,
     ORDER_EVENT_SOURCE,
@@ -223,6 +224,43 @@ RETURN_EVENTS: dict[str, type[Contract]] = {
     "PurchaseRecorded": PurchaseRecorded, "RefundRequested": RefundRequested, **RETURN_STATUS_EVENTS}
 
 
+# -- published by this system (source retail.customers), for the ERP ---------------------------
+
+
+class CustomerConsents(Contract):
+    marketing_email: bool
+    marketing_sms: bool
+
+
+class CustomerEvent(Contract):
+    """A customer account changed. No contact details travel in events: the ERP reads them with
+    ``GET /customers/{customer_id}`` (integration role); an erased customer has none left."""
+
+    customer_id: str
+    card_number: str
+    language: str
+    consents: CustomerConsents
+    created_by: str  # store | online
+    created_at: datetime
+    version: int
+
+
+class CustomerRegistered(CustomerEvent):
+    pass
+
+
+class CustomerUpdated(CustomerEvent):
+    pass
+
+
+class CustomerErased(CustomerEvent):
+    """Personal data is gone: the ERP removes its copy; purchases stay under the id, pseudonymous."""
+
+
+CUSTOMER_EVENTS: dict[str, type[CustomerEvent]] = {
+    "CustomerRegistered": CustomerRegistered, "CustomerUpdated": CustomerUpdated, "CustomerErased": CustomerErased}
+
+
 # -- published by this system (source retail.messages) ---------------------------------------
 
 
@@ -358,7 +396,7 @@ RESERVATION_EVENTS: dict[str, type[ReservationEvent]] = {
     "ReservationExpired": ReservationExpired,
     "ReservationFulfilled": ReservationFulfilled,
 }
-PUBLISHED = STOCK_EVENTS | RESERVATION_EVENTS | ORDER_EVENTS | RETURN_EVENTS | MESSAGE_EVENTS
+PUBLISHED = STOCK_EVENTS | RESERVATION_EVENTS | ORDER_EVENTS | RETURN_EVENTS | MESSAGE_EVENTS | CUSTOMER_EVENTS
 INBOUND_STOCK_EVENTS: dict[str, type[Contract]] = {
     "SaleRecorded": SaleRecorded,
     "GoodsReceived": GoodsReceived,
@@ -375,6 +413,7 @@ SOURCES = {name: (STOCK_EVENT_SOURCE,) for name in STOCK_EVENTS} | {
     name: (ORDER_EVENT_SOURCE,) for name in ORDER_EVENTS} | {
     name: (RETURN_EVENT_SOURCE,) for name in RETURN_EVENTS} | {
     name: (MESSAGE_EVENT_SOURCE,) for name in MESSAGE_EVENTS} | {
+    name: (CUSTOMER_EVENT_SOURCE,) for name in CUSTOMER_EVENTS} | {
     name: INBOUND_STOCK_SOURCES for name in INBOUND_STOCK_EVENTS} | {
     name: CATALOG_SOURCES for name in CATALOG_UPDATES
 }

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from events.sources import (
     CATALOG_SOURCES,
+    CUSTOMER_EVENT_SOURCE,
     INBOUND_STOCK_SOURCES,
     MESSAGE_EVENT_SOURCE,
     ORDER_EVENT_SOURCE,
@@ -144,6 +145,7 @@ class Function:
     websocket_routes: tuple[str, ...] = ()  # routes of the store feed (WebSocket API) it serves
     authorizes_websocket: bool = False  # the feed's $connect authorizer (REQUEST, token in the query)
     manages_devices: bool = False  # creates and deletes SNS platform endpoints for store devices
+    manages_accounts: bool = False  # creates and deletes customers' users in the Cognito user pool
     pushes: bool = False  # publishes to device endpoints and posts to WebSocket connections
     memory_mb: int = 512
     timeout_seconds: int = 10
@@ -316,6 +318,23 @@ TOPOLOGY = Topology(
             table_access=TableAccess(actions=("GetItem", "PutItem", "UpdateItem"), indexes=("gsi1", "gsi2")),
         ),
         Function(
+            name="customers-api",
+            handler="functions.customers_api.handler",
+            description="Customers in every channel: enrolled in a store with a loyalty card, found by card, "
+                        "their own account, export and erasure",
+            routes=(
+                Route("POST", "/customers", (Access.STAFF, Access.ADMIN)),
+                Route("GET", "/customers", OPERATIONS),  # ?card= (the till) or ?email=
+                Route("GET", "/customers/{customer_id}", OPERATIONS),  # the ERP reads what events leave out
+                Route("GET", "/me", (Access.CUSTOMER,)),
+                Route("PUT", "/me", (Access.CUSTOMER,)),
+                Route("GET", "/me/export", (Access.CUSTOMER,)),
+                Route("DELETE", "/me", (Access.CUSTOMER,)),
+            ),
+            table_access=TableAccess(actions=("DeleteItem", "GetItem", "PutItem", "UpdateItem"), indexes=("gsi2",)),
+            manages_accounts=True,
+        ),
+        Function(
             name="returns-api",
             handler="functions.returns_api.handler",
             description="Returns in any channel: requested, approved, received, inspected, refunded, closed",
@@ -425,7 +444,7 @@ TOPOLOGY = Topology(
             handler="functions.stock_stream_publisher.handler",
             description="Publishes committed stock changes from the table stream to the bus",
             table_stream=True,
-            stream_key_prefixes=("SKU#", "RES#", "ORD#", "PUR#", "RET#", "REVIEW#"),
+            stream_key_prefixes=("SKU#", "RES#", "ORD#", "PUR#", "RET#", "REVIEW#", "CUSTOMER#"),
             table_access=NO_TABLE,  # reads the stream's images, never the table
             publishes_events=True,
             timeout_seconds=30,
@@ -452,14 +471,16 @@ TOPOLOGY = Topology(
         ),
         EventRule(
             name="customer-order-messages",
-            description="Order, hold and return steps a customer is told about, e-receipts and review requests",
+            description="Order, hold and return steps a customer is told about, e-receipts, review requests and "
+                        "account invitations",
             pattern={
-                "source": [ORDER_EVENT_SOURCE, RETURN_EVENT_SOURCE, RESERVATION_EVENT_SOURCE, MESSAGE_EVENT_SOURCE],
+                "source": [ORDER_EVENT_SOURCE, RETURN_EVENT_SOURCE, RESERVATION_EVENT_SOURCE, MESSAGE_EVENT_SOURCE,
+                           CUSTOMER_EVENT_SOURCE],
                 "detail-type": ["OrderPlaced", "OrderLineShort", "OrderReadyForPickup", "OrderPickupReminder",
                                 "OrderCollected", "OrderCancelled", "OrderNotCollected", "PurchaseRecorded",
                                 "ReturnRequested", "ReturnApproved", "ReturnRejected", "ReturnReceived",
                                 "ReturnInspected", "ReturnRefunded", "ReturnClosed", "ReservationCreated",
-                                "ReviewRequested"],
+                                "ReviewRequested", "CustomerRegistered"],
             },
             queue="customer-messages",
         ),

@@ -10,9 +10,11 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from shared.adapters.cognito_accounts import CognitoAccounts
     from shared.adapters.dynamodb_catalog import DynamoDBCatalog
     from shared.adapters.dynamodb_catalog_browsing import DynamoDBBoughtTogether, DynamoDBProductListing
     from shared.adapters.dynamodb_contacts import DynamoDBCustomerContacts
+    from shared.adapters.dynamodb_customers import DynamoDBCustomerStore
     from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
     from shared.adapters.dynamodb_limits import DynamoDBHoldCounters
     from shared.adapters.dynamodb_locations import DynamoDBLocationStore
@@ -131,6 +133,21 @@ def device_store() -> DynamoDBDeviceStore:
 
 
 @cache
+def customer_store() -> DynamoDBCustomerStore:
+    from shared.adapters.dynamodb_customers import DynamoDBCustomerStore
+
+    return DynamoDBCustomerStore()
+
+
+@cache
+def accounts() -> CognitoAccounts:
+    """Customers' online accounts (the Cognito user pool)."""
+    from shared.adapters.cognito_accounts import CognitoAccounts
+
+    return CognitoAccounts()
+
+
+@cache
 def customer_contacts() -> DynamoDBCustomerContacts:
     """Where customers with an account are reached (read from their customer record)."""
     from shared.adapters.dynamodb_contacts import DynamoDBCustomerContacts
@@ -159,6 +176,6 @@ def reset() -> None:
 
     for made in (transactions, stock_store, location_store, location_directory, reservation_store, order_store,
                  hold_counters, purchase_store, return_store, catalog, product_listing, bought_together,
-                 device_store, customer_contacts, review_schedule, event_publisher, settings):
+                 device_store, customer_contacts, review_schedule, customer_store, accounts, event_publisher, settings):
         made.cache_clear()
     reset_clients()
