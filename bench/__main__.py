@@ -271,6 +271,17 @@ def price_bench_skus(skus: list[str]) -> None:
             catalog.set_prices(sku, PriceSchedule((PricePoint(8995, datetime(2020, 1, 1, tzinfo=UTC)),), version=1))
 
 
+def catalog_reads(base: str, meter: DynamoDBMeter) -> list[dict[str, Any]]:
+    """What the webshop reads: a product page (product and variants in one query, the promotions
+    item, one stock query per variant), a page of the catalog and a search by name."""
+    return [
+        measure("product page (3 variants, availability)", meter,
+                lambda i: http("GET", f"{base}/products/JKT-RAIN-NAVY?lang=en"), 200),
+        measure("list 20 products (lowest prices)", meter, lambda i: http("GET", f"{base}/products"), 200),
+        measure("search products by name", meter, lambda i: http("GET", f"{base}/products?q=sjaal"), 200),
+    ]
+
+
 def notification_latency(system: Any, sku: str, runs: int = 15) -> dict[str, Any]:
     """Places orders and times until the store's live feed receives each one's notification."""
     from websockets.sync.client import connect
@@ -358,6 +369,7 @@ def main() -> None:
     ]
     rows += holds_and_orders(base, meter, erp, SKUS)
     rows += pricing(base, meter, SKUS)
+    rows += catalog_reads(base, meter)
     latency = notification_latency(system, SKUS[3])
     system.stop()
     imports = import_times()

@@ -13,8 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from events.patterns import LOCATION_PATTERN, SKU_PATTERN
+from events.patterns import CATEGORY_PATTERN, LOCATION_PATTERN, PRODUCT_ID_PATTERN, PROMOTION_ID_PATTERN, SKU_PATTERN
 from events.sources import (
+    CATALOG_SOURCES,
+    CUSTOMER_EVENT_SOURCE,
     INBOUND_STOCK_SOURCES,
     MESSAGE_EVENT_SOURCE,
     ORDER_EVENT_SOURCE,
@@ -243,6 +245,43 @@ RETURN_EVENTS: dict[str, type[Contract]] = {
     "PurchaseRecorded": PurchaseRecorded, "RefundRequested": RefundRequested, **RETURN_STATUS_EVENTS}
 
 
+# -- published by this system (source retail.customers), for the ERP ---------------------------
+
+
+class CustomerConsents(Contract):
+    marketing_email: bool
+    marketing_sms: bool
+
+
+class CustomerEvent(Contract):
+    """A customer account changed. No contact details travel in events: the ERP reads them with
+    ``GET /customers/{customer_id}`` (integration role); an erased customer has none left."""
+
+    customer_id: str
+    card_number: str
+    language: str
+    consents: CustomerConsents
+    created_by: str  # store | online
+    created_at: datetime
+    version: int
+
+
+class CustomerRegistered(CustomerEvent):
+    pass
+
+
+class CustomerUpdated(CustomerEvent):
+    pass
+
+
+class CustomerErased(CustomerEvent):
+    """Personal data is gone: the ERP removes its copy; purchases stay under the id, pseudonymous."""
+
+
+CUSTOMER_EVENTS: dict[str, type[CustomerEvent]] = {
+    "CustomerRegistered": CustomerRegistered, "CustomerUpdated": CustomerUpdated, "CustomerErased": CustomerErased}
+
+
 # -- published by this system (source retail.messages) ---------------------------------------
 
 
@@ -308,6 +347,66 @@ class StockCounted(Contract):
     counts: list[Count] = Field(min_length=1, max_length=200)
 
 
+# -- put on the bus by the ERP, consumed by the catalog (the same updates as its API) ---------
+
+
+class Texts(Contract):
+    nl: str = Field(max_length=2000)
+    en: str = Field(max_length=2000)
+
+
+class CatalogVariant(Contract):
+    sku: str = Field(pattern=SKU_PATTERN)
+    attributes: dict[str, str] = Field(default={}, max_length=20)  # e.g. {"size": "M", "colour": "navy"}
+
+
+class Related(Contract):
+    accessories: list[str] = Field(default=[], max_length=20)  # product ids offered with this one
+    similar: list[str] = Field(default=[], max_length=20)
+
+
+class ProductUpserted(Contract):
+    """The whole product as the ERP has it; applied only when ``version`` is newer than the stored one."""
+
+    product_id: str = Field(pattern=PRODUCT_ID_PATTERN)
+    name: Texts
+    description: Texts = Texts(nl="", en="")
+    category: str = Field(pattern=CATEGORY_PATTERN)
+    vat_rate_percent: int = 21
+    variants: list[CatalogVariant] = Field(min_length=1, max_length=49)  # with dropped ones: one transaction
+    attributes: dict[str, str] = Field(default={}, max_length=20)
+    images: list[str] = Field(default=[], max_length=20)
+    related: Related = Related()
+    version: int = Field(ge=1)
+
+
+class ScheduledPrice(Contract):
+    price_cents: int = Field(ge=0, le=10_000_000)  # including VAT
+    valid_from: datetime
+
+
+class PriceChanged(Contract):
+    """A SKU's whole price schedule (now and planned); applied only when ``version`` is newer."""
+
+    sku: str = Field(pattern=SKU_PATTERN)
+    prices: list[ScheduledPrice] = Field(min_length=1, max_length=20)
+    version: int = Field(ge=1)
+
+
+class PromotionUpserted(Contract):
+    """A time-bounded discount on SKUs or categories; applied only when ``version`` is newer."""
+
+    promotion_id: str = Field(pattern=PROMOTION_ID_PATTERN)
+    name: Texts
+    starts_at: datetime
+    ends_at: datetime
+    percent_off: int = Field(default=0, ge=0, le=100)
+    amount_off_cents: int = Field(default=0, ge=0, le=10_000_000)
+    skus: list[str] = Field(default=[], max_length=100)
+    categories: list[str] = Field(default=[], max_length=50)
+    version: int = Field(ge=1)
+
+
 STOCK_EVENTS: dict[str, type[Contract]] = {
     "StockChanged": StockChanged,
     "StockLow": StockLow,
@@ -321,18 +420,26 @@ RESERVATION_EVENTS: dict[str, type[ReservationEvent]] = {
     "ReservationExpired": ReservationExpired,
     "ReservationFulfilled": ReservationFulfilled,
 }
-PUBLISHED = STOCK_EVENTS | RESERVATION_EVENTS | ORDER_EVENTS | RETURN_EVENTS | MESSAGE_EVENTS
-CONSUMED: dict[str, type[Contract]] = {
+PUBLISHED = STOCK_EVENTS | RESERVATION_EVENTS | ORDER_EVENTS | RETURN_EVENTS | MESSAGE_EVENTS | CUSTOMER_EVENTS
+INBOUND_STOCK_EVENTS: dict[str, type[Contract]] = {
     "SaleRecorded": SaleRecorded,
     "GoodsReceived": GoodsReceived,
     "StockCounted": StockCounted,
 }
+CATALOG_UPDATES: dict[str, type[Contract]] = {
+    "ProductUpserted": ProductUpserted,
+    "PriceChanged": PriceChanged,
+    "PromotionUpserted": PromotionUpserted,
+}
+CONSUMED = INBOUND_STOCK_EVENTS | CATALOG_UPDATES
 SOURCES = {name: (STOCK_EVENT_SOURCE,) for name in STOCK_EVENTS} | {
     name: (RESERVATION_EVENT_SOURCE,) for name in RESERVATION_EVENTS} | {
     name: (ORDER_EVENT_SOURCE,) for name in ORDER_EVENTS} | {
     name: (RETURN_EVENT_SOURCE,) for name in RETURN_EVENTS} | {
     name: (MESSAGE_EVENT_SOURCE,) for name in MESSAGE_EVENTS} | {
-    name: INBOUND_STOCK_SOURCES for name in CONSUMED
+    name: (CUSTOMER_EVENT_SOURCE,) for name in CUSTOMER_EVENTS} | {
+    name: INBOUND_STOCK_SOURCES for name in INBOUND_STOCK_EVENTS} | {
+    name: CATALOG_SOURCES for name in CATALOG_UPDATES
 }
 
 

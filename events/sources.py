@@ -5,4 +5,6 @@ STOCK_EVENT_SOURCE = "retail.stock"
 RESERVATION_EVENT_SOURCE = "retail.reservations"
 ORDER_EVENT_SOURCE = "retail.orders"
 RETURN_EVENT_SOURCE = "retail.returns"  # purchases and returns
+CATALOG_SOURCES = ("retail.erp",)  # products, prices and promotions
+CUSTOMER_EVENT_SOURCE = "retail.customers"  # customer accounts, for the ERP
 MESSAGE_EVENT_SOURCE = "retail.messages"  # what the customer messages ask of themselves (review requests)

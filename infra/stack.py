@@ -110,6 +110,8 @@ class RetailStack(Stack):
                 self.push.grant_push(fn)
             if spec.manages_devices:
                 self.push.grant_manage_devices(fn)
+            if spec.manages_accounts:
+                self.identity.grant_manage_customers(fn)
 
     def _outputs(self) -> None:
         CfnOutput(self, "ApiUrl", value=self.api.url, description="Base URL of the HTTP API")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from events.sources import (
+    CATALOG_SOURCES,
+    CUSTOMER_EVENT_SOURCE,
     INBOUND_STOCK_SOURCES,
     MESSAGE_EVENT_SOURCE,
     ORDER_EVENT_SOURCE,
@@ -143,6 +145,7 @@ class Function:
     websocket_routes: tuple[str, ...] = ()  # routes of the store feed (WebSocket API) it serves
     authorizes_websocket: bool = False  # the feed's $connect authorizer (REQUEST, token in the query)
     manages_devices: bool = False  # creates and deletes SNS platform endpoints for store devices
+    manages_accounts: bool = False  # creates and deletes customers' users in the Cognito user pool
     pushes: bool = False  # publishes to device endpoints and posts to WebSocket connections
     memory_mb: int = 512
     timeout_seconds: int = 10
@@ -220,6 +223,7 @@ class Topology:
 
 ANYONE = (Access.PUBLIC,)
 OPERATIONS = (Access.STAFF, Access.INTEGRATION, Access.ADMIN)  # staff only at their own location
+ERP_AND_HEAD_OFFICE = (Access.INTEGRATION, Access.ADMIN)
 
 
 TOPOLOGY = Topology(
@@ -318,6 +322,23 @@ TOPOLOGY = Topology(
                                      indexes=("gsi1", "gsi2")),
         ),
         Function(
+            name="customers-api",
+            handler="functions.customers_api.handler",
+            description="Customers in every channel: enrolled in a store with a loyalty card, found by card, "
+                        "their own account, export and erasure",
+            routes=(
+                Route("POST", "/customers", (Access.STAFF, Access.ADMIN)),
+                Route("GET", "/customers", OPERATIONS),  # ?card= (the till) or ?email=
+                Route("GET", "/customers/{customer_id}", OPERATIONS),  # the ERP reads what events leave out
+                Route("GET", "/me", (Access.CUSTOMER,)),
+                Route("PUT", "/me", (Access.CUSTOMER,)),
+                Route("GET", "/me/export", (Access.CUSTOMER,)),
+                Route("DELETE", "/me", (Access.CUSTOMER,)),
+            ),
+            table_access=TableAccess(actions=("DeleteItem", "GetItem", "PutItem", "UpdateItem"), indexes=("gsi2",)),
+            manages_accounts=True,
+        ),
+        Function(
             name="returns-api",
             handler="functions.returns_api.handler",
             description="Returns in any channel: requested, approved, received, inspected, refunded, closed",
@@ -345,8 +366,34 @@ TOPOLOGY = Topology(
                 Route("DELETE", "/locations/{location_id}/devices/{device_id}", (Access.STAFF, Access.ADMIN)),
                 Route("GET", "/locations/{location_id}/suggestions", OPERATIONS),
             ),
-            table_access=TableAccess(actions=("DeleteItem", "GetItem", "PutItem"), indexes=("gsi1",)),
+            table_access=TableAccess(actions=("BatchGetItem", "DeleteItem", "GetItem", "PutItem", "Query"),
+                                     indexes=("gsi1",)),
             manages_devices=True,
+        ),
+        Function(
+            name="catalog-api",
+            handler="functions.catalog_api.handler",
+            description="Products, prices and promotions: read and searched by anyone, kept current by the ERP",
+            routes=(
+                Route("GET", "/products", ANYONE),
+                Route("GET", "/products/{product_id}", ANYONE),
+                Route("PUT", "/products/{product_id}", ERP_AND_HEAD_OFFICE),
+                Route("PUT", "/prices/{sku}", ERP_AND_HEAD_OFFICE),
+                Route("POST", "/catalog/imports", ERP_AND_HEAD_OFFICE),
+                Route("PUT", "/promotions/{promotion_id}", ERP_AND_HEAD_OFFICE),
+                Route("GET", "/promotions", ANYONE),
+            ),
+            table_access=TableAccess(actions=("BatchGetItem", "GetItem", "PutItem", "Query", "UpdateItem"),
+                                     indexes=("gsi1", "gsi2", "gsi3")),
+            timeout_seconds=30,  # an import applies up to a few hundred updates one by one
+        ),
+        Function(
+            name="catalog-consumer",
+            handler="functions.catalog_consumer.handler",
+            description="Applies product, price and promotion updates from the ERP; counts what is bought together",
+            queue="catalog-updates",
+            table_access=TableAccess(actions=("BatchGetItem", "GetItem", "PutItem", "UpdateItem"), indexes=()),
+            timeout_seconds=30,
         ),
         Function(
             name="feed-authorizer",
@@ -401,7 +448,7 @@ TOPOLOGY = Topology(
             handler="functions.stock_stream_publisher.handler",
             description="Publishes committed stock changes from the table stream to the bus",
             table_stream=True,
-            stream_key_prefixes=("SKU#", "RES#", "ORD#", "PUR#", "RET#", "REVIEW#"),
+            stream_key_prefixes=("SKU#", "RES#", "ORD#", "PUR#", "RET#", "REVIEW#", "CUSTOMER#"),
             table_access=NO_TABLE,  # reads the stream's images, never the table
             publishes_events=True,
             timeout_seconds=30,
@@ -414,6 +461,7 @@ TOPOLOGY = Topology(
         Queue(name="customer-messages", batch_size=10, max_receive_count=5, visibility_timeout_seconds=180,
               max_concurrency=2),
         Queue(name="store-notifications", batch_size=10, max_receive_count=5, visibility_timeout_seconds=180),
+        Queue(name="catalog-updates", batch_size=10, max_receive_count=5, visibility_timeout_seconds=180),
     ),
     rules=(
         EventRule(
@@ -427,14 +475,16 @@ TOPOLOGY = Topology(
         ),
         EventRule(
             name="customer-order-messages",
-            description="Order, hold and return steps a customer is told about, e-receipts and review requests",
+            description="Order, hold and return steps a customer is told about, e-receipts, review requests and "
+                        "account invitations",
             pattern={
-                "source": [ORDER_EVENT_SOURCE, RETURN_EVENT_SOURCE, RESERVATION_EVENT_SOURCE, MESSAGE_EVENT_SOURCE],
+                "source": [ORDER_EVENT_SOURCE, RETURN_EVENT_SOURCE, RESERVATION_EVENT_SOURCE, MESSAGE_EVENT_SOURCE,
+                           CUSTOMER_EVENT_SOURCE],
                 "detail-type": ["OrderPlaced", "OrderLineShort", "OrderReadyForPickup", "OrderPickupReminder",
                                 "OrderCollected", "OrderCancelled", "OrderNotCollected", "PurchaseRecorded",
                                 "ReturnRequested", "ReturnApproved", "ReturnRejected", "ReturnReceived",
                                 "ReturnInspected", "ReturnRefunded", "ReturnClosed", "ReservationCreated",
-                                "ReviewRequested"],
+                                "ReviewRequested", "CustomerRegistered"],
             },
             queue="customer-messages",
         ),
@@ -453,6 +503,19 @@ TOPOLOGY = Topology(
             description="A fact left fewer units than are held: the stock consumer resolves the holds",
             pattern={"source": [STOCK_EVENT_SOURCE], "detail-type": ["StockShortfall"]},
             queue="stock-updates",
+        ),
+        EventRule(
+            name="catalog-updates",
+            description="Products, prices and promotions from the ERP go to the catalog consumer",
+            pattern={"source": list(CATALOG_SOURCES),
+                     "detail-type": ["ProductUpserted", "PriceChanged", "PromotionUpserted"]},
+            queue="catalog-updates",
+        ),
+        EventRule(
+            name="bought-together",
+            description="Every recorded purchase, in any channel, counts what is bought together",
+            pattern={"source": [RETURN_EVENT_SOURCE], "detail-type": ["PurchaseRecorded"]},
+            queue="catalog-updates",
         ),
     ),
 )

@@ -40,8 +40,12 @@ def main(argv: list[str] | None = None) -> int:
         from local.seed import seed
 
         counts = seed()
-        print(f"seeded {counts['locations']} locations, {counts['skus']} SKUs, "
+        print(f"seeded {counts['locations']} locations, {counts['products']} products, {counts['skus']} SKUs, "
               f"{counts['stock_levels']} stock levels", flush=True)
+        from local.seed_customers import seed_customers
+
+        for customer in seed_customers():
+            print(f"demo customer {customer.customer_id}: loyalty card {customer.card_number}", flush=True)
     base = system.base_url
     from local.auth import issue_token
 

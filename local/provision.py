@@ -21,6 +21,7 @@ class Provisioned:
     queue_urls: dict[str, str] = field(default_factory=dict)  # queue name -> url (DLQs too)
     platform_apps: dict[str, str] = field(default_factory=dict)  # env var -> platform application ARN
     rule_names: list[str] = field(default_factory=list)
+    user_pool_id: str = ""  # the customers' accounts (env USER_POOL_ID), when a function manages them
 
 
 def provision(topology: Topology, clients: Any) -> Provisioned:
@@ -80,4 +81,19 @@ def provision(topology: Topology, clients: Any) -> Provisioned:
                 Name=f"retail-store-devices-{platform.lower()}", Platform=platform,
                 Attributes={"PlatformCredential": "local-credential", "PlatformPrincipal": "local-principal"},
             )["PlatformApplicationArn"]
+    if any(fn.manages_accounts for fn in topology.functions):
+        result.user_pool_id = _user_pool(clients("cognito-idp"))
     return result
+
+
+def _user_pool(idp: Any) -> str:
+    """As infra/constructs/identity.py makes it: sign-in by e-mail, the custom attributes, the role groups."""
+    pool = idp.create_user_pool(
+        PoolName="retail-local", UsernameAttributes=["email"], AutoVerifiedAttributes=["email"],
+        Schema=[{"Name": name, "AttributeDataType": "String", "Mutable": mutable,
+                 "StringAttributeConstraints": {"MinLength": "1", "MaxLength": length}}
+                for name, mutable, length in (("location_id", True, "64"), ("customer_id", False, "128"))],
+    )["UserPool"]["Id"]
+    for group in ("admin", "integration", "staff", "customer"):
+        idp.create_group(UserPoolId=pool, GroupName=group)
+    return str(pool)

@@ -1,4 +1,6 @@
-"""Demo data: stores in real Dutch cities, a warehouse, a pickup point and two dozen SKUs.
+"""Demo data: stores in real Dutch cities, a warehouse, a pickup point and two dozen SKUs, each
+a variant of a product in the catalog (Dutch and English names, prices, a running promotion,
+accessories and look-alikes).
 
 Written through the same domain calls the API uses (an ERP snapshot, in effect), so the
 stream publishes StockChanged for every seeded level. Seeding twice changes nothing.
@@ -7,9 +9,12 @@ stream publishes StockChanged for every seeded level. Seeding twice changes noth
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from shared import wiring
+from shared.catalog import service as catalog_service
+from shared.catalog.model import PricePoint, PriceSchedule, Product, Promotion, Text, Variant
 from shared.identity import Caller
 from shared.locations.model import Address, Coordinates, Location, LocationType, Service
 from shared.stock import service
@@ -59,6 +64,75 @@ PRODUCTS = {
 }
 SKUS = [f"{model}-{size}" for model, sizes in PRODUCTS.items() for size in sizes]
 SNAPSHOT_AS_OF = datetime(2026, 1, 1, 6, 0, tzinfo=UTC)
+PRICED_FROM = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Demo:
+    category: str
+    name: Text
+    description: Text
+    colour: Text
+    price_cents: int
+    accessories: tuple[str, ...] = ()
+    similar: tuple[str, ...] = ()
+    material: str = ""
+
+
+DEMO_PRODUCTS = {
+    "JKT-RAIN-NAVY": Demo("jackets", Text("Regenjas navy", "Rain jacket navy"),
+                          Text("Waterdichte jas met capuchon en getapete naden.",
+                               "Waterproof hooded jacket with taped seams."),
+                          Text("navy", "navy"), 8999, ("SCF-KNIT-RED", "BAG-CANVAS-OLIVE"), ("SWT-WOOL-GREY",),
+                          "polyester"),
+    "SNK-RUN-WHITE": Demo("sneakers", Text("Hardloopschoen wit", "Running shoe white"),
+                          Text("Lichte hardloopschoen met gedempte zool.", "Light running shoe with a cushioned sole."),
+                          Text("wit", "white"), 7999, ("SOCK-3PK-MIX",), (), "mesh"),
+    "JNS-SLIM-BLUE": Demo("jeans", Text("Slim fit jeans blauw", "Slim fit jeans blue"),
+                          Text("Stretchdenim met een smalle pijp.", "Stretch denim with a slim leg."),
+                          Text("blauw", "blue"), 6999, ("TEE-BASIC-BLACK", "SOCK-3PK-MIX"), (), "denim"),
+    "SWT-WOOL-GREY": Demo("knitwear", Text("Wollen trui grijs", "Wool sweater grey"),
+                          Text("Warme trui van merinowol.", "Warm merino wool sweater."),
+                          Text("grijs", "grey"), 5999, ("SCF-KNIT-RED", "TEE-BASIC-BLACK"), ("JKT-RAIN-NAVY",), "wool"),
+    "TEE-BASIC-BLACK": Demo("t-shirts", Text("Basic T-shirt zwart", "Basic T-shirt black"),
+                            Text("Zacht T-shirt van biologisch katoen.", "Soft organic cotton T-shirt."),
+                            Text("zwart", "black"), 1499, ("SOCK-3PK-MIX",), ("SWT-WOOL-GREY",), "cotton"),
+    "BAG-CANVAS-OLIVE": Demo("bags", Text("Canvas tas olijfgroen", "Canvas bag olive"),
+                             Text("Stevige schoudertas met binnenvak.", "Sturdy shoulder bag with an inner pocket."),
+                             Text("olijfgroen", "olive"), 3499, ("SCF-KNIT-RED",), (), "canvas"),
+    "SCF-KNIT-RED": Demo("scarves", Text("Gebreide sjaal rood", "Knitted scarf red"),
+                         Text("Lange sjaal van zachte wol.", "Long scarf of soft wool."),
+                         Text("rood", "red"), 2499, (), ("SWT-WOOL-GREY",), "wool"),
+    "SOCK-3PK-MIX": Demo("socks", Text("Sokken 3-pack", "Socks 3-pack"),
+                         Text("Drie paar katoenen sokken in gemengde kleuren.",
+                              "Three pairs of cotton socks, mixed colours."),
+                         Text("gemengd", "mixed"), 1299, (), (), "cotton"),
+}
+PROMOTIONS = [
+    Promotion(promotion_id="winter-scarves", name=Text("20% korting op sjaals", "20% off scarves"),
+              starts_at=datetime(2026, 1, 1, tzinfo=UTC), ends_at=datetime(2031, 1, 1, tzinfo=UTC), percent_off=20,
+              categories=frozenset({"scarves"})),
+]
+
+
+def demo_products() -> list[Product]:
+    return [Product(
+        product_id=model, name=demo.name, description=demo.description, category=demo.category,
+        vat_rate_percent=21, variants=tuple(Variant(f"{model}-{size}", (("colour", demo.colour.en), ("size", size)))
+                                            for size in PRODUCTS[model]),
+        attributes=(("material", demo.material),) if demo.material else (),
+        images=(f"https://images.example.nl/{model.lower()}/front.jpg",
+                f"https://images.example.nl/{model.lower()}/back.jpg"),
+        accessories=demo.accessories, similar=demo.similar) for model, demo in DEMO_PRODUCTS.items()]
+
+
+def seed_catalog(erp: Caller) -> int:
+    """Products, prices and the promotion, as the ERP would import them (version 1: again is a no-op)."""
+    prices = [(f"{model}-{size}", PriceSchedule((PricePoint(demo.price_cents, PRICED_FROM),), version=1))
+              for model, demo in DEMO_PRODUCTS.items() for size in PRODUCTS[model]]
+    outcomes = catalog_service.import_batch(writer=wiring.catalog(), caller=erp, products=demo_products(),
+                                            prices=prices, promotions=PROMOTIONS)
+    return sum(outcome.kind == "product" for outcome in outcomes)
 
 
 def seed() -> dict[str, int]:
@@ -67,6 +141,7 @@ def seed() -> dict[str, int]:
         wiring.location_store().put(location)
     directory.invalidate()
     erp = Caller(role="integration", subject="seed")
+    products = seed_catalog(erp)
     rng = random.Random(2026)
     levels = 0
     for location in LOCATIONS:
@@ -78,4 +153,4 @@ def seed() -> dict[str, int]:
                                  sku=sku, location_id=location.location_id, on_hand=on_hand, as_of=SNAPSHOT_AS_OF,
                                  idempotency_key=f"seed-{sku}-{location.location_id}", source="seed")
             levels += 1
-    return {"locations": len(LOCATIONS), "skus": len(SKUS), "stock_levels": levels}
+    return {"locations": len(LOCATIONS), "products": products, "skus": len(SKUS), "stock_levels": levels}

@@ -48,6 +48,7 @@ class LocalSystem:
         wiring.reset()
         self.resources = provision(self.topology, self.client)
         os.environ.update(self.resources.platform_apps)
+        os.environ["USER_POOL_ID"] = self.resources.user_pool_id
         self._server = serve(self.gateway, self._host, self._port)
         feed_function = next((fn for fn in self.topology.functions if fn.websocket_routes), None)
         authorizer = next((fn for fn in self.topology.functions if fn.authorizes_websocket), None)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from shared.errors import Forbidden, NotFound
 
 ROLE_GROUPS = ("admin", "integration", "staff", "customer")  # strongest first
 LOCATION_CLAIM = "custom:location_id"
+CUSTOMER_CLAIM = "custom:customer_id"  # set on users made for customers enrolled in a store
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class Caller:
     role: str  # public | customer | staff | integration | admin
     subject: str = ""  # the token's sub (user) or client id (machine client)
     location_id: str | None = None  # staff only: the one location they work at
+    email: str | None = field(default=None, repr=False)  # customers only: the token's e-mail (never logged)
 
     @property
     def principal(self) -> str:
@@ -65,6 +67,16 @@ def caller_from_claims(claims: Mapping[str, Any] | None) -> Caller:
         role = "integration"
     if role is None:
         return PUBLIC
+    if role == "customer":
+        email = claims.get("email")
+        return Caller(role=role, subject=customer_id_from_claims(claims), email=str(email) if email else None)
     subject = str(claims.get("sub") or claims.get("client_id") or "")
     location = claims.get(LOCATION_CLAIM) if role == "staff" else None
     return Caller(role=role, subject=subject, location_id=str(location) if location else None)
+
+
+def customer_id_from_claims(claims: Mapping[str, Any]) -> str:
+    """A customer enrolled in a store signs in as a Cognito user made later, whose ``sub`` differs
+    from the id their card and purchases carry: that user holds the id in ``custom:customer_id``.
+    A customer who signed up online has none, and their ``sub`` is their id."""
+    return str(claims.get(CUSTOMER_CLAIM) or claims.get("sub") or "")

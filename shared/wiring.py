@@ -10,8 +10,11 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from shared.adapters.cognito_accounts import CognitoAccounts
     from shared.adapters.dynamodb_catalog import DynamoDBCatalog
+    from shared.adapters.dynamodb_catalog_browsing import DynamoDBBoughtTogether, DynamoDBProductListing
     from shared.adapters.dynamodb_contacts import DynamoDBCustomerContacts
+    from shared.adapters.dynamodb_customers import DynamoDBCustomerStore
     from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
     from shared.adapters.dynamodb_limits import DynamoDBHoldCounters
     from shared.adapters.dynamodb_locations import DynamoDBLocationStore
@@ -107,10 +110,41 @@ def catalog() -> DynamoDBCatalog:
 
 
 @cache
+def product_listing() -> DynamoDBProductListing:
+    """Lists and searches of products (by category, name, stock at a location)."""
+    from shared.adapters.dynamodb_catalog_browsing import DynamoDBProductListing
+
+    return DynamoDBProductListing()
+
+
+@cache
+def bought_together() -> DynamoDBBoughtTogether:
+    """How often products were bought together: half of what goes with what."""
+    from shared.adapters.dynamodb_catalog_browsing import DynamoDBBoughtTogether
+
+    return DynamoDBBoughtTogether()
+
+
+@cache
 def device_store() -> DynamoDBDeviceStore:
     from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
 
     return DynamoDBDeviceStore()
+
+
+@cache
+def customer_store() -> DynamoDBCustomerStore:
+    from shared.adapters.dynamodb_customers import DynamoDBCustomerStore
+
+    return DynamoDBCustomerStore()
+
+
+@cache
+def accounts() -> CognitoAccounts:
+    """Customers' online accounts (the Cognito user pool)."""
+    from shared.adapters.cognito_accounts import CognitoAccounts
+
+    return CognitoAccounts()
 
 
 @cache
@@ -141,7 +175,7 @@ def reset() -> None:
     from shared.settings import settings
 
     for made in (transactions, stock_store, location_store, location_directory, reservation_store, order_store,
-                 hold_counters, purchase_store, return_store, catalog, device_store, customer_contacts,
-                 review_schedule, event_publisher, settings):
+                 hold_counters, purchase_store, return_store, catalog, product_listing, bought_together,
+                 device_store, customer_contacts, review_schedule, customer_store, accounts, event_publisher, settings):
         made.cache_clear()
     reset_clients()

@@ -33,6 +33,7 @@ from shared.batching import batch_processor
 from shared.notifications.model import Links, ReviewSource
 from shared.notifications.service import (
     confirm_reservation,
+    invite_customer,
     notify_customer,
     notify_return,
     schedule_review_of_order,
@@ -43,7 +44,7 @@ from shared.notifications.service import (
 from shared.observability import logger, metrics, tracer
 from shared.settings import settings
 
-HANDLED = {*ORDER_EVENTS, *RETURN_EVENTS, "ReservationCreated", *MESSAGE_EVENTS}
+HANDLED = {*ORDER_EVENTS, *RETURN_EVENTS, "ReservationCreated", *MESSAGE_EVENTS, "CustomerRegistered"}
 processor = batch_processor(EventType.SQS)  # failures logged without personal data
 # Powertools treats a record past its expiry as absent: it must outlive every redelivery.
 config = IdempotencyConfig(event_key_jmespath="metadata.event_id", expires_after_seconds=REDELIVERY.dedupe_seconds)
@@ -76,6 +77,11 @@ def send(detail: dict[str, Any], detail_type: str) -> dict[str, Any]:
                                      reviews=wiring.review_schedule(), wait=settings().review_after)
         sent = notify_customer(event_type=detail_type, order=order, directory=directory, email=SesEmailSender(),
                                sms=SnsSmsSender())
+    elif detail_type == "CustomerRegistered":
+        customer = wiring.customer_store().get(str(data["customer_id"]))
+        if customer is None:
+            raise LookupError("customer not found")
+        sent = invite_customer(customer=customer, account_url=settings().account_url, email=SesEmailSender())
     elif detail_type == "PurchaseRecorded":
         purchase = wiring.purchase_store().get_purchase(str(data["purchase_id"]))
         if purchase is None:

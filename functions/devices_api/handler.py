@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -15,7 +16,7 @@ from shared.devices import service
 from shared.http.app import current_caller, http_app, resolve
 from shared.http.device_models import DeviceBody, DeviceList, DeviceView, Suggestion, Suggestions
 from shared.http.paging import Cursor, Limit
-from shared.http.params import DeviceId, LocationId
+from shared.http.params import ID_PATTERN, DeviceId, LocationId
 from shared.http.responses import declared
 from shared.observability import logger, metrics, tracer
 
@@ -48,16 +49,20 @@ def unregister(location_id: LocationId, device_id: DeviceId) -> Response[str]:
     return Response(status_code=204, body="")
 
 
-@app.get(**declared("GET /locations/{location_id}/suggestions"), summary="Accessories in stock here, for these SKUs")
+@app.get(**declared("GET /locations/{location_id}/suggestions"),
+         summary="Accessories and what is often bought with these SKUs or an order's lines, in stock here")
 def suggestions(
     location_id: LocationId,
-    skus: Annotated[str, Query(min_length=1, max_length=2000, description="Comma-separated")],
+    skus: Annotated[str | None, Query(min_length=1, max_length=2000, description="Comma-separated")] = None,
+    order_id: Annotated[str | None, Query(pattern=ID_PATTERN, description="Suggest for this order's lines")] = None,
 ) -> Suggestions:
-    wanted = [sku.strip() for sku in skus.split(",") if sku.strip()][:40]
-    found = service.suggestions(stock=wiring.stock_store(), directory=wiring.location_directory(),
-                                caller=current_caller(app),
-                                location_id=location_id, skus=wanted)
-    return Suggestions(location_id=location_id, for_skus=wanted, suggestions=[Suggestion.of(x) for x in found])
+    wanted = [sku.strip() for sku in (skus or "").split(",") if sku.strip()][:40]
+    found = service.suggestions(catalog=wiring.catalog(), together=wiring.bought_together(),
+                                stock=wiring.stock_store(), directory=wiring.location_directory(),
+                                orders=wiring.order_store(), caller=current_caller(app), location_id=location_id,
+                                skus=wanted, order_id=order_id, at=datetime.now(UTC))
+    return Suggestions(location_id=location_id, for_skus=wanted, order_id=order_id,
+                       suggestions=[Suggestion.of(x) for x in found])
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

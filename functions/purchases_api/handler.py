@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.patterns import LOCATION_PATTERN
 from shared import wiring
+from shared.customers import service as customers
 from shared.http.app import current_caller, http_app, resolve
 from shared.http.paging import Cursor, Limit
 from shared.http.params import ID_PATTERN, LocationId, PurchaseId, created_or_replayed
@@ -25,12 +26,16 @@ app = http_app()
 @app.post(**declared("POST /purchases", created="Recorded", conflict=True, contended=True),
           summary="Record a store sale (stock leaves the store once per receipt)")
 def record(body: StoreSaleBody) -> Response[PurchaseView]:
+    customer_id = body.customer_id
+    if body.loyalty_card is not None:
+        customer_id = customers.customer_for_card(customers=wiring.customer_store(), card_number=body.loyalty_card,
+                                                  customer_id=customer_id)
     purchase, created = till.record_till_sale(
         **wiring.holds(), purchases=wiring.purchase_store(), orders=wiring.order_store(),
         directory=wiring.location_directory(),
         caller=current_caller(app), location_id=body.location_id, receipt_id=body.receipt_id,
         lines=[line.to_domain() for line in body.lines], purchased_at=body.purchased_at,
-        customer_id=body.customer_id, receipt_email=str(body.receipt_email) if body.receipt_email else None,
+        customer_id=customer_id, receipt_email=str(body.receipt_email) if body.receipt_email else None,
         receipt_language=body.receipt_language, order_id=body.order_id, catalog=wiring.catalog())
     return created_or_replayed(PurchaseView.of(purchase), created=created)
 

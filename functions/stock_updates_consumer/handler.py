@@ -22,7 +22,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from events.contracts import CONSUMED, Metadata, SaleRecorded, SoldLine, StockShortfall, envelope_model
+from events.contracts import INBOUND_STOCK_EVENTS, Metadata, SaleRecorded, SoldLine, StockShortfall, envelope_model
 from shared import wiring
 from shared.batching import batch_processor
 from shared.errors import IdempotencyKeyReused
@@ -36,7 +36,7 @@ from shared.stock.model import ChangeKind
 
 processor = batch_processor(EventType.SQS)  # failures logged without personal data
 KIND_OF = {"GoodsReceived": ChangeKind.RECEIPT}
-HANDLED = {*CONSUMED, "StockShortfall"}
+HANDLED = {*INBOUND_STOCK_EVENTS, "StockShortfall"}
 
 
 def _sold(line: SoldLine) -> PurchasedLine:

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from infra.constructs.nag import acknowledge
 from infra.topology import Access
 
+USER_POOL_ENV = "USER_POOL_ID"  # shared.adapters.cognito_accounts reads it
+CUSTOMER_ACCOUNT_ACTIONS = ("AdminCreateUser", "AdminSetUserPassword", "AdminAddUserToGroup", "AdminDeleteUser")
 RESOURCE_SERVER = "retail-api"
 INTEGRATION_SCOPE = "integration"
 
@@ -41,7 +45,11 @@ class RetailIdentity(Construct):
                 require_symbols=True,
                 temp_password_validity=Duration.days(3),
             ),
-            custom_attributes={"location_id": cognito.StringAttribute(mutable=True, min_len=1, max_len=64)},
+            custom_attributes={
+                "location_id": cognito.StringAttribute(mutable=True, min_len=1, max_len=64),
+                # the customer record a user made for a store-enrolled customer belongs to (set once)
+                "customer_id": cognito.StringAttribute(mutable=False, min_len=1, max_len=128),
+            },
             deletion_protection=True,
             removal_policy=RemovalPolicy.RETAIN,
         )
@@ -84,3 +92,10 @@ class RetailIdentity(Construct):
         self.domain = self.user_pool.add_domain(
             "Domain", cognito_domain=cognito.CognitoDomainOptions(domain_prefix=domain_prefix)
         )
+
+    def grant_manage_customers(self, fn: lambda_.Function) -> None:
+        """Make a customer's user (ready for activation, in the customer group), delete it on erasure; no more."""
+        fn.add_environment(USER_POOL_ENV, self.user_pool.user_pool_id)
+        fn.add_to_role_policy(iam.PolicyStatement(
+            actions=[f"cognito-idp:{action}" for action in CUSTOMER_ACCOUNT_ACTIONS],
+            resources=[self.user_pool.user_pool_arn]))

@@ -139,6 +139,10 @@ class DynamoDBPurchaseStore:
     def add_returnable_restored(self, tx: Transaction, *, units: ReturnableUnits) -> None:
         dynamodb(tx).update(_returnable(units, 1).build(), subject=units)
 
+    def add_receipt_email_removed(self, tx: Transaction, *, purchase_id: str) -> None:
+        update = Update(_purchase_key(purchase_id)).set("pseudonymous", True).remove("receipt_email")
+        dynamodb(tx).update(update.require("attribute_exists(pk)").build(), subject=purchase_id)
+
     # -- reads ---------------------------------------------------------------------------
 
     def recorded(self, purchase_id: str) -> RecordedPurchase | None:

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from shared.adapters.dynamodb_customers import CUSTOMER_PREFIX, customer_from_item
 from shared.adapters.dynamodb_orders import ORDER_PREFIX, order_from_item
 from shared.adapters.dynamodb_purchases import PURCHASE_PREFIX, purchase_from_item
 from shared.adapters.dynamodb_reservations import RESERVATION_PREFIX, reservation_from_item
 from shared.adapters.dynamodb_returns import RETURN_PREFIX, return_from_item
 from shared.adapters.dynamodb_reviews import REVIEW_PREFIX, review_from_item
+from shared.customers.publishing import events_for_customer
 from shared.notifications.publishing import events_for_review
 from shared.orders.publishing import events_for_order
 from shared.outbound import OutboundEvent
@@ -51,6 +53,7 @@ ITEM_IMAGES: dict[str, ItemImages[Any]] = {kind.prefix: kind for kind in (
     ItemImages(PURCHASE_PREFIX, purchase_from_item, "lines", events_for_purchase),
     ItemImages(RETURN_PREFIX, return_from_item, "lines", events_for_return),
     ItemImages(REVIEW_PREFIX, review_from_item, "source_id", events_for_review),
+    ItemImages(CUSTOMER_PREFIX, customer_from_item, "created_by", events_for_customer),  # sk=# only has it
 )}
 
 

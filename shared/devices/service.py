@@ -8,13 +8,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 
-from shared.catalog.accessories import category, goes_with
+from shared.catalog.listing import BoughtTogether
+from shared.catalog.ports import Catalog
+from shared.catalog.service import Suggestion, goes_with
 from shared.devices.model import Connection, Device, Platform, StoreMessage
 from shared.devices.ports import DeviceStore, FeedService, Gone, PushService
-from shared.errors import NotFound
+from shared.errors import InvalidRequest, NotFound
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
-from shared.stock.model import StockLevel
+from shared.orders.ports import OrderStore
 from shared.stock.ports import StockStore
 
 _DEVICE_NAMESPACE = uuid.UUID("d4c3b2a1-0f9e-4d8c-b7a6-5f4e3d2c1b0a")
@@ -59,15 +61,23 @@ def connect(*, store: DeviceStore, caller: Caller, location_id: str, connection_
     return connection
 
 
-def suggestions(*, stock: StockStore, directory: LocationDirectory, caller: Caller, location_id: str,
-                skus: list[str]) -> list[StockLevel]:
-    """Accessories for what is being collected, in stock in this store, most available first."""
+def suggestions(*, catalog: Catalog, together: BoughtTogether, stock: StockStore, directory: LocationDirectory,
+                orders: OrderStore, caller: Caller, location_id: str, skus: list[str], order_id: str | None = None,
+                at: datetime) -> list[Suggestion]:
+    """What to lay ready with what is being collected (these SKUs, or an order's lines): the
+    catalog's accessories and what is often bought with them, in stock here, most available first."""
     caller.require_location(location_id)
     directory.get(location_id)
-    wanted = goes_with(skus)
-    found = [lvl for lvl in stock.list_at_location(location_id)
-             if category(lvl.sku) in wanted and lvl.available > 0 and lvl.sku not in skus]
-    return sorted(found, key=lambda lvl: (-lvl.available, lvl.sku))[:MAX_SUGGESTIONS]
+    wanted = list(skus)
+    if order_id is not None:
+        order = orders.get(order_id)  # the caller manages this location, so sees its orders
+        if order is None or order.location_id != location_id:
+            raise NotFound(f"Order {order_id!r} was not found.")
+        wanted += [line.sku for line in order.lines if line.sku not in wanted]
+    if not wanted:
+        raise InvalidRequest("Name the SKUs or the order to suggest accessories for.", field="skus")
+    return goes_with(catalog=catalog, together=together, stock=stock, location_id=location_id, skus=wanted, at=at,
+                     limit=MAX_SUGGESTIONS)
 
 
 def tell_store(*, store: DeviceStore, push: PushService, feed: FeedService, message: StoreMessage,

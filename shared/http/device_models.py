@@ -6,9 +6,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from shared.catalog.service import Suggestion as CatalogSuggestion
 from shared.devices.model import Device, Platform
 from shared.http.bodies import ApiModel
-from shared.stock.model import StockLevel
 
 
 class DeviceBody(ApiModel):
@@ -35,16 +35,32 @@ class DeviceList(BaseModel, defer_build=True):
     next_cursor: str | None = None  # pass as ?cursor= for the next page; absent on the last
 
 
+class Names(BaseModel, defer_build=True):
+    nl: str
+    en: str
+
+
 class Suggestion(BaseModel, defer_build=True):
     sku: str
-    available: int
+    product_id: str
+    name: Names
+    attributes: dict[str, str]
+    price_cents: int = Field(description="What is paid now, after the best running promotion")
+    list_price_cents: int
+    promotion_id: str | None
+    available: int = Field(description="Available at this location")
 
     @staticmethod
-    def of(level: StockLevel) -> Suggestion:
-        return Suggestion(sku=level.sku, available=level.available)
+    def of(found: CatalogSuggestion) -> Suggestion:
+        return Suggestion(sku=found.sku, product_id=found.product_id,
+                          name=Names(nl=found.entry.name.nl, en=found.entry.name.en),
+                          attributes=dict(found.entry.attributes),
+                          price_cents=found.price.price_cents, list_price_cents=found.price.list_price_cents,
+                          promotion_id=found.price.promotion_id, available=found.available)
 
 
 class Suggestions(BaseModel, defer_build=True):
     location_id: str
     for_skus: list[str]
+    order_id: str | None = None
     suggestions: list[Suggestion]

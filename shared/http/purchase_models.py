@@ -44,6 +44,8 @@ class StoreSaleBody(ApiModel):
     lines: list[SaleLineBody] = Field(min_length=1, max_length=200)
     purchased_at: PastInstant = Field(description="When it was paid, with a time zone; not in the future")
     customer_id: str | None = Field(default=None, max_length=128, description="From the loyalty card")
+    loyalty_card: str | None = Field(default=None, pattern=r"^[0-9]{13}$",
+                                     description="The scanned loyalty card: the sale joins its customer's account")
     receipt_email: EmailStr | None = Field(default=None, description="Send the e-receipt here")
     receipt_language: Literal["nl", "en"] | None = Field(default=None, description=(
         "The e-receipt's language when the sale has no customer account (whose language it is then)"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from shared.customers.model import Channel, Customer
 from shared.locations.directory import LocationDirectory
 from shared.notifications.model import Contact, Links, ReviewRequest, ReviewSource, language_or
 from shared.notifications.ports import CustomerContacts, EmailSender, ReviewSchedule, SmsSender
@@ -148,3 +149,13 @@ def notify_return(*, event_type: str, ret: Return, directory: LocationDirectory,
               "lines": "\n".join(f"{x.quantity} x {x.sku}" for x in ret.lines)}
     message = render(event_type, ret.language, values)
     return [email.send(ret.contact_email, message.subject, message.body)]
+
+
+def invite_customer(*, customer: Customer, account_url: str, email: EmailSender) -> list[str]:
+    """A customer enrolled in a store is invited to activate their online account (an online sign-up has one)."""
+    if customer.erased or not customer.email or customer.created_by is not Channel.STORE:
+        return []
+    link = f"{account_url.rstrip('/')}/activate?card={customer.card_number}"
+    message = render("CustomerRegistered", customer.language,
+                     {"name": customer.name or "", "card": customer.card_number, "link": link})
+    return [email.send(customer.email, message.subject, message.body)]

@@ -2,7 +2,8 @@
 
 Placeholders: {order_ref} / {return_ref} (short numbers), {store}, {address}, {code}, {deadline},
 {lines} (one per line), {short_lines}, {payment}, {amount}, {reference}, {account} (the e-receipt's
-link to the account, or an invitation to make one), {until} (a hold's end), {products} (one link per line).
+link to the account, or an invitation to make one), {until} (a hold's end), {products} (one link per line);
+{name}, {card}, {link} (a store-enrolled customer's invitation to activate their account).
 """
 
 from __future__ import annotations
@@ -115,6 +116,14 @@ MESSAGE_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("How do you like what you bought at {store}?",
                "You have had your items for a few days now. Tell other customers what you think:\n\n{products}\n\n"
                "Thank you!"),
+    },
+    "CustomerRegistered": {
+        "nl": ("Welkom, {name}: activeer je account",
+               "Je digitale klantenkaart is klaar: {card}.\n\nActiveer je online account om je aankopen, "
+               "punten en aanbiedingen te zien:\n{link}"),
+        "en": ("Welcome, {name}: activate your account",
+               "Your digital loyalty card is ready: {card}.\n\nActivate your online account to see your "
+               "purchases, points and offers:\n{link}"),
     },
 }
 ACCOUNT = {

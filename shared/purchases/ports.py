@@ -37,6 +37,10 @@ class PurchaseStore(Protocol):
         """Units returnable again (a rejected return's)."""
         ...
 
+    def add_receipt_email_removed(self, tx: Transaction, *, purchase_id: str) -> None:
+        """The e-receipt address forgotten (the customer was erased); the purchase stays for the books."""
+        ...
+
     def recorded(self, purchase_id: str) -> RecordedPurchase | None:
         """The purchase and its fingerprint, read after every write before (for a retry to compare)."""
         ...

@@ -32,6 +32,11 @@ def test_a_new_order_appears_live_and_one_tap_makes_it_ready(system: Running, to
     price_skus(system, [sku], 12995)
     set_count(system, tokens["erp"], sku, STORE, 3)
     set_count(system, tokens["erp"], "SCF-KNIT-RED-OS", STORE, 4)
+    product = {"name": {"nl": "Testjas", "en": "Test jacket"}, "category": "jackets", "version": 1,
+               "variants": [{"sku": sku}], "related": {"accessories": ["SCF-KNIT-RED"]}}  # the catalog says so
+    assert call("PUT", url(system, f"/products/{sku}"), product, tokens["erp"])[0] == 200
+    price = {"prices": [{"price_cents": 12995, "valid_from": "2026-01-01T00:00:00Z"}], "version": 1}
+    assert call("PUT", url(system, f"/prices/{sku}"), price, tokens["erp"])[0] == 200
     staff = issue_token("staff", "associate-b", STORE)
     shopper = issue_token("customer", unique("shopper"))
     ARTIFACTS.mkdir(exist_ok=True)
@@ -57,7 +62,7 @@ def test_a_new_order_appears_live_and_one_tap_makes_it_ready(system: Running, to
             page.click(f'{card} button[data-action="{action}"]')
             page.wait_for_selector(f'{card}[data-status="{then}"]', timeout=10_000)
         page.wait_for_selector(f'{card} [data-testid="suggestions"]', timeout=10_000)
-        assert "SCF-KNIT-RED-OS" in page.inner_text(f'{card} [data-testid="suggestions"]')
+        assert "Knitted scarf red" in page.inner_text(f'{card} [data-testid="suggestions"]')
         page.screenshot(path=str(ARTIFACTS / "store-app.png"), full_page=True)
         browser.close()
     assert appeared_after < 10

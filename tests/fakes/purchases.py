@@ -3,6 +3,8 @@ that may still be returned (``remaining``, per SKU), and the marks of long recei
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from shared.purchases.model import Purchase, ReceiptPart, ReturnableUnits
 from shared.purchases.ports import RecordedPurchase
 from shared.transactions import Failure, Transaction
@@ -56,6 +58,15 @@ class MemoryPurchaseStore:
             self.remaining[units.purchase_id] = units.restored_to(self.remaining[units.purchase_id])
 
         memory(tx).add(item=("PUR", units.purchase_id), check=lambda: None, apply=apply)
+
+    def add_receipt_email_removed(self, tx: Transaction, *, purchase_id: str) -> None:
+        def check() -> Failure | None:
+            return None if purchase_id in self.purchases else Failure(purchase_id)
+
+        def apply() -> None:
+            self.purchases[purchase_id] = replace(self.purchases[purchase_id], receipt_email=None)
+
+        memory(tx).add(item=("PUR", purchase_id), check=check, apply=apply)
 
     def recorded(self, purchase_id: str) -> RecordedPurchase | None:
         found = self.purchases.get(purchase_id)

@@ -86,6 +86,22 @@ def test_bus_stream_queue_and_messaging_access_only_where_declared(synthesized: 
     assert ("sns:Publish" in actions) is (spec.sends_messages or spec.pushes)
     assert ("execute-api:ManageConnections" in actions) is spec.pushes
     assert ("sns:CreatePlatformEndpoint" in actions) is spec.manages_devices
+    assert ("cognito-idp:AdminCreateUser" in actions) is spec.manages_accounts
+
+
+@pytest.mark.parametrize("spec", [fn for fn in TOPOLOGY.functions if fn.manages_accounts], ids=lambda fn: fn.name)
+def test_account_managers_create_and_delete_users_of_the_one_pool_only(synthesized: Synthesized,
+                                                                      spec: Function) -> None:
+    statements = _statements(synthesized, spec.name)
+    (pool,) = synthesized.of_type("AWS::Cognito::UserPool")
+    cognito = {a for a in actions_of(statements) if a.startswith("cognito-idp:")}
+    assert cognito == {"cognito-idp:AdminCreateUser", "cognito-idp:AdminSetUserPassword",
+                       "cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminDeleteUser"}
+    for action in cognito:
+        (resource,) = _allows(statements, action)
+        assert json.loads(resource) == {"Fn::GetAtt": [pool, "Arn"]}, action
+    _, fn = synthesized.functions_by_service()[spec.name]
+    assert fn["Properties"]["Environment"]["Variables"]["USER_POOL_ID"] == {"Ref": pool}
 
 
 def _resources(statement: dict[str, Any]) -> list[str]:

@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.batch import process_partial_response
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from botocore.stub import Stubber
 
+from functions.catalog_consumer import handler as catalog_consumer
 from functions.customer_notifier import handler as customer_notifier
 from functions.stock_updates_consumer import handler as stock_updates_consumer
 from local.provision import Provisioned
@@ -79,7 +80,7 @@ def test_a_batch_where_every_send_was_refused_fails_without_the_address(aws: Pro
     assert any("m-1" in line and "NotSent" in line for line in logged)  # what failed, without who
 
 
-@pytest.mark.parametrize("module", [customer_notifier, stock_updates_consumer])
+@pytest.mark.parametrize("module", [customer_notifier, stock_updates_consumer, catalog_consumer])
 def test_record_exceptions_never_reach_the_batch_error_or_the_logs(module: Any, logged: list[str]) -> None:
     def invalid(record: Any) -> None:
         raise ValueError(f"contact {ADDRESS} is not valid")

@@ -9,6 +9,7 @@ from local.openapi import openapi_document
 
 DOCUMENT = openapi_document()
 CREATING = {"POST /orders", "POST /reservations", "POST /purchases", "POST /returns", "PUT /locations/{location_id}",
+            "POST /customers",
             "POST /locations/{location_id}/devices", "POST /stock/{sku}/locations/{location_id}/changes",
             "PUT /stock/{sku}/locations/{location_id}/count"}
 LIMITED = {"POST /orders", "POST /reservations", "POST /orders/{order_id}/collect"}

@@ -101,6 +101,10 @@ def test_registering_is_for_the_own_store_and_unregistering_deletes_the_endpoint
 
 
 def test_suggestions_are_accessories_in_stock_in_that_store() -> None:
+    from local.seed import seed_catalog
+    from shared.identity import Caller
+
+    seed_catalog(Caller(role="integration", subject="seed"))  # the jacket's accessories: scarf and bag
     stock("SCF-KNIT-RED-OS", UTRECHT, 3)
     stock("BAG-CANVAS-OLIVE-OS", UTRECHT, 5)
     stock("SOCK-3PK-MIX-39-42", UTRECHT, 9)
@@ -108,8 +112,8 @@ def test_suggestions_are_accessories_in_stock_in_that_store() -> None:
     status, body, _ = http(devices_api, "GET /locations/{location_id}/suggestions", {"location_id": UTRECHT},
                            as_="staff-utrecht", query="skus=JKT-RAIN-NAVY-M")
     assert status == 200
-    assert body["suggestions"] == [{"sku": "BAG-CANVAS-OLIVE-OS", "available": 5},
-                                   {"sku": "SCF-KNIT-RED-OS", "available": 3}]
+    assert [(s["sku"], s["available"], s["price_cents"]) for s in body["suggestions"]] == [
+        ("SCF-KNIT-RED-OS", 3, 1999), ("BAG-CANVAS-OLIVE-OS", 5, 3499)]
 
 
 def test_an_orders_own_hold_does_not_notify_the_store_twice() -> None:

@@ -3,20 +3,26 @@ a store's devices and live feeds receive for one event (once each, whatever happ
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 
 import pytest
 
+from shared.catalog.model import PricePoint, PriceSchedule
 from shared.devices import service
 from shared.devices.model import Device, Platform, StoreMessage
-from shared.errors import Forbidden, InvalidCursor, NotFound
+from shared.errors import Forbidden, InvalidCursor, InvalidRequest, NotFound
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.locations.model import Address, Coordinates, Location, LocationType
+from shared.orders.model import Contact, Order, OrderLine, OrderStatus, Payment
 from shared.stock import service as stock_service
 from shared.stock.model import ChangeKind
+from tests.fakes.catalog import ALWAYS, MemoryCatalog, product_for
+from tests.fakes.catalog_browsing import MemoryBoughtTogether
 from tests.fakes.devices import MemoryDeviceStore, MemoryFeed, MemoryPushService, Once
 from tests.fakes.locations import MemoryLocationStore
+from tests.fakes.orders import MemoryOrderStore
 from tests.fakes.stock import MemoryStockStore
 from tests.fakes.transaction import MemoryTransactions
 from tests.names import Names
@@ -25,6 +31,7 @@ UTRECHT, ROTTERDAM, CLOSED = "utrecht-oudegracht", "rotterdam-lijnbaan", "closed
 ADMIN = Caller(role="admin", subject="head-office")
 ERP = Caller(role="integration", subject="erp")
 CUSTOMER = Caller(role="customer", subject="c-1")
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
 
 def staff(location_id: str) -> Caller:
@@ -45,6 +52,8 @@ class Shop:
     push: MemoryPushService = field(default_factory=MemoryPushService)
     feed: MemoryFeed = field(default_factory=MemoryFeed)
     stock: MemoryStockStore = field(default_factory=MemoryStockStore)
+    catalog: MemoryCatalog = field(default_factory=MemoryCatalog)
+    together: MemoryBoughtTogether = field(default_factory=MemoryBoughtTogether)
     names: Names = field(default_factory=lambda: Names("devices"))
     directory: LocationDirectory = field(init=False)
 
@@ -68,6 +77,12 @@ class Shop:
 
     def tell(self, message: StoreMessage, once: Once) -> dict[str, int]:
         return service.tell_store(store=self.devices, push=self.push, feed=self.feed, message=message, once=once)
+
+    def sells(self, product_id: str, skus: list[str], *, accessories: tuple[str, ...] = ()) -> None:
+        """A product of these SKUs, each at 10 euro."""
+        self.catalog.upsert_product(replace(product_for(skus, product_id=product_id), accessories=accessories))
+        for sku in skus:
+            self.catalog.set_prices(sku, PriceSchedule((PricePoint(1000, ALWAYS),), version=1))
 
     def receive(self, sku: str, location_id: str, quantity: int, kind: ChangeKind = ChangeKind.RECEIPT) -> None:
         stock_service.record_change(store=self.stock, transactions=MemoryTransactions(), directory=self.directory,
@@ -309,36 +324,77 @@ def test_a_store_without_devices_or_feeds_is_told_nothing_and_nothing_fails(shop
 # -- suggestions at pickup ----------------------------------------------------------------------
 
 
+def an_order(location_id: str, skus: list[str]) -> Order:
+    return Order(order_id=f"order-{location_id}", customer_id="c-1", location_id=location_id,
+                 lines=tuple(OrderLine(sku, 1) for sku in skus), payment=Payment.PAID_ONLINE,
+                 contact=Contact(email="klant@example.nl"), reservation_id="r-1", status=OrderStatus.PICKING,
+                 placed_at=NOW, fingerprint="f")
+
+
+def suggest(shop: Shop, caller: Caller, skus: list[str], *, order_id: str | None = None,
+            orders: MemoryOrderStore | None = None) -> list:
+    return service.suggestions(catalog=shop.catalog, together=shop.together, stock=shop.stock,
+                               directory=shop.directory, orders=orders or MemoryOrderStore(), caller=caller,
+                               location_id=UTRECHT, skus=skus, order_id=order_id, at=NOW)
+
+
 def test_suggestions_are_accessories_in_stock_here_most_available_first(shop: Shop) -> None:
-    """A jacket goes with scarves and bags: those in stock at this store, most available first,
-    never what is being collected, nothing sold out, nothing from another store."""
+    """A jacket goes with scarves and bags (the catalog says so): those in stock at this store,
+    most available first, never what is being collected, nothing sold out, nothing from another store."""
     # given
     for sku, quantity in [("SCF-RED", 2), ("BAG-TOTE", 5), ("SCF-BLUE", 5), ("SOCK-1", 9), ("JKT-RAIN-M", 3)]:
         shop.receive(sku, UTRECHT, quantity)
     shop.receive("SCF-SOLD", UTRECHT, 9)
     shop.receive("SCF-SOLD", UTRECHT, 9, kind=ChangeKind.SALE)  # stocked here, none available
     shop.receive("BAG-BIG", ROTTERDAM, 9)
+    shop.sells("P-JKT", ["JKT-RAIN-M"], accessories=("P-SCF", "P-BAG"))
+    shop.sells("P-SCF", ["SCF-RED", "SCF-BLUE", "SCF-SOLD"])
+    shop.sells("P-BAG", ["BAG-TOTE", "BAG-BIG"])
+    shop.sells("P-SOCK", ["SOCK-1"])
     # when
-    found = service.suggestions(stock=shop.stock, directory=shop.directory, caller=staff(UTRECHT),
-                                location_id=UTRECHT, skus=["JKT-RAIN-M"])
+    found = suggest(shop, staff(UTRECHT), ["JKT-RAIN-M"])
     # then
-    assert [(lvl.sku, lvl.available) for lvl in found] == [("BAG-TOTE", 5), ("SCF-BLUE", 5), ("SCF-RED", 2)]
+    assert [(x.sku, x.available) for x in found] == [("SCF-BLUE", 5), ("SCF-RED", 2), ("BAG-TOTE", 5)]
+    assert found[0].price.price_cents == 1000 and found[0].entry.name.nl == "Artikel SCF-RED"
 
 
 def test_at_most_five_suggestions(shop: Shop) -> None:
     # given
     for n in range(1, 7):
         shop.receive(f"SCF-{n}", UTRECHT, n)
+    shop.sells("P-JKT", ["JKT-RAIN-M"], accessories=("P-SCF",))
+    shop.sells("P-SCF", [f"SCF-{n}" for n in range(1, 7)])
     # when
-    found = service.suggestions(stock=shop.stock, directory=shop.directory, caller=staff(UTRECHT),
-                                location_id=UTRECHT, skus=["JKT-RAIN-M"])
+    found = suggest(shop, staff(UTRECHT), ["JKT-RAIN-M"])
     # then
-    assert [lvl.sku for lvl in found] == ["SCF-6", "SCF-5", "SCF-4", "SCF-3", "SCF-2"]
+    assert [x.sku for x in found] == ["SCF-6", "SCF-5", "SCF-4", "SCF-3", "SCF-2"]
     assert len(found) == service.MAX_SUGGESTIONS
+
+
+def test_an_orders_lines_get_suggestions_and_another_stores_order_is_not_found(shop: Shop) -> None:
+    # given
+    shop.receive("SCF-RED", UTRECHT, 2)
+    shop.sells("P-JKT", ["JKT-RAIN-M"], accessories=("P-SCF",))
+    shop.sells("P-SCF", ["SCF-RED"])
+    orders = MemoryOrderStore()
+    order = an_order(UTRECHT, ["JKT-RAIN-M"])
+    orders.orders[order.order_id] = order
+    elsewhere = an_order(ROTTERDAM, ["JKT-RAIN-M"])
+    orders.orders[elsewhere.order_id] = elsewhere
+    # when
+    found = suggest(shop, staff(UTRECHT), [], order_id=order.order_id, orders=orders)
+    # then
+    assert [x.sku for x in found] == ["SCF-RED"]
+    with pytest.raises(NotFound):
+        suggest(shop, ADMIN, [], order_id=elsewhere.order_id, orders=orders)
+
+
+def test_suggestions_name_skus_or_an_order(shop: Shop) -> None:
+    with pytest.raises(InvalidRequest):
+        suggest(shop, staff(UTRECHT), [])
 
 
 def test_staff_of_another_store_get_no_suggestions_for_it(shop: Shop) -> None:
     # when / then
     with pytest.raises(NotFound):
-        service.suggestions(stock=shop.stock, directory=shop.directory, caller=staff(ROTTERDAM),
-                            location_id=UTRECHT, skus=["JKT-RAIN-M"])
+        suggest(shop, staff(ROTTERDAM), ["JKT-RAIN-M"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shared.adapters import (
+    dynamodb_customers,
     dynamodb_orders,
     dynamodb_purchases,
     dynamodb_reservations,
@@ -19,6 +20,7 @@ def test_each_store_key_leads_to_its_registered_kind() -> None:
         dynamodb_purchases._purchase_key("p-1")["pk"]["S"]: dynamodb_purchases.purchase_from_item,
         dynamodb_returns._return_key("t-1")["pk"]["S"]: dynamodb_returns.return_from_item,
         dynamodb_reviews._key("p-1")["pk"]["S"]: dynamodb_reviews.review_from_item,
+        dynamodb_customers._customer_key("c-1")["pk"]["S"]: dynamodb_customers.customer_from_item,
     }
     for pk, decode in keys.items():
         kind = images_of(pk)
@@ -29,3 +31,4 @@ def test_each_store_key_leads_to_its_registered_kind() -> None:
 def test_stock_and_other_items_are_not_registered_kinds() -> None:
     assert images_of("SKU#A-1") is None
     assert images_of("LOCATION#store-one") is None
+    assert images_of("CARD#2900000000000") is None and images_of("EMAIL#ab12") is None

@@ -1,0 +1,1 @@
+"""Customers: one account across channels (store enrolment, online sign-up), with a loyalty card."""
