@@ -108,26 +108,17 @@ def tokens() -> dict[str, str]:
 
 
 def price_skus(system: Running, skus: Iterable[str], cents: int) -> None:
-    """Puts SKUs outside the seed in the local system's catalog at ``cents`` (each its own product),
-    through the DynamoDB catalog adapter pointed at the system's emulator: the server prices every
+    """Puts SKUs outside the seed in the local system's catalog at ``cents``, each its own product,
+    through the catalog API as the ERP does (PUT /products, PUT /prices): the server prices every
     reservation, order and sale, so a test prices what it sells."""
-    from infra.topology import TOPOLOGY
-    from local.environment import LOCAL_ENVIRONMENT
-    from shared.adapters import aws
-    from shared.adapters.dynamodb_catalog import DynamoDBCatalog
-    from tests.pricing import price_skus as put
+    from local.auth import issue_token
 
-    env = {key: LOCAL_ENVIRONMENT[key] for key in ("AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
-    env["AWS_ENDPOINT_URL"] = system.emulator_url
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    aws.client.cache_clear()
-    try:
-        put(DynamoDBCatalog(table_name=TOPOLOGY.table.name), skus, cents)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        aws.client.cache_clear()
+    erp = issue_token("integration", "e2e-catalog")
+    for sku in skus:
+        product = {"name": {"nl": f"Artikel {sku}", "en": f"Item {sku}"}, "category": sku.split("-", 1)[0],
+                   "variants": [{"sku": sku}], "version": 1}
+        status, answer, _ = call("PUT", f"{system.base_url}/products/P-{sku}", product, erp)
+        assert status == 200, answer
+        prices = {"prices": [{"price_cents": cents, "valid_from": "2020-01-01T00:00:00Z"}], "version": 1}
+        status, answer, _ = call("PUT", f"{system.base_url}/prices/{sku}", prices, erp)
+        assert status == 200, answer

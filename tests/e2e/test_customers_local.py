@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from local.auth import issue_token
-from tests.e2e.conftest import Running, call
+from tests.e2e.conftest import Running, call, price_skus
 from tests.e2e.test_customer_a_story import wait_for_message
 from tests.e2e.test_local_stock import set_count, url
 from tests.names import Names
@@ -40,6 +40,7 @@ def test_enrolled_in_the_store_found_by_card_then_exported_and_erased(system: Ru
     status, found, _ = call("GET", url(system, f"/customers?card={card}"), token=tokens["erp"])
     assert (status, found["customer_id"]) == (200, customer["customer_id"])
     sku = unique("E2E-CARD")
+    price_skus(system, [sku], 1995)
     set_count(system, tokens["erp"], sku, AMSTERDAM, 3)
     status, purchase, _ = call("POST", url(system, "/purchases"), {
         "location_id": AMSTERDAM, "receipt_id": unique("R"), "purchased_at": "2026-11-23T10:15:00+01:00",

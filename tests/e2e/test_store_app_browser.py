@@ -29,7 +29,6 @@ def test_a_new_order_appears_live_and_one_tap_makes_it_ready(system: Running, to
 
     sku = unique("JKT-E2E")  # a jacket: scarves and bags go with it
     email = f"{unique('app')}@example.nl"
-    price_skus(system, [sku], 12995)
     set_count(system, tokens["erp"], sku, STORE, 3)
     set_count(system, tokens["erp"], "SCF-KNIT-RED-OS", STORE, 4)
     product = {"name": {"nl": "Testjas", "en": "Test jacket"}, "category": "jackets", "version": 1,
