@@ -253,24 +253,6 @@ def pricing(base: str, meter: DynamoDBMeter, skus: list[str]) -> list[dict[str, 
     ]
 
 
-def price_bench_skus(skus: list[str]) -> None:
-    """The SKUs the bench sells, in the catalog if the seed did not put them there (89.95 each)."""
-    from datetime import UTC, datetime
-
-    from shared import wiring
-    from shared.catalog.model import PricePoint, PriceSchedule, Product, Text, Variant
-
-    catalog = wiring.catalog()
-    known = catalog.price_list(skus).entries
-    for sku in skus:
-        if sku not in known:
-            catalog.upsert_product(Product(product_id=f"BENCH-{sku}", name=Text(nl=sku, en=sku),
-                                           description=Text(nl="", en=""), category="bench", vat_rate_percent=21,
-                                           variants=(Variant(sku),)))
-        if sku not in known or known[sku].schedule is None:
-            catalog.set_prices(sku, PriceSchedule((PricePoint(8995, datetime(2020, 1, 1, tzinfo=UTC)),), version=1))
-
-
 def catalog_reads(base: str, meter: DynamoDBMeter) -> list[dict[str, Any]]:
     """What the webshop reads: a product page (product and variants in one query, the promotions
     item, one stock query per variant), a page of the catalog and a search by name."""
@@ -338,7 +320,6 @@ def main() -> None:
 
     system = LocalSystem(port=0, emulator_port=0).start()
     seed()
-    price_bench_skus(SKUS[:4])
     meter = DynamoDBMeter(system.client("dynamodb"))
     events = client("dynamodb").meta.events
     events.register("provide-client-params.dynamodb", meter.keep_params)

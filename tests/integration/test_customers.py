@@ -4,6 +4,7 @@ by card, their own account, export and erasure; events for the ERP and the invit
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -28,6 +29,13 @@ CLAIMS["online-shopper"] = {"sub": "5f0c2b7e-8d14-4e1d-9a61-3c9a4e1d7b2f", "cogn
                             "email": "bo@example.nl"}
 ANNA = {"name": "Anna de Vries", "email": "anna@example.nl", "language": "nl",
         "consents": {"marketing_email": True}}
+
+
+@pytest.fixture(autouse=True)
+def _in_the_catalog(priced: Callable[..., None]) -> None:
+    """The server prices every line: the SKUs these tests sell are in the catalog."""
+    priced(["CARD-1"], 1995)
+    priced(["ME-1"], 995)
 
 
 @pytest.fixture(autouse=True)
