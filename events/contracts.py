@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from events.patterns import LOCATION_PATTERN, SKU_PATTERN
 from events.sources import (
     INBOUND_STOCK_SOURCES,
+    LOYALTY_EVENT_SOURCE,
     ORDER_EVENT_SOURCE,
     RESERVATION_EVENT_SOURCE,
     RETURN_EVENT_SOURCE,
@@ -221,6 +222,19 @@ RETURN_EVENTS: dict[str, type[Contract]] = {
     "PurchaseRecorded": PurchaseRecorded, "RefundRequested": RefundRequested, **RETURN_STATUS_EVENTS}
 
 
+class CustomerTierChanged(Contract):
+    """A customer's tier moved (up with purchases, down with refunds): for marketing and the ERP."""
+
+    customer_id: str
+    old_tier: str
+    new_tier: str
+    net_spend_cents: int  # spend net of returns, which the tier is counted from
+    balance: int  # points
+
+
+LOYALTY_EVENTS: dict[str, type[Contract]] = {"CustomerTierChanged": CustomerTierChanged}
+
+
 # -- put on the bus by POS, ERP and WMS, consumed here --------------------------------------
 
 
@@ -278,7 +292,7 @@ RESERVATION_EVENTS: dict[str, type[ReservationEvent]] = {
     "ReservationExpired": ReservationExpired,
     "ReservationFulfilled": ReservationFulfilled,
 }
-PUBLISHED = STOCK_EVENTS | RESERVATION_EVENTS | ORDER_EVENTS | RETURN_EVENTS
+PUBLISHED = STOCK_EVENTS | RESERVATION_EVENTS | ORDER_EVENTS | RETURN_EVENTS | LOYALTY_EVENTS
 CONSUMED: dict[str, type[Contract]] = {
     "SaleRecorded": SaleRecorded,
     "GoodsReceived": GoodsReceived,
@@ -288,6 +302,7 @@ SOURCES = {name: (STOCK_EVENT_SOURCE,) for name in STOCK_EVENTS} | {
     name: (RESERVATION_EVENT_SOURCE,) for name in RESERVATION_EVENTS} | {
     name: (ORDER_EVENT_SOURCE,) for name in ORDER_EVENTS} | {
     name: (RETURN_EVENT_SOURCE,) for name in RETURN_EVENTS} | {
+    name: (LOYALTY_EVENT_SOURCE,) for name in LOYALTY_EVENTS} | {
     name: INBOUND_STOCK_SOURCES for name in CONSUMED
 }
 

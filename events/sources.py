@@ -5,3 +5,4 @@ STOCK_EVENT_SOURCE = "retail.stock"
 RESERVATION_EVENT_SOURCE = "retail.reservations"
 ORDER_EVENT_SOURCE = "retail.orders"
 RETURN_EVENT_SOURCE = "retail.returns"  # purchases and returns
+LOYALTY_EVENT_SOURCE = "retail.loyalty"  # points and tiers

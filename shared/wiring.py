@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
     from shared.adapters.dynamodb_limits import DynamoDBHoldCounters
     from shared.adapters.dynamodb_locations import DynamoDBLocationStore
+    from shared.adapters.dynamodb_loyalty import DynamoDBLoyaltyStore
     from shared.adapters.dynamodb_orders import DynamoDBOrderStore
     from shared.adapters.dynamodb_purchases import DynamoDBPurchaseStore
     from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
@@ -96,6 +97,14 @@ def return_store() -> DynamoDBReturnStore:
 
 
 @cache
+def loyalty_store() -> DynamoDBLoyaltyStore:
+    """Points, booked in the transactions of purchases, refunds and orders."""
+    from shared.adapters.dynamodb_loyalty import DynamoDBLoyaltyStore
+
+    return DynamoDBLoyaltyStore()
+
+
+@cache
 def device_store() -> DynamoDBDeviceStore:
     from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
 
@@ -115,6 +124,6 @@ def reset() -> None:
     from shared.settings import settings
 
     for made in (transactions, stock_store, location_store, location_directory, reservation_store, order_store,
-                 hold_counters, purchase_store, return_store, device_store, event_publisher, settings):
+                 hold_counters, purchase_store, return_store, loyalty_store, device_store, event_publisher, settings):
         made.cache_clear()
     reset_clients()

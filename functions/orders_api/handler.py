@@ -109,7 +109,7 @@ def new_pickup_code(order_id: OrderId) -> OrderView:
 def collect(order_id: OrderId, body: CollectBody) -> OrderView:
     return _view(service.collect(**wiring.holds(), orders=wiring.order_store(), purchases=wiring.purchase_store(),
                                  caller=current_caller(app), order_id=order_id,
-                                 pickup_code=body.pickup_code))
+                                 pickup_code=body.pickup_code, loyalty=wiring.loyalty_store()))
 
 
 @app.post(**declared("POST /orders/{order_id}/cancel", conflict=True, contended=True),

@@ -11,6 +11,8 @@ from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.locations.model import Service
+from shared.loyalty import service as loyalty_service
+from shared.loyalty.ports import LoyaltyStore
 from shared.orders.model import MAX_CODE_ATTEMPTS, REMIND_BEFORE, Contact, Order, OrderLine, OrderStatus, Payment
 from shared.orders.ports import OrderStore
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
@@ -61,9 +63,10 @@ def save(*, orders: OrderStore, transactions: Transactions, before: Order, after
 
 def finish(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
            transactions: Transactions, before: Order, after: Order, hold_ends_as: ReservationStatus,
-           purchases: PurchaseStore | None = None, purchase: Purchase | None = None) -> Order:
+           purchases: PurchaseStore | None = None, purchase: Purchase | None = None,
+           loyalty: LoyaltyStore | None = None) -> Order:
     """Collected (units handed over), cancelled or not collected (units back on sale), with the
-    purchase a collection becomes, in one transaction."""
+    purchase a collection becomes and the points it earns, in one transaction."""
     hold = reservations.get(before.reservation_id)
     tx = transactions.begin()
     orders.add_saved(tx, before=before, after=after)
@@ -72,6 +75,9 @@ def finish(*, orders: OrderStore, reservations: ReservationStore, counters: Hold
                         after=hold.ended(hold_ends_as))
     if purchases is not None and purchase is not None:
         purchases.add_recorded(tx, purchase=purchase, fingerprint=before.fingerprint)
+        loyalty_service.add_earned(tx, loyalty=loyalty, customer_id=purchase.customer_id,
+                                   purchase_id=purchase.purchase_id, paid_cents=purchase.total_cents,
+                                   at=purchase.purchased_at)
     try:
         tx.commit()
     except Refused:
@@ -227,7 +233,7 @@ def purchase_of(*, order: Order, purchased_at: datetime) -> Purchase:
 
 def collect(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
             transactions: Transactions, purchases: PurchaseStore, caller: Caller, order_id: str,
-            pickup_code: str) -> Order:
+            pickup_code: str, loyalty: LoyaltyStore | None = None) -> Order:
     """Hand over with the code: the held units leave on_hand and reserved together, and the
     order becomes a purchase in the customer's timeline, in the same transaction."""
     order = _staff_order(orders, caller, order_id)
@@ -237,7 +243,7 @@ def collect(*, orders: OrderStore, reservations: ReservationStore, counters: Hol
         raise order.wrong_code(orders.record_wrong_code(order, MAX_CODE_ATTEMPTS))
     return finish(orders=orders, reservations=reservations, counters=counters, stock=stock, transactions=transactions,
                   before=order, after=order.moved_to(OrderStatus.COLLECTED), hold_ends_as=ReservationStatus.FULFILLED,
-                  purchases=purchases, purchase=purchase_of(order=order, purchased_at=_now()))
+                  purchases=purchases, purchase=purchase_of(order=order, purchased_at=_now()), loyalty=loyalty)
 
 
 def cancel(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
