@@ -23,10 +23,10 @@ class MemoryLoyaltyStore:
 
         def check_account() -> Failure | None:
             stored = self.accounts.get(entry.customer_id)
-            return None if self.account(entry.customer_id).after(entry) else Failure(AccountChange(entry), stored)
+            return None if self._current(entry.customer_id).after(entry) else Failure(AccountChange(entry), stored)
 
         def apply_account() -> None:
-            after = self.account(entry.customer_id).after(entry)
+            after = self._current(entry.customer_id).after(entry)
             assert after is not None
             self.accounts[entry.customer_id] = after
 
@@ -34,6 +34,9 @@ class MemoryLoyaltyStore:
         memory(tx).add(item=("POINTS", entry.customer_id), check=check_account, apply=apply_account)
 
     def account(self, customer_id: str) -> PointsAccount:
+        return self._current(customer_id)
+
+    def _current(self, customer_id: str) -> PointsAccount:
         return self.accounts.get(customer_id) or PointsAccount(customer_id)
 
     def history(self, customer_id: str, limit: int, cursor: str | None) -> tuple[list[PointsEntry], str | None]:
