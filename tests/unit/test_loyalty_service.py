@@ -20,9 +20,11 @@ from shared.purchases.model import Purchase, PurchasedLine
 from shared.returns import service as returns
 from shared.returns.model import Disposition, Return, ReturnStatus
 from shared.transactions import MAX_WRITES, Refused
+from tests.conftest import fake_machine_settings
 from tests.fakes.loyalty import MemoryLoyaltyStore
 from tests.fakes.transaction import MemoryTransaction
 from tests.holds_machine import memory_world
+from tests.loyalty_machine import LoyaltyMachine, LoyaltyShop, memory_loyalty_shop
 from tests.names import Names
 from tests.returns_machine import Shop, memory_shop
 from tests.unit import test_orders_service as order_stories
@@ -253,3 +255,15 @@ def test_customers_read_their_own_points_and_staff_anyones(shop: Shop, points: M
 
     with pytest.raises(Forbidden):
         loyalty.points(loyalty=points, caller=Caller(role="integration", subject="erp"), customer_id="c-1")
+
+
+# -- the machine on the fakes ----------------------------------------------------------------
+
+
+class MemoryLoyaltyMachine(LoyaltyMachine):
+    def open_shop(self) -> LoyaltyShop:
+        return memory_loyalty_shop()
+
+
+TestMemoryLoyalty = MemoryLoyaltyMachine.TestCase
+TestMemoryLoyalty.settings = fake_machine_settings(steps=30)
