@@ -22,7 +22,7 @@ from shared.reservations import service as reservations
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     expired = reservations.expire_due(**wiring.holds())
-    pickups = orders.sweep(**wiring.holds(), orders=wiring.order_store())
+    pickups = orders.sweep(**wiring.holds(), orders=wiring.order_store(), loyalty=wiring.loyalty_store())
     metrics.add_metric(name="ReservationsExpired", unit=MetricUnit.Count, value=expired)
     metrics.add_metric(name="OrdersNotCollected", unit=MetricUnit.Count, value=pickups["not_collected"])
     result = {"expired": expired, **pickups}

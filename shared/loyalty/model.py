@@ -126,6 +126,6 @@ def redeemed(*, account: PointsAccount, order_id: str, points: int, total_cents:
     return PointsEntry(account.customer_id, order_id, Reason.REDEEMED, -points, at)
 
 
-def restored(redemption: PointsEntry, at: datetime) -> PointsEntry:
+def restored(*, customer_id: str, order_id: str, points: int, at: datetime) -> PointsEntry:
     """An order's redeemed points back, when it ends without being collected."""
-    return PointsEntry(redemption.customer_id, redemption.source_id, Reason.RESTORED, -redemption.points, at)
+    return PointsEntry(customer_id, order_id, Reason.RESTORED, points, at)

@@ -150,3 +150,26 @@ def test_points_never_go_below_zero_in_the_table(aws: Provisioned) -> None:
     assert [type(f.subject).__name__ for f in refused.value] == ["AccountChange"]
     item = boto3.client("dynamodb").get_item(TableName=aws.table_name, Key=dynamodb_loyalty.account_key("c-z"))
     assert "Item" not in item
+
+
+def test_points_pay_part_of_an_order_once_and_come_back_when_it_is_cancelled(aws: Provisioned) -> None:
+    from tests.integration.test_orders import place, step
+
+    stock("LY-3", UTRECHT, 10)
+    assert till("LY-O1", [{"sku": "LY-3", "quantity": 1, "unit_price_cents": 29_900}])[0] == 201  # 299 points
+    key = unique()
+    status, order, _ = place([{"sku": "LY-3", "quantity": 2}], key=key, redeem_points=200)  # 2 x 24.95
+    assert status == 201, order
+    assert (order["redeemed_points"], order["points_discount_cents"]) == (200, 1000)
+    assert my_points()["balance"] == 99
+    assert place([{"sku": "LY-3", "quantity": 2}], key=key, redeem_points=200)[0] == 200  # a retry: once
+    assert my_points()["balance"] == 99
+    status, problem, headers = place([{"sku": "LY-3", "quantity": 1}], redeem_points=100 * 2)
+    assert status == 409 and headers["Content-Type"] == "application/problem+json", problem
+    assert place([{"sku": "LY-3", "quantity": 1}], redeem_points=150)[0] == 422  # whole blocks only
+    assert wiring.stock_store().get("LY-3", UTRECHT).reserved == 2  # type: ignore[union-attr]  # the first only
+    for _ in range(2):
+        assert step(order["order_id"], "cancel", as_="customer")[0] == 200
+    mine = my_points()
+    assert mine["balance"] == 299
+    assert [(e["reason"], e["points"]) for e in mine["history"]][:2] == [("restored", 200), ("redeemed", -200)]

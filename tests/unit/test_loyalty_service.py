@@ -3,7 +3,7 @@ refund, never twice and never below 0; the tier from spend net of returns. Given
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,16 +14,17 @@ from shared.loyalty import service as loyalty
 from shared.loyalty.model import NotEnoughPoints, PointsAccount, PointsEntry, Reason, Tier, tier_for
 from shared.loyalty.publishing import events_for_account
 from shared.orders import service as orders
-from shared.orders.model import OrderStatus
+from shared.orders.model import Contact, Order, OrderStatus, Payment
 from shared.purchases import service as purchases
 from shared.purchases.model import Purchase, PurchasedLine
+from shared.reservations.model import Channel, Line
 from shared.returns import service as returns
 from shared.returns.model import Disposition, Return, ReturnStatus
 from shared.transactions import MAX_WRITES, Refused
 from tests.conftest import fake_machine_settings
 from tests.fakes.loyalty import MemoryLoyaltyStore
 from tests.fakes.transaction import MemoryTransaction
-from tests.holds_machine import memory_world
+from tests.holds_machine import World, memory_world
 from tests.loyalty_machine import LoyaltyMachine, LoyaltyShop, memory_loyalty_shop
 from tests.names import Names
 from tests.returns_machine import Shop, memory_shop
@@ -94,7 +95,7 @@ def test_redemption_is_in_whole_blocks_within_the_balance_and_the_order() -> Non
     account = PointsAccount("c-1", balance=250)
     entry = model.redeemed(account=account, order_id="o-1", points=200, total_cents=5000, at=NOW)
     assert (entry.points, model.discount_cents(200)) == (-200, 1000)
-    assert model.restored(entry, NOW).points == 200
+    assert model.restored(customer_id="c-1", order_id="o-1", points=200, at=NOW).points == 200
     with pytest.raises(NotEnoughPoints):
         model.redeemed(account=account, order_id="o-1", points=300, total_cents=5000, at=NOW)
     with pytest.raises(InvalidRequest):
@@ -255,6 +256,78 @@ def test_customers_read_their_own_points_and_staff_anyones(shop: Shop, points: M
 
     with pytest.raises(Forbidden):
         loyalty.points(loyalty=points, caller=Caller(role="integration", subject="erp"), customer_id="c-1")
+
+
+# -- redeemed on an order ----------------------------------------------------------------------
+
+
+def _order_world(monkeypatch: pytest.MonkeyPatch, balance: int) -> tuple[World, MemoryLoyaltyStore]:
+    monkeypatch.setattr(orders, "_now", lambda: order_stories.NOW)
+    world = memory_world()
+    points = MemoryLoyaltyStore()
+    if balance:
+        tx = world.transactions.begin()
+        points.add_entry(tx, entry=PointsEntry(order_stories.SHOPPER.subject, "earlier", Reason.EARNED, balance, NOW,
+                                               balance * 100))
+        tx.commit()
+    order_stories.receive(world, "O-1", 5)
+    return world, points
+
+
+def place_with_points(world: World, points: MemoryLoyaltyStore, redeem: int, key: str = "order-points-1",
+                      ) -> tuple[Order, bool]:
+    return orders.place(**world.holds(), orders=world.orders, directory=world.directory, caller=order_stories.SHOPPER,
+                        location_id=order_stories.STORE, lines=[Line("O-1", 2)], payment=Payment.PAY_AT_PICKUP,
+                        contact=Contact("a@example.nl"), channel=Channel.WEB, idempotency_key=key,
+                        prices={"O-1": 2500}, redeem_points=redeem, loyalty=points)
+
+
+def test_points_pay_part_of_an_order_in_its_transaction_and_a_retry_pays_nothing_more(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    world, points = _order_world(monkeypatch, 250)
+    customer = order_stories.SHOPPER.subject
+    order, created = place_with_points(world, points, 200)  # 10 EUR off 50 EUR
+    assert created and (order.redeemed_points, order.points_discount_cents) == (200, 1000)
+    assert points.account(customer).balance == 50
+    placing: MemoryTransaction = world.transactions.begun[-1]  # type: ignore[attr-defined]
+    assert ("POINTS", customer) in placing._items and len(placing) > 2  # with the hold and the order
+    again, created = place_with_points(world, points, 200)
+    assert (again, created) == (order, False) and points.account(customer).balance == 50
+    # collected: earns on what was paid in money (40 EUR)
+    waiting = order_stories.ready(world, order)
+    assert waiting.pickup_code is not None
+    orders.collect(**world.holds(), orders=world.orders, purchases=world.purchases, caller=order_stories.STAFF,
+                   order_id=order.order_id, pickup_code=waiting.pickup_code, loyalty=points)
+    assert points.account(customer).balance == 50 + 40 == ledger_sum(points, customer)
+
+
+def test_more_points_than_the_balance_is_409_and_nothing_is_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    world, points = _order_world(monkeypatch, 150)
+    with pytest.raises(NotEnoughPoints):
+        place_with_points(world, points, 200)
+    assert order_stories.level(world, "O-1").reserved == 0 and points.account("shopper-1").balance == 150
+    with pytest.raises(InvalidRequest):  # not a whole block
+        place_with_points(world, points, 120, key="order-points-2")
+
+
+def test_a_cancelled_or_uncollected_order_gives_its_points_back_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    world, points = _order_world(monkeypatch, 300)
+    customer = order_stories.SHOPPER.subject
+    order, _ = place_with_points(world, points, 300)
+    assert points.account(customer).balance == 0
+    for _ in range(2):  # cancelled, and cancelled again
+        orders.cancel(**world.holds(), orders=world.orders, caller=order_stories.SHOPPER, order_id=order.order_id,
+                      loyalty=points)
+    assert points.account(customer).balance == 300 == ledger_sum(points, customer)
+    assert [e.reason for e in points.history(customer, 10, None)[0]].count(Reason.RESTORED) == 1
+    # an order not collected in time: the sweep gives them back
+    second, _ = place_with_points(world, points, 100, key="order-points-3")
+    waiting = order_stories.ready(world, second)
+    assert waiting.pickup_deadline is not None
+    orders.sweep(**world.holds(), orders=world.orders, now=waiting.pickup_deadline + timedelta(minutes=1),
+                 loyalty=points)
+    assert world.orders.get(second.order_id).status is OrderStatus.NOT_COLLECTED  # type: ignore[union-attr]
+    assert points.account(customer).balance == 300 == ledger_sum(points, customer)
 
 
 # -- the machine on the fakes ----------------------------------------------------------------
