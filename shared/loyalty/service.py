@@ -18,7 +18,7 @@ from shared.transactions import Refused, Transaction
 WRITES_PER_ENTRY = 2  # the ledger entry and the account: room a transaction must keep for points
 
 
-def add_earned(tx: Transaction, *, loyalty: LoyaltyStore | None, customer_id: str | None, purchase_id: str,
+def add_earned(*, tx: Transaction, loyalty: LoyaltyStore | None, customer_id: str | None, purchase_id: str,
                paid_cents: int, at: datetime) -> PointsEntry | None:
     """A purchase's points, when it belongs to a customer."""
     if loyalty is None or not customer_id:
@@ -28,7 +28,7 @@ def add_earned(tx: Transaction, *, loyalty: LoyaltyStore | None, customer_id: st
     return entry
 
 
-def add_taken_back(tx: Transaction, *, loyalty: LoyaltyStore | None, customer_id: str | None, return_id: str,
+def add_taken_back(*, tx: Transaction, loyalty: LoyaltyStore | None, customer_id: str | None, return_id: str,
                    refund_cents: int, at: datetime) -> PointsEntry | None:
     """A refund's points back, as far as the balance read now holds them. Should the balance fall
     before the commit (another refund, a redemption), the commit is refused (``refused_by_points``)
@@ -41,7 +41,7 @@ def add_taken_back(tx: Transaction, *, loyalty: LoyaltyStore | None, customer_id
     return entry
 
 
-def refused_by_points(refused: Refused) -> bool:
+def refused_by_points(*, refused: Refused) -> bool:
     """Only the account's balance stood in the way: read it again and retry."""
     return bool(refused.of(AccountChange)) and len(refused.of(AccountChange)) == len(refused.failures)
 

@@ -78,7 +78,7 @@ def finish(*, orders: OrderStore, reservations: ReservationStore, counters: Hold
                         after=hold.ended(hold_ends_as))
     if purchases is not None and purchase is not None:
         purchases.add_recorded(tx, purchase=purchase, fingerprint=before.fingerprint)
-        loyalty_service.add_earned(tx, loyalty=loyalty, customer_id=purchase.customer_id,
+        loyalty_service.add_earned(tx=tx, loyalty=loyalty, customer_id=purchase.customer_id,
                                    purchase_id=purchase.purchase_id,
                                    paid_cents=purchase.total_cents - before.points_discount_cents,
                                    at=purchase.purchased_at)
@@ -164,7 +164,7 @@ def place(*, orders: OrderStore, reservations: ReservationStore, counters: HoldC
                     or (held is not None and held.order_id != order_id):
                 raise IdempotencyKeyReused("This Idempotency-Key was used before for a different request.") from None
             return existing, False
-        if loyalty_service.refused_by_points(refusal):
+        if loyalty_service.refused_by_points(refused=refusal):
             raise NotEnoughPoints("The points were spent meanwhile.", balance=loyalty.account(caller.subject).balance
                                   if loyalty else 0) from None
         error = holding.hold_refused(refusal, reservation=hold, limits=limits)

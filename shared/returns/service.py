@@ -127,13 +127,13 @@ def step(*, returns: ReturnStore, purchases: PurchaseStore, stock: StockStore, t
                 move, change = _into_stock(after, line, now)
                 stock.add_move(tx, move=move, change=change, default_threshold=0)
         if status is ReturnStatus.REFUNDED:
-            loyalty_service.add_taken_back(tx, loyalty=loyalty, customer_id=after.customer_id,
+            loyalty_service.add_taken_back(tx=tx, loyalty=loyalty, customer_id=after.customer_id,
                                            return_id=after.return_id, refund_cents=after.refund_cents, at=now)
         try:
             tx.commit()
             return after
         except Refused as refused:
-            if not loyalty_service.refused_by_points(refused):
+            if not loyalty_service.refused_by_points(refused=refused):
                 raise Conflict(f"Return {ret.return_id} changed meanwhile; read it and retry.") from None
     raise Conflict(f"The points of return {ret.return_id} kept changing; retry.")
 

@@ -238,8 +238,8 @@ def test_only_a_refusal_by_the_balance_is_retried() -> None:
     entry = PointsEntry("c-1", "r-1", Reason.TAKEN_BACK, -5, NOW)
     from shared.transactions import Failure
 
-    assert loyalty.refused_by_points(Refused([Failure(model.AccountChange(entry))]))
-    assert not loyalty.refused_by_points(Refused([Failure(model.AccountChange(entry)), Failure("return")]))
+    assert loyalty.refused_by_points(refused=Refused([Failure(model.AccountChange(entry))]))
+    assert not loyalty.refused_by_points(refused=Refused([Failure(model.AccountChange(entry)), Failure("return")]))
 
 
 # -- read back -------------------------------------------------------------------------------
