@@ -115,6 +115,17 @@ def test_the_tier_event_comes_when_the_tier_changes_with_an_id_per_account_versi
     assert events_for_account(None, PointsAccount("c-1", 1, 100, 1, 1), NOW) == []  # a new account is BRONZE
 
 
+def test_the_stream_finds_the_points_account_by_its_sort_key_and_not_the_ledger() -> None:
+    from shared.adapters import dynamodb_loyalty
+    from shared.adapters.stream_images import images_of
+
+    account = dynamodb_loyalty.account_key("c-1")
+    kind = images_of(account["pk"]["S"], account["sk"]["S"])
+    assert kind is not None and kind.decode is dynamodb_loyalty.account_from_item
+    entry = dynamodb_loyalty.entry_to_item(PointsEntry("c-1", "p-1", Reason.EARNED, 5, NOW, 500))
+    assert images_of(entry["pk"]["S"], entry["sk"]["S"]) is None  # a ledger entry publishes nothing
+
+
 # -- earned with the purchase ----------------------------------------------------------------
 
 
