@@ -166,6 +166,7 @@ def test_points_pay_part_of_an_order_once_and_come_back_when_it_is_cancelled(aws
     assert my_points()["balance"] == 99
     status, problem, headers = place([{"sku": "LY-3", "quantity": 1}], redeem_points=100 * 2)
     assert status == 409 and headers["Content-Type"] == "application/problem+json", problem
+    assert problem["type"].endswith("/not-enough-points") and problem["balance"] == 99
     assert place([{"sku": "LY-3", "quantity": 1}], redeem_points=150)[0] == 422  # whole blocks only
     assert wiring.stock_store().get("LY-3", UTRECHT).reserved == 2  # type: ignore[union-attr]  # the first only
     for _ in range(2):
