@@ -17,6 +17,7 @@ from events.patterns import LOCATION_PATTERN, SKU_PATTERN
 from events.sources import (
     INBOUND_STOCK_SOURCES,
     LOYALTY_EVENT_SOURCE,
+    MESSAGE_EVENT_SOURCE,
     ORDER_EVENT_SOURCE,
     RESERVATION_EVENT_SOURCE,
     RETURN_EVENT_SOURCE,
@@ -235,6 +236,24 @@ class CustomerTierChanged(Contract):
 LOYALTY_EVENTS: dict[str, type[Contract]] = {"CustomerTierChanged": CustomerTierChanged}
 
 
+# -- published by this system (source retail.messages) ---------------------------------------
+
+
+class ReviewRequested(Contract):
+    """Some days after a customer had their goods: ask them for a review of these products. No
+    contact details: the notifier reads the order or purchase (``source``, ``source_id``)."""
+
+    source: str  # "order" (collected) or "purchase" (a till sale)
+    source_id: str
+    location_id: str
+    customer_id: str | None
+    skus: list[str]
+    due_at: datetime
+
+
+MESSAGE_EVENTS: dict[str, type[Contract]] = {"ReviewRequested": ReviewRequested}
+
+
 # -- put on the bus by POS, ERP and WMS, consumed here --------------------------------------
 
 
@@ -292,7 +311,7 @@ RESERVATION_EVENTS: dict[str, type[ReservationEvent]] = {
     "ReservationExpired": ReservationExpired,
     "ReservationFulfilled": ReservationFulfilled,
 }
-PUBLISHED = STOCK_EVENTS | RESERVATION_EVENTS | ORDER_EVENTS | RETURN_EVENTS | LOYALTY_EVENTS
+PUBLISHED = STOCK_EVENTS | RESERVATION_EVENTS | ORDER_EVENTS | RETURN_EVENTS | LOYALTY_EVENTS | MESSAGE_EVENTS
 CONSUMED: dict[str, type[Contract]] = {
     "SaleRecorded": SaleRecorded,
     "GoodsReceived": GoodsReceived,
@@ -303,6 +322,7 @@ SOURCES = {name: (STOCK_EVENT_SOURCE,) for name in STOCK_EVENTS} | {
     name: (ORDER_EVENT_SOURCE,) for name in ORDER_EVENTS} | {
     name: (RETURN_EVENT_SOURCE,) for name in RETURN_EVENTS} | {
     name: (LOYALTY_EVENT_SOURCE,) for name in LOYALTY_EVENTS} | {
+    name: (MESSAGE_EVENT_SOURCE,) for name in MESSAGE_EVENTS} | {
     name: INBOUND_STOCK_SOURCES for name in CONSUMED
 }
 

@@ -6,3 +6,4 @@ RESERVATION_EVENT_SOURCE = "retail.reservations"
 ORDER_EVENT_SOURCE = "retail.orders"
 RETURN_EVENT_SOURCE = "retail.returns"  # purchases and returns
 LOYALTY_EVENT_SOURCE = "retail.loyalty"  # points and tiers
+MESSAGE_EVENT_SOURCE = "retail.messages"  # what the customer messages ask of themselves (review requests)

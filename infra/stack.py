@@ -50,6 +50,7 @@ class RetailStack(Stack):
             bus=self.events.bus,
             queues=self.events.queues,
             sender_email=settings.sender_email,
+            message_environment=settings.message_environment,
         )
         # Cognito domain prefixes are global to AWS: by default the stage and the account make it unique.
         domain_prefix = settings.cognito_domain_prefix or f"{settings.scoped('retail')}-{self.account}"

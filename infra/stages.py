@@ -21,6 +21,9 @@ STACK_BASE_NAME = "RetailBackend"
 # What a stage must be given explicitly (no default may stand in for it).
 REQUIRED = {"dev": (), "prod": ("allowed_origins", "sender_email", "alarm_email")}
 PLACEHOLDER_DOMAIN = "@retail.example"
+DEFAULT_WEBSHOP_URL = "https://shop.example.nl"  # -c webshop_url=... / -c account_url=... per deployment
+DEFAULT_ACCOUNT_URL = f"{DEFAULT_WEBSHOP_URL}/account"
+DEFAULT_REVIEW_AFTER_DAYS = 7
 
 
 class StageSettingsError(ValueError):
@@ -35,6 +38,16 @@ class StageSettings:
     alarm_email: str | None
     push_credentials_version: str
     cognito_domain_prefix: str | None  # None: derived from stage and account (see identity)
+    # what customer messages link to, and how many days after the goods a review is asked for
+    account_url: str = DEFAULT_ACCOUNT_URL
+    webshop_url: str = DEFAULT_WEBSHOP_URL
+    review_after_days: int = DEFAULT_REVIEW_AFTER_DAYS
+
+    @property
+    def message_environment(self) -> dict[str, str]:
+        """The settings of the functions that send customer messages (shared/settings.py reads them)."""
+        return {"ACCOUNT_URL": self.account_url, "WEBSHOP_URL": self.webshop_url,
+                "REVIEW_AFTER_DAYS": str(self.review_after_days)}
 
     @property
     def is_prod(self) -> bool:
@@ -86,6 +99,9 @@ def stage_settings(context: Callable[[str], object]) -> StageSettings:
         alarm_email=str(get("alarm_email")) if get("alarm_email") else None,
         push_credentials_version=str(get("push_credentials_version") or "1"),
         cognito_domain_prefix=str(get("cognito_domain_prefix")) if get("cognito_domain_prefix") else None,
+        account_url=str(get("account_url") or DEFAULT_ACCOUNT_URL),
+        webshop_url=str(get("webshop_url") or DEFAULT_WEBSHOP_URL),
+        review_after_days=int(str(get("review_after_days") or DEFAULT_REVIEW_AFTER_DAYS)),
     )
     if settings.is_prod:
         _check_prod(settings)

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from events.sources import (
     INBOUND_STOCK_SOURCES,
+    MESSAGE_EVENT_SOURCE,
     ORDER_EVENT_SOURCE,
     RESERVATION_EVENT_SOURCE,
     RETURN_EVENT_SOURCE,
@@ -379,7 +380,7 @@ TOPOLOGY = Topology(
         Function(
             name="customer-notifier",
             handler="functions.customer_notifier.handler",
-            description="Tells customers about their orders by e-mail (SES) and SMS (SNS), in nl or en",
+            description="Tells customers about orders, holds, receipts, returns; asks reviews (SES, SNS; nl/en)",
             queue="customer-messages",
             table_access=TableAccess(actions=("DeleteItem", "GetItem", "PutItem", "UpdateItem"), indexes=("gsi1",)),
             sends_messages=True,
@@ -388,7 +389,7 @@ TOPOLOGY = Topology(
         Function(
             name="reservation-sweeper",
             handler="functions.reservation_sweeper.handler",
-            description="Releases expired holds and uncollected orders, sends pickup reminders (each once)",
+            description="Releases expired holds and uncollected orders, sends pickup reminders, asks due reviews",
             schedule_minutes=1,
             table_access=TableAccess(actions=("GetItem", "PutItem", "UpdateItem"), indexes=("gsi1", "gsi3")),
             timeout_seconds=50,
@@ -406,7 +407,7 @@ TOPOLOGY = Topology(
             handler="functions.stock_stream_publisher.handler",
             description="Publishes committed stock changes from the table stream to the bus",
             table_stream=True,
-            stream_key_prefixes=("SKU#", "RES#", "ORD#", "PUR#", "RET#", "CUSTOMER#"),
+            stream_key_prefixes=("SKU#", "RES#", "ORD#", "PUR#", "RET#", "REVIEW#", "CUSTOMER#"),
             table_access=NO_TABLE,  # reads the stream's images, never the table
             publishes_events=True,
             timeout_seconds=30,
@@ -432,13 +433,14 @@ TOPOLOGY = Topology(
         ),
         EventRule(
             name="customer-order-messages",
-            description="Order and return steps a customer is told about, and e-receipts, go to the notifier",
+            description="Order, hold and return steps a customer is told about, e-receipts and review requests",
             pattern={
-                "source": [ORDER_EVENT_SOURCE, RETURN_EVENT_SOURCE],
+                "source": [ORDER_EVENT_SOURCE, RETURN_EVENT_SOURCE, RESERVATION_EVENT_SOURCE, MESSAGE_EVENT_SOURCE],
                 "detail-type": ["OrderPlaced", "OrderLineShort", "OrderReadyForPickup", "OrderPickupReminder",
                                 "OrderCollected", "OrderCancelled", "OrderNotCollected", "PurchaseRecorded",
                                 "ReturnRequested", "ReturnApproved", "ReturnRejected", "ReturnReceived",
-                                "ReturnInspected", "ReturnRefunded", "ReturnClosed"],
+                                "ReturnInspected", "ReturnRefunded", "ReturnClosed", "ReservationCreated",
+                                "ReviewRequested"],
             },
             queue="customer-messages",
         ),

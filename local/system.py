@@ -58,6 +58,11 @@ class LocalSystem:
         os.environ.update({  # what CDK gives these functions on AWS, pointing at the local stand-ins
             "FEED_ENDPOINT": self.base_url, "JWKS_URL": f"{self.base_url}/.well-known/jwks.json",
             "JWT_ISSUER": auth.ISSUER, "JWT_AUDIENCE": auth.AUDIENCE})
+        for name, url in (("WEBSHOP_URL", self.base_url), ("ACCOUNT_URL", f"{self.base_url}/account")):
+            os.environ.setdefault(name, url)  # customer messages link here (REVIEW_AFTER_SECONDS: see settings)
+        from shared.settings import settings
+
+        settings.cache_clear()  # read again with the links
         self._start_pollers()
         threading.Thread(target=self._server.serve_forever, name="gateway", daemon=True).start()
         return self

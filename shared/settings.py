@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from functools import cache
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from infra.topology import REDELIVERY
+
+DAY = 24 * 3600
 
 
 class Settings(BaseModel):
@@ -16,6 +20,14 @@ class Settings(BaseModel):
     # as long as a request or event can come back (DLQ redrive, archive replay): see Redelivery
     idempotency_ttl_days: int = REDELIVERY.dedupe_days
     cursor_secret: str = ""  # signs list cursors (HMAC); set per deployment
+    # customer messages, per deployment: the account page, the webshop, and when to ask for a review
+    account_url: str = "https://shop.example.nl/account"
+    webshop_url: str = "https://shop.example.nl"
+    review_after_seconds: int = Field(default=7 * DAY, ge=0)
+
+    @property
+    def review_after(self) -> timedelta:
+        return timedelta(seconds=self.review_after_seconds)
 
 
 @cache
@@ -24,4 +36,17 @@ def settings() -> Settings:
         table_name=os.environ.get("TABLE_NAME", ""),
         event_bus_name=os.environ.get("EVENT_BUS_NAME", "retail"),
         cursor_secret=os.environ.get("CURSOR_SECRET", ""),
+        **_message_settings(),
     )
+
+
+def _message_settings() -> dict[str, Any]:
+    """Only what the environment sets: REVIEW_AFTER_DAYS per deployment, REVIEW_AFTER_SECONDS
+    (taking precedence) where a test cannot wait days."""
+    given: dict[str, Any] = {key: os.environ[name] for key, name in
+                             (("account_url", "ACCOUNT_URL"), ("webshop_url", "WEBSHOP_URL")) if os.environ.get(name)}
+    if os.environ.get("REVIEW_AFTER_SECONDS"):
+        given["review_after_seconds"] = int(os.environ["REVIEW_AFTER_SECONDS"])
+    elif os.environ.get("REVIEW_AFTER_DAYS"):
+        given["review_after_seconds"] = int(float(os.environ["REVIEW_AFTER_DAYS"]) * DAY)
+    return given

@@ -10,6 +10,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from shared.adapters.dynamodb_catalog import DynamoDBCatalog
+    from shared.adapters.dynamodb_contacts import DynamoDBCustomerContacts
     from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
     from shared.adapters.dynamodb_limits import DynamoDBHoldCounters
     from shared.adapters.dynamodb_locations import DynamoDBLocationStore
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
     from shared.adapters.dynamodb_purchases import DynamoDBPurchaseStore
     from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
     from shared.adapters.dynamodb_returns import DynamoDBReturnStore
+    from shared.adapters.dynamodb_reviews import DynamoDBReviewSchedule
     from shared.adapters.dynamodb_stock import DynamoDBStockStore
     from shared.adapters.dynamodb_transaction import DynamoDBTransactions
     from shared.adapters.event_bus import EventBridgePublisher
@@ -97,6 +100,14 @@ def return_store() -> DynamoDBReturnStore:
 
 
 @cache
+def catalog() -> DynamoDBCatalog:
+    """Products, SKUs, prices and promotions: what every line is priced from."""
+    from shared.adapters.dynamodb_catalog import DynamoDBCatalog
+
+    return DynamoDBCatalog()
+
+
+@cache
 def loyalty_store() -> DynamoDBLoyaltyStore:
     """Points, booked in the transactions of purchases, refunds and orders."""
     from shared.adapters.dynamodb_loyalty import DynamoDBLoyaltyStore
@@ -112,6 +123,21 @@ def device_store() -> DynamoDBDeviceStore:
 
 
 @cache
+def customer_contacts() -> DynamoDBCustomerContacts:
+    """Where customers with an account are reached (read from their customer record)."""
+    from shared.adapters.dynamodb_contacts import DynamoDBCustomerContacts
+
+    return DynamoDBCustomerContacts()
+
+
+@cache
+def review_schedule() -> DynamoDBReviewSchedule:
+    from shared.adapters.dynamodb_reviews import DynamoDBReviewSchedule
+
+    return DynamoDBReviewSchedule()
+
+
+@cache
 def event_publisher() -> EventBridgePublisher:
     from shared.adapters.event_bus import EventBridgePublisher
 
@@ -124,6 +150,7 @@ def reset() -> None:
     from shared.settings import settings
 
     for made in (transactions, stock_store, location_store, location_directory, reservation_store, order_store,
-                 hold_counters, purchase_store, return_store, loyalty_store, device_store, event_publisher, settings):
+                 hold_counters, purchase_store, return_store, loyalty_store, catalog, device_store, customer_contacts,
+                 review_schedule, event_publisher, settings):
         made.cache_clear()
     reset_clients()

@@ -8,16 +8,23 @@ const token = params.get("token") || "";
 const store = params.get("location") || "";
 let lang = params.get("lang") || "nl";
 let config = { api: "", feed: "" };
+let view = "orders";
 
 const TEXT = {
   nl: { title: "Click & collect", empty: "Geen open bestellingen.", accept: "Accepteren", picking: "Start verzamelen",
         ready: "Klaar voor afhalen", collect: "Afgeven", code: "Ophaalcode", short: "Niet gevonden",
         suggest: "Tip bij afhalen:", live: "live", offline: "offline", other: "EN", failed: "Mislukt",
-        newcode: "Nieuwe code sturen" },
+        newcode: "Nieuwe code sturen", orders: "Bestellingen", customers: "Klanten", until: "Ophalen vóór",
+        find: "Zoek op klantenkaart of e-mail", search: "Zoeken", none: "Geen klant gevonden.", enrol: "Nieuwe klant",
+        name: "Naam", email: "E-mail", marketing: "Wil aanbiedingen per e-mail", create: "Klantenkaart aanmaken",
+        card: "Klantenkaart", points: "punten", tier: "Niveau" },
   en: { title: "Click & collect", empty: "No open orders.", accept: "Accept", picking: "Start picking",
         ready: "Ready for pickup", collect: "Hand over", code: "Pickup code", short: "Not found",
         suggest: "Suggest at pickup:", live: "live", offline: "offline", other: "NL", failed: "Failed",
-        newcode: "Send a new code" },
+        newcode: "Send a new code", orders: "Orders", customers: "Customers", until: "Collect before",
+        find: "Find by loyalty card or e-mail", search: "Search", none: "No customer found.", enrol: "New customer",
+        name: "Name", email: "E-mail", marketing: "Wants offers by e-mail", create: "Create loyalty card",
+        card: "Loyalty card", points: "points", tier: "Tier" },
 };
 const t = (key) => TEXT[lang][key];
 
@@ -29,6 +36,19 @@ async function api(path, options = {}) {
   const body = response.status === 204 ? null : await response.json();
   if (!response.ok) throw new Error((body && body.detail) || response.statusText);
   return body;
+}
+
+const money = (cents) => new Intl.NumberFormat(lang === "en" ? "en-IE" : "nl-NL",
+  { style: "currency", currency: "EUR" }).format(cents / 100);
+// a name from the catalog: {nl, en} or already a string
+const named = (name, fallback) => (name && typeof name === "object" ? name[lang] || name.nl : name) || fallback;
+const variant = (line) => (line.attributes || []).map((pair) => pair[1]).join(" / ");
+
+function el(tag, text, attrs = {}) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = text;
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  return node;
 }
 
 function toast(message) {
@@ -60,7 +80,10 @@ async function suggestions(order, card) {
   const p = document.createElement("p");
   p.className = "suggest";
   p.dataset.testid = "suggestions";
-  p.textContent = t("suggest") + " " + found.suggestions.map((s) => `${s.sku} (${s.available})`).join(", ");
+  p.textContent = t("suggest") + " " + found.suggestions.map((s) => {
+    const price = s.price_cents !== undefined ? " " + money(s.price_cents) : "";
+    return `${named(s.name, s.sku)}${price} (${s.available})`;
+  }).join(", ");
   card.appendChild(p);
 }
 
@@ -76,10 +99,16 @@ function render(order) {
   status.textContent = order.status;
   head.appendChild(status);
   card.appendChild(head);
+  const who = [order.customer_name, order.pickup_deadline
+    ? `${t("until")} ${new Date(order.pickup_deadline).toLocaleString(lang === "en" ? "en-GB" : "nl-NL")}` : null];
+  card.appendChild(el("p", who.filter(Boolean).join(" · "), { class: "who", "data-testid": "who" }));
   const list = document.createElement("ul");
   for (const line of order.lines) {
     const item = document.createElement("li");
-    item.textContent = `${line.quantity} x ${line.sku} `;
+    const size = variant(line);
+    item.textContent = `${line.quantity} x ${named(line.name, line.sku)}${size ? " (" + size + ")" : ""} `
+      + `${money(line.quantity * line.unit_price_cents)} `;
+    item.dataset.sku = line.sku;
     if (line.short) item.className = "short";
     if (!line.short && ["ACCEPTED", "PICKING"].includes(order.status)) {
       item.appendChild(button(t("short"), "short",
@@ -111,6 +140,7 @@ function render(order) {
 }
 
 async function load() {
+  if (view === "customers") return;
   const orders = [];
   let cursor = null;
   do {  // every open order, page by page (the API never cuts a list short, it pages it)
@@ -123,6 +153,80 @@ async function load() {
   const empty = document.getElementById("empty");
   empty.textContent = t("empty");
   empty.hidden = orders.length > 0;
+}
+
+// -- customers: find one by card or e-mail, enrol a new one with a digital loyalty card ----------
+
+function customerCard(customer, points) {
+  const card = el("article", null, { class: "customer", "data-testid": "customer", "data-customer": customer.customer_id });
+  card.appendChild(el("h2", customer.name || customer.customer_id));
+  card.appendChild(el("p", customer.email || ""));
+  card.appendChild(el("p", `${t("card")}: ${customer.card_number || "-"}`, { "data-testid": "card-number" }));
+  if (points) card.appendChild(el("p", `${points.balance} ${t("points")} · ${t("tier")}: ${points.tier}`));
+  if (customer.qr_svg) {
+    const img = el("img", null, { alt: t("card"), class: "qr", "data-testid": "qr" });
+    img.src = customer.qr_svg;
+    card.appendChild(img);
+  }
+  return card;
+}
+
+async function showCustomer(customer) {
+  const points = await api(`/customers/${encodeURIComponent(customer.customer_id)}/points`).catch(() => null);
+  document.getElementById("found").replaceChildren(customerCard(customer, points));
+}
+
+async function findCustomer(query) {
+  const way = query.includes("@") ? "email" : "card";
+  try {
+    const found = await api(`/customers?${way}=${encodeURIComponent(query)}`);
+    const customer = found.customers ? found.customers[0] : found;
+    if (customer) return showCustomer(customer);
+  } catch (error) { /* not found: said below */ }
+  document.getElementById("found").replaceChildren(el("p", t("none")));
+}
+
+async function enrol(form) {
+  const data = new FormData(form);
+  const customer = await api("/customers", {
+    method: "POST",
+    headers: { "idempotency-key": form.dataset.key },
+    body: JSON.stringify({ location_id: store, name: data.get("name"), email: data.get("email"), language: lang,
+                           consents: { marketing_email: data.get("marketing") === "on" } }),
+  });
+  form.reset();
+  form.dataset.key = crypto.randomUUID();  // the next enrolment is a new request; a retry of this one is not
+  await showCustomer(customer);
+}
+
+function renderCustomers() {
+  const section = document.getElementById("customers");
+  const search = el("form", null, { "data-testid": "find" });
+  const query = el("input", null, { name: "query", placeholder: t("find"), required: "", "data-testid": "query" });
+  search.append(query, el("button", t("search"), { type: "submit" }));
+  search.addEventListener("submit", (event) => { event.preventDefault(); findCustomer(query.value.trim()); });
+  const form = el("form", null, { "data-testid": "enrol" });
+  form.dataset.key = crypto.randomUUID();
+  form.append(el("h2", t("enrol")),
+    el("input", null, { name: "name", placeholder: t("name"), required: "", "data-testid": "name" }),
+    el("input", null, { name: "email", type: "email", placeholder: t("email"), required: "", "data-testid": "email" }));
+  const consent = el("label", " " + t("marketing"));
+  consent.prepend(el("input", null, { name: "marketing", type: "checkbox" }));
+  form.append(consent, el("button", t("create"), { type: "submit", "data-action": "enrol" }));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    enrol(form).catch((error) => toast(t("failed") + ": " + error.message));
+  });
+  section.replaceChildren(search, form, el("div", null, { id: "found" }));
+}
+
+function showView(next) {
+  view = next;
+  document.getElementById("orders").hidden = view !== "orders";
+  document.getElementById("customers").hidden = view !== "customers";
+  document.getElementById("empty").hidden = true;
+  for (const tab of document.querySelectorAll("nav button")) tab.classList.toggle("current", tab.dataset.view === view);
+  if (view === "customers") renderCustomers(); else load();
 }
 
 function connect() {
@@ -142,6 +246,7 @@ function applyLanguage() {
   document.documentElement.lang = lang;
   document.getElementById("title").textContent = t("title");
   document.getElementById("lang").textContent = t("other");
+  for (const tab of document.querySelectorAll("nav button")) tab.textContent = t(tab.dataset.view);
 }
 
 async function start() {
@@ -150,8 +255,11 @@ async function start() {
   document.getElementById("lang").addEventListener("click", () => {
     lang = lang === "nl" ? "en" : "nl";
     applyLanguage();
-    load();
+    showView(view);
   });
+  for (const tab of document.querySelectorAll("nav button")) {
+    tab.addEventListener("click", () => showView(tab.dataset.view));
+  }
   applyLanguage();
   await load();
   connect();

@@ -1,12 +1,16 @@
-"""Sends customers their messages: orders (e-mail, SMS where given), e-receipts, return steps.
+"""Sends customers their messages: orders (e-mail, SMS where given), e-receipts, return steps,
+reservation confirmations and review requests.
 
-Order events reach it through a rule and a queue. Sending is idempotent on the event id
+A collected order or a till sale with a known customer also schedules a review request (once per
+order or purchase); the sweep turns it into ReviewRequested when due, which comes back here.
+Events reach it through a rule and a queue. Sending is idempotent on the event id
 (Powertools idempotency, records in the table), so a redelivered event is not sent twice;
 a message that keeps failing ends in the queue's dead-letter queue, the rest go on.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -21,15 +25,25 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from events.contracts import ORDER_EVENTS, RETURN_EVENTS
+from events.contracts import MESSAGE_EVENTS, ORDER_EVENTS, RESERVATION_EVENTS, RETURN_EVENTS, Metadata, ReviewRequested
 from infra.topology import REDELIVERY
 from shared import wiring
 from shared.adapters.messaging import SesEmailSender, SnsSmsSender
 from shared.batching import batch_processor
-from shared.notifications.service import notify_customer, notify_return, send_e_receipt
+from shared.notifications.model import Links, ReviewSource
+from shared.notifications.service import (
+    confirm_reservation,
+    notify_customer,
+    notify_return,
+    schedule_review_of_order,
+    schedule_review_of_purchase,
+    send_e_receipt,
+    send_review_request,
+)
 from shared.observability import logger, metrics, tracer
 from shared.settings import settings
 
+HANDLED = {*ORDER_EVENTS, *RETURN_EVENTS, "ReservationCreated", *MESSAGE_EVENTS}
 processor = batch_processor(EventType.SQS)  # failures logged without personal data
 # Powertools treats a record past its expiry as absent: it must outlive every redelivery.
 config = IdempotencyConfig(event_key_jmespath="metadata.event_id", expires_after_seconds=REDELIVERY.dedupe_seconds)
@@ -41,20 +55,42 @@ def _persistence() -> DynamoDBPersistenceLayer:
                                     expiry_attr="expires_at_epoch")
 
 
+def _links() -> Links:
+    return Links(account_url=settings().account_url, webshop_url=settings().webshop_url)
+
+
 def send(detail: dict[str, Any], detail_type: str) -> dict[str, Any]:
-    """Reads the record the event is about (contact details never travel in events) and sends."""
+    """Reads the record the event is about (contact details never travel in events) and sends.
+
+    A review request is scheduled before the message goes: a failure after it retries the event,
+    which finds the request there and schedules nothing twice.
+    """
     directory, data = wiring.location_directory(), detail["data"]
     if detail_type in ORDER_EVENTS:
-        order = wiring.order_store().get(ORDER_EVENTS[detail_type].model_validate(data).order_id)
+        event = ORDER_EVENTS[detail_type].model_validate(data)
+        order = wiring.order_store().get(event.order_id)
         if order is None:
             raise LookupError("order not found")
+        if detail_type == "OrderCollected":
+            schedule_review_of_order(order=order, collected_at=_occurred(detail),
+                                     reviews=wiring.review_schedule(), wait=settings().review_after)
         sent = notify_customer(event_type=detail_type, order=order, directory=directory, email=SesEmailSender(),
                                sms=SnsSmsSender())
     elif detail_type == "PurchaseRecorded":
         purchase = wiring.purchase_store().get_purchase(str(data["purchase_id"]))
         if purchase is None:
             raise LookupError("purchase not found")
-        sent = send_e_receipt(purchase=purchase, directory=directory, email=SesEmailSender())
+        schedule_review_of_purchase(purchase=purchase, reviews=wiring.review_schedule(), wait=settings().review_after)
+        sent = send_e_receipt(purchase=purchase, directory=directory, email=SesEmailSender(),
+                              contacts=wiring.customer_contacts(), links=_links())
+    elif detail_type == "ReservationCreated":
+        held = RESERVATION_EVENTS[detail_type].model_validate(data)
+        sent = [] if held.order_id else confirm_reservation(  # an order's own hold: the order tells its customer
+            reservation_id=held.reservation_id, customer_id=held.customer_id, location_id=held.location_id,
+            lines=[(x.sku, x.quantity) for x in held.lines], held_until=held.expires_at, directory=directory,
+            contacts=wiring.customer_contacts(), email=SesEmailSender())
+    elif detail_type == "ReviewRequested":
+        sent = _ask_for_review(ReviewRequested.model_validate(data))
     else:
         ret = wiring.return_store().get(str(data["return_id"]))
         if ret is None:
@@ -64,10 +100,23 @@ def send(detail: dict[str, Any], detail_type: str) -> dict[str, Any]:
     return {"sent": sent}
 
 
+def _occurred(detail: dict[str, Any]) -> datetime:
+    return Metadata.model_validate(detail["metadata"]).occurred_at
+
+
+def _ask_for_review(request: ReviewRequested) -> list[str]:
+    source = ReviewSource(request.source)
+    order = wiring.order_store().get(request.source_id) if source is ReviewSource.ORDER else None
+    purchase = wiring.purchase_store().get_purchase(request.source_id) if source is ReviewSource.PURCHASE else None
+    return send_review_request(source=source, skus=request.skus, location_id=request.location_id, order=order,
+                               purchase=purchase, directory=wiring.location_directory(),
+                               contacts=wiring.customer_contacts(), email=SesEmailSender(), links=_links())
+
+
 @tracer.capture_method
 def handle_record(record: SQSRecord) -> None:
     event = EventBridgeModel.model_validate_json(record.body)
-    if event.detail_type not in ORDER_EVENTS and event.detail_type not in RETURN_EVENTS:
+    if event.detail_type not in HANDLED:
         raise ValueError(f"unexpected detail-type {event.detail_type!r}")
     once = idempotent_function(data_keyword_argument="detail", persistence_store=_persistence(), config=config)(send)
     once(detail=event.detail, detail_type=event.detail_type)

@@ -68,10 +68,12 @@ class RetailFunctions(Construct):
         bus: events.EventBus,
         queues: dict[str, sqs.Queue],
         sender_email: str = DEFAULT_SENDER,
+        message_environment: dict[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._topology, self._table, self._bus, self._queues = topology, table, bus, queues
         self._sender_email = sender_email
+        self._message_environment = message_environment or {}
         self.code = code_asset()
         self.layer = lambda_.LayerVersion(
             self,
@@ -123,7 +125,7 @@ class RetailFunctions(Construct):
                 "POWERTOOLS_SERVICE_NAME": spec.name,
                 "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
                 "POWERTOOLS_LOG_LEVEL": "INFO",
-                **({"SENDER_EMAIL": self._sender_email} if spec.sends_messages else {}),
+                **({"SENDER_EMAIL": self._sender_email, **self._message_environment} if spec.sends_messages else {}),
                 **({"CURSOR_SECRET": self.cursor_secret.secret_value.unsafe_unwrap()} if spec.routes else {}),
             },
         )

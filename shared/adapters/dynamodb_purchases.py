@@ -35,7 +35,7 @@ def purchase_to_item(p: Purchase, fingerprint: str) -> dict[str, Any]:
         "purchase_id": p.purchase_id, "channel": p.channel.value, "location_id": p.location_id,
         "lines": [{"sku": x.sku, "quantity": x.quantity, "unit_price_cents": x.unit_price_cents} for x in p.lines],
         "purchased_at": items.stamp(p.purchased_at), "reference": p.reference, "customer_id": p.customer_id,
-        "receipt_email": p.receipt_email, "fingerprint": fingerprint,
+        "receipt_email": p.receipt_email, "receipt_language": p.receipt_language, "fingerprint": fingerprint,
         "remaining": {x.sku: x.quantity for x in p.lines},
     }
     if p.customer_id:
@@ -50,6 +50,7 @@ def purchase_from_item(item: dict[str, Any]) -> Purchase:
         lines=tuple(PurchasedLine(str(x["sku"]), int(x["quantity"]), int(x["unit_price_cents"])) for x in v["lines"]),
         purchased_at=items.parse_stamp(v["purchased_at"]), reference=str(v["reference"]),
         customer_id=v.get("customer_id"), receipt_email=v.get("receipt_email"),
+        receipt_language=v.get("receipt_language"),
     )
 
 

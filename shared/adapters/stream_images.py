@@ -17,7 +17,9 @@ from shared.adapters.dynamodb_orders import ORDER_PREFIX, order_from_item
 from shared.adapters.dynamodb_purchases import PURCHASE_PREFIX, purchase_from_item
 from shared.adapters.dynamodb_reservations import RESERVATION_PREFIX, reservation_from_item
 from shared.adapters.dynamodb_returns import RETURN_PREFIX, return_from_item
+from shared.adapters.dynamodb_reviews import REVIEW_PREFIX, review_from_item
 from shared.loyalty.publishing import events_for_account
+from shared.notifications.publishing import events_for_review
 from shared.orders.publishing import events_for_order
 from shared.outbound import OutboundEvent
 from shared.reservations.publishing import events_for_reservation
@@ -50,6 +52,7 @@ ITEM_IMAGES: dict[str, ItemImages[Any]] = {kind.prefix: kind for kind in (
     ItemImages(ORDER_PREFIX, order_from_item, "status", events_for_order),
     ItemImages(PURCHASE_PREFIX, purchase_from_item, "lines", events_for_purchase),
     ItemImages(RETURN_PREFIX, return_from_item, "lines", events_for_return),
+    ItemImages(REVIEW_PREFIX, review_from_item, "source_id", events_for_review),
 )}
 
 

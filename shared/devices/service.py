@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 
-from shared.catalog import category, goes_with
+from shared.catalog.accessories import category, goes_with
 from shared.devices.model import Connection, Device, Platform, StoreMessage
 from shared.devices.ports import DeviceStore, FeedService, Gone, PushService
 from shared.errors import NotFound

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, EmailStr, Field, StrictInt
 
@@ -30,6 +31,8 @@ class StoreSaleBody(ApiModel):
     purchased_at: PastInstant = Field(description="When it was paid, with a time zone; not in the future")
     customer_id: str | None = Field(default=None, max_length=128, description="From the loyalty card")
     receipt_email: EmailStr | None = Field(default=None, description="Send the e-receipt here")
+    receipt_language: Literal["nl", "en"] | None = Field(default=None, description=(
+        "The e-receipt's language when the sale has no customer account (whose language it is then)"))
     order_id: str | None = Field(default=None, max_length=64, description=(
         "A pay-at-pickup order rung up with this sale: its units leave once, as the order's collection"))
 

@@ -1,13 +1,16 @@
-"""Telling a customer about their order: which message, in their language, by which channels."""
+"""Telling a customer about their orders, holds, receipts and returns, and asking for reviews: which
+message, in their language, by which channels."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from shared.locations.directory import LocationDirectory
-from shared.notifications.ports import EmailSender, SmsSender
-from shared.notifications.templates import PAYMENT, RETURN_TEMPLATES, TEMPLATES, render
-from shared.orders.model import Order
+from shared.notifications.model import Contact, Links, ReviewRequest, ReviewSource, language_or
+from shared.notifications.ports import CustomerContacts, EmailSender, ReviewSchedule, SmsSender
+from shared.notifications.templates import ACCOUNT, PAYMENT, RETURN_TEMPLATES, TEMPLATES, render
+from shared.orders.model import Order, OrderStatus
 from shared.purchases.model import Purchase, PurchaseChannel
 from shared.returns.model import Return
 
@@ -41,17 +44,98 @@ def euros(*, cents: int, language: str) -> str:
     return f"\u20ac {text}"
 
 
-def send_e_receipt(*, purchase: Purchase, directory: LocationDirectory, email: EmailSender) -> list[str]:
-    """A store sale's e-receipt, when the customer asked for one (web orders get theirs at pickup)."""
+def receipt_language(*, purchase: Purchase, contact: Contact | None, store_language: str) -> str:
+    """A customer's own language; else the one the till asked for; else the store's (else Dutch)."""
+    return language_or(contact.language if contact else None, purchase.receipt_language, store_language)
+
+
+def send_e_receipt(*, purchase: Purchase, directory: LocationDirectory, email: EmailSender,
+                   contacts: CustomerContacts, links: Links) -> list[str]:
+    """A store sale's e-receipt, when the customer asked for one (web orders get theirs at pickup),
+    written and with amounts in one language, with a link to the account (or an invitation to one)."""
     if not purchase.receipt_email or purchase.channel is not PurchaseChannel.STORE:
         return []
     location = directory.get(purchase.location_id)
-    lines = [f"{x.quantity} x {x.sku}  {euros(cents=x.quantity * x.unit_price_cents, language='nl')}"
+    contact = contacts.contact_of(purchase.customer_id) if purchase.customer_id else None
+    language = receipt_language(purchase=purchase, contact=contact, store_language=location.language)
+    lines = [f"{x.quantity} x {x.sku}  {euros(cents=x.quantity * x.unit_price_cents, language=language)}"
              for x in purchase.lines]
-    values = {"store": location.name, "reference": purchase.reference,
-              "amount": euros(cents=purchase.total_cents, language="nl"), "lines": "\n".join(lines)}
-    message = render("PurchaseRecorded", location.language, values)
+    account = ACCOUNT[("account" if contact else "invitation", language)].format(url=links.account_url)
+    values = {"store": location.name, "reference": purchase.reference, "account": account,
+              "amount": euros(cents=purchase.total_cents, language=language), "lines": "\n".join(lines)}
+    message = render("PurchaseRecorded", language, values)
     return [email.send(purchase.receipt_email, message.subject, message.body)]
+
+
+def confirm_reservation(*, reservation_id: str, customer_id: str, location_id: str, lines: list[tuple[str, int]],
+                        held_until: datetime, directory: LocationDirectory, contacts: CustomerContacts,
+                        email: EmailSender) -> list[str]:
+    """Tells the customer what is held for them, where and until when; nothing without a contact."""
+    contact = contacts.contact_of(customer_id)
+    if contact is None:
+        return []
+    location = directory.get(location_id)
+    language = language_or(contact.language)
+    values = {"reservation_ref": reservation_id[:8].upper(), "store": location.name,
+              "address": f"{location.address.street}, {location.address.city}",
+              "lines": "\n".join(f"{quantity} x {sku}" for sku, quantity in lines),
+              "until": held_until.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M")}
+    message = render("ReservationCreated", language, values)
+    return [email.send(contact.email, message.subject, message.body)]
+
+
+# -- review requests: scheduled when the customer has the goods, asked for when due ---------------
+
+
+def schedule_review_of_order(*, order: Order, collected_at: datetime, reviews: ReviewSchedule,
+                             wait: timedelta) -> bool:
+    """A collected order's review request, due ``wait`` after the collection (once per order)."""
+    if order.status is not OrderStatus.COLLECTED:
+        return False
+    return reviews.schedule(ReviewRequest.after(
+        source=ReviewSource.ORDER, source_id=order.order_id, location_id=order.location_id,
+        customer_id=order.customer_id, skus=[x.sku for x in order.lines if not x.short], received_at=collected_at,
+        wait=wait))
+
+
+def schedule_review_of_purchase(*, purchase: Purchase, reviews: ReviewSchedule, wait: timedelta) -> bool:
+    """A till sale's review request when the customer is known (account or e-receipt); a collected
+    order's purchase is not scheduled again (its order is)."""
+    if purchase.channel is not PurchaseChannel.STORE or not (purchase.customer_id or purchase.receipt_email):
+        return False
+    return reviews.schedule(ReviewRequest.after(
+        source=ReviewSource.PURCHASE, source_id=purchase.purchase_id, location_id=purchase.location_id,
+        customer_id=purchase.customer_id, skus=[x.sku for x in purchase.lines], received_at=purchase.purchased_at,
+        wait=wait))
+
+
+def request_due_reviews(*, reviews: ReviewSchedule, now: datetime) -> int:
+    """Marks every due request as requested (its ReviewRequested event follows from the change);
+    overlapping sweeps mark each once. Returns how many this sweep marked."""
+    return sum(1 for request in reviews.due(now) if reviews.mark_requested(request, now))
+
+
+def send_review_request(*, source: ReviewSource, skus: list[str], location_id: str, order: Order | None,
+                        purchase: Purchase | None, directory: LocationDirectory, contacts: CustomerContacts,
+                        email: EmailSender, links: Links) -> list[str]:
+    """Asks for a review with a link per product: to the order's contact, or to a till sale's
+    customer (their account's address) or the address its e-receipt went to."""
+    location = directory.get(location_id)
+    if source is ReviewSource.ORDER:
+        if order is None:
+            return []
+        to, language = order.contact.email, language_or(order.contact.language)
+    else:
+        if purchase is None:
+            return []
+        contact = contacts.contact_of(purchase.customer_id) if purchase.customer_id else None
+        if contact is None and not purchase.receipt_email:
+            return []
+        to = contact.email if contact else str(purchase.receipt_email)
+        language = receipt_language(purchase=purchase, contact=contact, store_language=location.language)
+    values = {"store": location.name, "products": "\n".join(f"{sku}: {links.product(sku)}" for sku in skus)}
+    message = render("ReviewRequested", language, values)
+    return [email.send(to, message.subject, message.body)]
 
 
 def notify_return(*, event_type: str, ret: Return, directory: LocationDirectory, email: EmailSender) -> list[str]:

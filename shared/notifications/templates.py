@@ -1,7 +1,8 @@
 """What a customer reads, per event and language. Plain text: it survives every mail client.
 
 Placeholders: {order_ref} / {return_ref} (short numbers), {store}, {address}, {code}, {deadline},
-{lines} (one per line), {short_lines}, {payment}, {amount}, {reference}.
+{lines} (one per line), {short_lines}, {payment}, {amount}, {reference}, {account} (the e-receipt's
+link to the account, or an invitation to make one), {until} (a hold's end), {products} (one link per line).
 """
 
 from __future__ import annotations
@@ -93,10 +94,34 @@ RETURN_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "PurchaseRecorded": {
         "nl": ("Je kassabon van {store}", "Bedankt voor je aankoop bij {store}.\n\n{lines}\n\nTotaal: {amount}\n"
-               "Bon {reference}"),
+               "Bon {reference}\n\n{account}"),
         "en": ("Your receipt from {store}", "Thank you for shopping at {store}.\n\n{lines}\n\nTotal: {amount}\n"
-               "Receipt {reference}"),
+               "Receipt {reference}\n\n{account}"),
     },
+}
+MESSAGE_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
+    "ReservationCreated": {
+        "nl": ("Je reservering {reservation_ref} bij {store}",
+               "We houden dit voor je apart in {store}, {address}:\n\n{lines}\n\n"
+               "Het ligt voor je klaar tot {until}. Je betaalt in de winkel."),
+        "en": ("Your reservation {reservation_ref} at {store}",
+               "We are holding this for you at {store}, {address}:\n\n{lines}\n\n"
+               "It is kept for you until {until}. You pay in the store."),
+    },
+    "ReviewRequested": {
+        "nl": ("Wat vind je van je aankoop bij {store}?",
+               "Je hebt je artikelen nu een paar dagen. Vertel andere klanten wat je ervan vindt:\n\n{products}\n\n"
+               "Bedankt!"),
+        "en": ("How do you like what you bought at {store}?",
+               "You have had your items for a few days now. Tell other customers what you think:\n\n{products}\n\n"
+               "Thank you!"),
+    },
+}
+ACCOUNT = {
+    ("account", "nl"): "Al je aankopen en bonnen vind je in je account: {url}",
+    ("account", "en"): "Find all your purchases and receipts in your account: {url}",
+    ("invitation", "nl"): "Nog geen account? Maak er een aan en bewaar al je bonnen op één plek: {url}",
+    ("invitation", "en"): "No account yet? Create one and keep all your receipts in one place: {url}",
 }
 PAYMENT = {
     ("paid_online", "nl"): "Je hebt online betaald.",
@@ -115,7 +140,7 @@ class Message:
 
 def render(event_type: str, language: str, values: dict[str, str]) -> Message:
     language = language if language in ("nl", "en") else "nl"
-    subject, body = (TEMPLATES | RETURN_TEMPLATES)[event_type][language]
+    subject, body = (TEMPLATES | RETURN_TEMPLATES | MESSAGE_TEMPLATES)[event_type][language]
     filled_subject, filled_body = subject.format(**values), body.format(**values)
     sms = f"{filled_subject}." + (f" Code: {values['code']}" if "{code}" in body else "")
     return Message(subject=filled_subject, body=filled_body, sms=sms[:160])

@@ -29,6 +29,7 @@ class Purchase:
     reference: str  # the till receipt id or the order id
     customer_id: str | None = None  # from the login or the loyalty card
     receipt_email: str | None = None  # where the e-receipt goes, if the customer asked
+    receipt_language: str | None = None  # the e-receipt's language as the till asked (nl|en), if it did
 
     @property
     def total_cents(self) -> int:

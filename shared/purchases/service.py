@@ -29,7 +29,8 @@ def purchase_id_for(*, location_id: str, reference: str) -> str:
 def record_store_sale(*, purchases: PurchaseStore, stock: StockStore, transactions: Transactions,
                       directory: LocationDirectory, caller: Caller, location_id: str, receipt_id: str,
                       lines: list[PurchasedLine], purchased_at: datetime, customer_id: str | None,
-                      receipt_email: str | None, loyalty: LoyaltyStore | None = None) -> tuple[Purchase, bool]:
+                      receipt_email: str | None, receipt_language: str | None = None,
+                      loyalty: LoyaltyStore | None = None) -> tuple[Purchase, bool]:
     """The till's sale: stock leaves the store and the purchase is kept, in one transaction
     (with the customer's points, when the sale has a customer).
 
@@ -49,7 +50,7 @@ def record_store_sale(*, purchases: PurchaseStore, stock: StockStore, transactio
         purchase_id=purchase_id_for(location_id=location_id, reference=receipt_id), channel=PurchaseChannel.STORE,
         location_id=location_id, lines=tuple(merged[sku] for sku in sorted(merged)),
         purchased_at=purchased_at.astimezone(UTC), reference=receipt_id, customer_id=customer_id,
-        receipt_email=receipt_email,
+        receipt_email=receipt_email, receipt_language=receipt_language,
     )
     fingerprint = IdempotencyClaim.for_request("purchase", receipt_id, {
         "loc": location_id, "lines": [(x.sku, x.quantity, x.unit_price_cents) for x in purchase.lines],

@@ -71,8 +71,8 @@ def record_till_sale(*, purchases: PurchaseStore, orders: OrderStore, reservatio
                      counters: HoldCounters, stock: StockStore, transactions: Transactions,
                      directory: LocationDirectory, caller: Caller, location_id: str, receipt_id: str,
                      lines: list[PurchasedLine], purchased_at: datetime, customer_id: str | None = None,
-                     receipt_email: str | None = None, order_id: str | None = None,
-                     loyalty: LoyaltyStore | None = None) -> tuple[Purchase, bool]:
+                     receipt_email: str | None = None, receipt_language: str | None = None,
+                     order_id: str | None = None, loyalty: LoyaltyStore | None = None) -> tuple[Purchase, bool]:
     """Records the sale; returns (the receipt's purchase, or the order's when that was all, created)."""
     caller.require_location(location_id)
     directory.get(location_id)
@@ -86,4 +86,4 @@ def record_till_sale(*, purchases: PurchaseStore, orders: OrderStore, reservatio
     return record_store_sale(purchases=purchases, stock=stock, transactions=transactions, directory=directory,
                              caller=caller, location_id=location_id, receipt_id=receipt_id, lines=rest,
                              purchased_at=purchased_at, customer_id=customer_id, receipt_email=receipt_email,
-                             loyalty=loyalty)
+                             receipt_language=receipt_language, loyalty=loyalty)

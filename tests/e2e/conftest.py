@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,13 +54,14 @@ def call(method: str, url: str, body: Any = None, token: str | None = None,
         return error.code, json.loads(error.read() or b"null"), dict(error.headers)
 
 
-@pytest.fixture(scope="session")
-def system() -> Iterator[Running]:
+@contextmanager
+def local_system(environment: dict[str, str] | None = None) -> Iterator[Running]:
+    """The local system in a subprocess, with ``environment`` on top of this one's."""
     port, emulator_port = free_port(), free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "local", "--seed", "--port", str(port), "--emulator-port", str(emulator_port)],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True,
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **(environment or {})}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
     )
     lines: list[str] = []
     deadline = time.monotonic() + 120
@@ -77,12 +79,20 @@ def system() -> Iterator[Running]:
         process.kill()
         pytest.fail("local system did not start:\n" + "".join(lines[-40:]))
     os.set_blocking(process.stdout.fileno(), False)  # the system keeps logging; never block on it
-    yield Running(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{emulator_port}")
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield Running(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{emulator_port}")
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def system() -> Iterator[Running]:
+    with local_system() as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -28,6 +28,14 @@ def test_dev_is_the_default_with_the_cdk_json_defaults() -> None:
     assert settings.stack_name == "RetailBackend-dev"
 
 
+def test_customer_messages_links_and_review_delay_are_set_per_deployment() -> None:
+    given = {"stage": "dev", "account_url": "https://winkel.example/mijn", "review_after_days": "10",
+             "stages": {"dev": {"webshop_url": "https://winkel.example"}}}
+    settings = stage_settings(_context(given))
+    assert settings.message_environment == {"ACCOUNT_URL": "https://winkel.example/mijn",
+                                            "WEBSHOP_URL": "https://winkel.example", "REVIEW_AFTER_DAYS": "10"}
+
+
 @pytest.mark.parametrize("missing", ["allowed_origins", "sender_email", "alarm_email"])
 def test_prod_names_each_missing_setting(missing: str) -> None:
     given = {key: value for key, value in PROD_CONTEXT.items() if key != missing}

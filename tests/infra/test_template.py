@@ -62,6 +62,10 @@ def test_function_runtime_tracing_and_environment(synthesized: Synthesized, spec
     assert env["POWERTOOLS_METRICS_NAMESPACE"] == "RetailBackend"
     assert env["POWERTOOLS_LOG_LEVEL"] == "INFO"
     assert ("SENDER_EMAIL" in env) is spec.sends_messages
+    if spec.sends_messages:  # the stage's links and review delay (dev: the defaults)
+        assert {key: env[key] for key in ("ACCOUNT_URL", "WEBSHOP_URL", "REVIEW_AFTER_DAYS")} == {
+            "ACCOUNT_URL": "https://shop.example.nl/account", "WEBSHOP_URL": "https://shop.example.nl",
+            "REVIEW_AFTER_DAYS": "7"}
     assert ("CURSOR_SECRET" in env) is bool(spec.routes)  # list cursors are signed with a generated secret
     if spec.routes:
         assert "resolve:secretsmanager" in json.dumps(env["CURSOR_SECRET"])

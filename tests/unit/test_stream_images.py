@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from shared.adapters import dynamodb_orders, dynamodb_purchases, dynamodb_reservations, dynamodb_returns
+from shared.adapters import (
+    dynamodb_orders,
+    dynamodb_purchases,
+    dynamodb_reservations,
+    dynamodb_returns,
+    dynamodb_reviews,
+)
 from shared.adapters.stream_images import ITEM_IMAGES, images_of
 
 
@@ -12,6 +18,7 @@ def test_each_store_key_leads_to_its_registered_kind() -> None:
         dynamodb_orders._key("o-1")["pk"]["S"]: dynamodb_orders.order_from_item,
         dynamodb_purchases._purchase_key("p-1")["pk"]["S"]: dynamodb_purchases.purchase_from_item,
         dynamodb_returns._return_key("t-1")["pk"]["S"]: dynamodb_returns.return_from_item,
+        dynamodb_reviews._key("p-1")["pk"]["S"]: dynamodb_reviews.review_from_item,
     }
     for pk, decode in keys.items():
         kind = images_of(pk)
