@@ -183,6 +183,25 @@ def test_a_collected_order_earns_its_points_with_its_purchase_and_once(monkeypat
     assert entry.source_id == purchases.purchase_id_for(location_id=order.location_id, reference=order.order_id)
 
 
+def test_an_order_rung_up_at_the_till_earns_as_its_collection_and_the_rest_of_the_receipt_as_a_sale(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared.purchases.till import record_till_sale
+
+    world, points = _order_world(monkeypatch, 0)
+    order, _ = place_with_points(world, points, 0)  # 2 x 25.00, no points paid
+    customer = order_stories.SHOPPER.subject
+    for _ in range(2):  # the POS's SaleRecorded, delivered twice
+        record_till_sale(**world.holds(), purchases=world.purchases, orders=world.orders, directory=world.directory,
+                         caller=order_stories.STAFF, location_id=order_stories.STORE, receipt_id="till-0001",
+                         lines=[PurchasedLine("O-1", 3, 2500)], purchased_at=SOLD_AT, customer_id=customer,
+                         order_id=order.order_id, loyalty=points)
+    sources = sorted((e.source_id, e.points) for e in points.history(customer, 10, None)[0])
+    assert sources == sorted([
+        (purchases.purchase_id_for(location_id=order_stories.STORE, reference=order.order_id), 50),
+        (purchases.purchase_id_for(location_id=order_stories.STORE, reference="till-0001"), 25)])
+    assert points.account(customer).balance == 75 == ledger_sum(points, customer)
+
+
 # -- taken back with the refund --------------------------------------------------------------
 
 
