@@ -353,6 +353,16 @@ TOPOLOGY = Topology(
             table_access=TableAccess(actions=("GetItem", "PutItem", "UpdateItem"), indexes=("gsi1", "gsi2")),
         ),
         Function(
+            name="loyalty-api",
+            handler="functions.loyalty_api.handler",
+            description="Points and tiers: a customer's balance and history; staff look up a customer's",
+            routes=(
+                Route("GET", "/me/points", (Access.CUSTOMER,)),
+                Route("GET", "/customers/{customer_id}/points", (Access.STAFF, Access.ADMIN)),
+            ),
+            table_access=TableAccess(actions=("GetItem",), indexes=("gsi2",)),
+        ),
+        Function(
             name="devices-api",
             handler="functions.devices_api.handler",
             description="Store devices register their push tokens; staff get suggested accessories",
