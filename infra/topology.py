@@ -388,6 +388,7 @@ TOPOLOGY = Topology(
                 Route("POST", "/catalog/imports", ERP_AND_HEAD_OFFICE),
                 Route("PUT", "/promotions/{promotion_id}", ERP_AND_HEAD_OFFICE),
                 Route("GET", "/promotions", ANYONE),
+                Route("GET", "/me/recommendations", (Access.CUSTOMER,)),
             ),
             table_access=TableAccess(actions=("BatchGetItem", "GetItem", "PutItem", "Query", "UpdateItem"),
                                      indexes=("gsi1", "gsi2", "gsi3")),
