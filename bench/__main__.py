@@ -264,6 +264,23 @@ def catalog_reads(base: str, meter: DynamoDBMeter) -> list[dict[str, Any]]:
     ]
 
 
+def till_and_points(base: str, meter: DynamoDBMeter, sku: str) -> list[dict[str, Any]]:
+    """A till sale with a loyalty card (stock, purchase and points in one transaction), and the account read."""
+    from local.auth import issue_token
+
+    till, customer = issue_token("staff", "bench-till", "utrecht-oudegracht"), issue_token("customer", "bench-loyal")
+
+    def sale(i: int) -> int:
+        return http("POST", f"{base}/purchases", {
+            "location_id": "utrecht-oudegracht", "receipt_id": str(uuid.uuid4()), "customer_id": "bench-loyal",
+            "purchased_at": "2026-11-01T10:00:00+01:00",
+            "lines": [{"sku": sku, "quantity": 1, "unit_price_cents": 2495}]}, till)
+
+    return [measure("till sale with loyalty points", meter, sale, 201),
+            measure("points balance, tier and history", meter, lambda i: http("GET", f"{base}/me/points",
+                                                                               token=customer), 200)]
+
+
 def notification_latency(system: Any, sku: str, runs: int = 15) -> dict[str, Any]:
     """Places orders and times until the store's live feed receives each one's notification."""
     from websockets.sync.client import connect
@@ -351,6 +368,7 @@ def main() -> None:
     rows += holds_and_orders(base, meter, erp, SKUS)
     rows += pricing(base, meter, SKUS)
     rows += catalog_reads(base, meter)
+    rows += till_and_points(base, meter, SKUS[2])
     latency = notification_latency(system, SKUS[3])
     system.stop()
     imports = import_times()

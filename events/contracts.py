@@ -18,6 +18,7 @@ from events.sources import (
     CATALOG_SOURCES,
     CUSTOMER_EVENT_SOURCE,
     INBOUND_STOCK_SOURCES,
+    LOYALTY_EVENT_SOURCE,
     MESSAGE_EVENT_SOURCE,
     ORDER_EVENT_SOURCE,
     RESERVATION_EVENT_SOURCE,
@@ -282,6 +283,22 @@ CUSTOMER_EVENTS: dict[str, type[CustomerEvent]] = {
     "CustomerRegistered": CustomerRegistered, "CustomerUpdated": CustomerUpdated, "CustomerErased": CustomerErased}
 
 
+# -- published by this system (source retail.loyalty) ---------------------------------------
+
+
+class CustomerTierChanged(Contract):
+    """A customer's tier moved (up with purchases, down with refunds): for marketing and the ERP."""
+
+    customer_id: str
+    old_tier: str
+    new_tier: str
+    net_spend_cents: int  # spend net of returns, which the tier is counted from
+    balance: int  # points
+
+
+LOYALTY_EVENTS: dict[str, type[Contract]] = {"CustomerTierChanged": CustomerTierChanged}
+
+
 # -- published by this system (source retail.messages) ---------------------------------------
 
 
@@ -420,7 +437,8 @@ RESERVATION_EVENTS: dict[str, type[ReservationEvent]] = {
     "ReservationExpired": ReservationExpired,
     "ReservationFulfilled": ReservationFulfilled,
 }
-PUBLISHED = STOCK_EVENTS | RESERVATION_EVENTS | ORDER_EVENTS | RETURN_EVENTS | MESSAGE_EVENTS | CUSTOMER_EVENTS
+PUBLISHED = (STOCK_EVENTS | RESERVATION_EVENTS | ORDER_EVENTS | RETURN_EVENTS | LOYALTY_EVENTS | MESSAGE_EVENTS
+             | CUSTOMER_EVENTS)
 INBOUND_STOCK_EVENTS: dict[str, type[Contract]] = {
     "SaleRecorded": SaleRecorded,
     "GoodsReceived": GoodsReceived,
@@ -436,6 +454,7 @@ SOURCES = {name: (STOCK_EVENT_SOURCE,) for name in STOCK_EVENTS} | {
     name: (RESERVATION_EVENT_SOURCE,) for name in RESERVATION_EVENTS} | {
     name: (ORDER_EVENT_SOURCE,) for name in ORDER_EVENTS} | {
     name: (RETURN_EVENT_SOURCE,) for name in RETURN_EVENTS} | {
+    name: (LOYALTY_EVENT_SOURCE,) for name in LOYALTY_EVENTS} | {
     name: (MESSAGE_EVENT_SOURCE,) for name in MESSAGE_EVENTS} | {
     name: (CUSTOMER_EVENT_SOURCE,) for name in CUSTOMER_EVENTS} | {
     name: INBOUND_STOCK_SOURCES for name in INBOUND_STOCK_EVENTS} | {

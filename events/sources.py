@@ -7,4 +7,5 @@ ORDER_EVENT_SOURCE = "retail.orders"
 RETURN_EVENT_SOURCE = "retail.returns"  # purchases and returns
 CATALOG_SOURCES = ("retail.erp",)  # products, prices and promotions
 CUSTOMER_EVENT_SOURCE = "retail.customers"  # customer accounts, for the ERP
+LOYALTY_EVENT_SOURCE = "retail.loyalty"  # points and tiers
 MESSAGE_EVENT_SOURCE = "retail.messages"  # what the customer messages ask of themselves (review requests)

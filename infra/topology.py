@@ -357,6 +357,16 @@ TOPOLOGY = Topology(
             table_access=TableAccess(actions=("GetItem", "PutItem", "UpdateItem"), indexes=("gsi1", "gsi2")),
         ),
         Function(
+            name="loyalty-api",
+            handler="functions.loyalty_api.handler",
+            description="Points and tiers: a customer's balance and history; staff look up a customer's",
+            routes=(
+                Route("GET", "/me/points", (Access.CUSTOMER,)),
+                Route("GET", "/customers/{customer_id}/points", (Access.STAFF, Access.ADMIN)),
+            ),
+            table_access=TableAccess(actions=("GetItem",), indexes=("gsi2",)),
+        ),
+        Function(
             name="devices-api",
             handler="functions.devices_api.handler",
             description="Store devices register their push tokens; staff get suggested accessories",
@@ -382,6 +392,7 @@ TOPOLOGY = Topology(
                 Route("POST", "/catalog/imports", ERP_AND_HEAD_OFFICE),
                 Route("PUT", "/promotions/{promotion_id}", ERP_AND_HEAD_OFFICE),
                 Route("GET", "/promotions", ANYONE),
+                Route("GET", "/me/recommendations", (Access.CUSTOMER,)),
             ),
             table_access=TableAccess(actions=("BatchGetItem", "GetItem", "PutItem", "Query", "UpdateItem"),
                                      indexes=("gsi1", "gsi2", "gsi3")),

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
     from shared.adapters.dynamodb_limits import DynamoDBHoldCounters
     from shared.adapters.dynamodb_locations import DynamoDBLocationStore
+    from shared.adapters.dynamodb_loyalty import DynamoDBLoyaltyStore
     from shared.adapters.dynamodb_orders import DynamoDBOrderStore
     from shared.adapters.dynamodb_purchases import DynamoDBPurchaseStore
     from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
@@ -126,6 +127,14 @@ def bought_together() -> DynamoDBBoughtTogether:
 
 
 @cache
+def loyalty_store() -> DynamoDBLoyaltyStore:
+    """Points, booked in the transactions of purchases, refunds and orders."""
+    from shared.adapters.dynamodb_loyalty import DynamoDBLoyaltyStore
+
+    return DynamoDBLoyaltyStore()
+
+
+@cache
 def device_store() -> DynamoDBDeviceStore:
     from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
 
@@ -175,7 +184,7 @@ def reset() -> None:
     from shared.settings import settings
 
     for made in (transactions, stock_store, location_store, location_directory, reservation_store, order_store,
-                 hold_counters, purchase_store, return_store, catalog, product_listing, bought_together,
+                 hold_counters, purchase_store, return_store, loyalty_store, catalog, product_listing, bought_together,
                  device_store, customer_contacts, review_schedule, customer_store, accounts, event_publisher, settings):
         made.cache_clear()
     reset_clients()

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.patterns import CATEGORY_PATTERN, LOCATION_PATTERN, PRODUCT_ID_PATTERN, PROMOTION_ID_PATTERN
 from shared import wiring
-from shared.catalog import service
+from shared.catalog import recommendations, service
 from shared.http.app import current_caller, http_app, resolve
 from shared.http.catalog_models import (
     ImportBody,
@@ -27,6 +27,8 @@ from shared.http.catalog_models import (
     PromotionBody,
     Promotions,
     PromotionView,
+    Recommendations,
+    RecommendationView,
     language_of,
 )
 from shared.http.paging import Cursor, Limit
@@ -113,6 +115,16 @@ def running_promotions(lang: Lang = None, accept_language: AcceptLanguage = None
     language = language_of(lang, accept_language)
     return Promotions(language=language, promotions=[
         PromotionView.of(p, language) for p in service.running_promotions(catalog=wiring.catalog(), at=_now())])
+
+
+@app.get(**declared("GET /me/recommendations"),
+         summary="Promotions for products like the ones the caller bought, in stock, not bought already")
+def recommended(lang: Lang = None, accept_language: AcceptLanguage = None) -> Recommendations:
+    language = language_of(lang, accept_language)
+    found = recommendations.for_customer(
+        purchases=wiring.purchase_store(), catalog=wiring.catalog(), stock=wiring.stock_store(),
+        directory=wiring.location_directory(), caller=current_caller(app), now=_now())
+    return Recommendations(language=language, recommendations=[RecommendationView.of(r, language) for r in found])
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

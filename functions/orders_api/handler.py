@@ -37,7 +37,8 @@ def place(body: OrderBody, idempotency_key: IdempotencyKey) -> Response[OrderVie
         caller=current_caller(app),
         location_id=body.location_id, lines=[line.to_domain() for line in body.lines], payment=body.payment,
         contact=body.contact.to_domain(),
-        channel=body.channel_value, idempotency_key=idempotency_key, catalog=wiring.catalog(), prices=body.prices)
+        channel=body.channel_value, idempotency_key=idempotency_key, catalog=wiring.catalog(), prices=body.prices,
+        redeem_points=body.redeem_points or 0, loyalty=wiring.loyalty_store())
     return created_or_replayed(_view(order), created=created)
 
 
@@ -78,7 +79,8 @@ def picking(order_id: OrderId) -> OrderView:
 @app.post(**declared("POST /orders/{order_id}/lines/{sku}/short", conflict=True, contended=True),
           summary="A line cannot be found: release it")
 def short(order_id: OrderId, sku: Sku) -> OrderView:
-    return _view(service.mark_short(**wiring.holds(), orders=wiring.order_store(), caller=current_caller(app),
+    return _view(service.mark_short(**wiring.holds(), orders=wiring.order_store(), loyalty=wiring.loyalty_store(),
+                                    caller=current_caller(app),
                                     order_id=order_id, sku=sku))
 
 
@@ -109,13 +111,14 @@ def new_pickup_code(order_id: OrderId) -> OrderView:
 def collect(order_id: OrderId, body: CollectBody) -> OrderView:
     return _view(service.collect(**wiring.holds(), orders=wiring.order_store(), purchases=wiring.purchase_store(),
                                  caller=current_caller(app), order_id=order_id,
-                                 pickup_code=body.pickup_code))
+                                 pickup_code=body.pickup_code, loyalty=wiring.loyalty_store()))
 
 
 @app.post(**declared("POST /orders/{order_id}/cancel", conflict=True, contended=True),
           summary="Cancel before collection: the units go back")
 def cancel(order_id: OrderId) -> OrderView:
-    return _view(service.cancel(**wiring.holds(), orders=wiring.order_store(), caller=current_caller(app),
+    return _view(service.cancel(**wiring.holds(), orders=wiring.order_store(), loyalty=wiring.loyalty_store(),
+                                caller=current_caller(app),
                                 order_id=order_id))
 
 

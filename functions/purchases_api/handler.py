@@ -36,7 +36,8 @@ def record(body: StoreSaleBody) -> Response[PurchaseView]:
         caller=current_caller(app), location_id=body.location_id, receipt_id=body.receipt_id,
         lines=[line.to_domain() for line in body.lines], purchased_at=body.purchased_at,
         customer_id=customer_id, receipt_email=str(body.receipt_email) if body.receipt_email else None,
-        receipt_language=body.receipt_language, order_id=body.order_id, catalog=wiring.catalog())
+        receipt_language=body.receipt_language, order_id=body.order_id, catalog=wiring.catalog(),
+        loyalty=wiring.loyalty_store())
     return created_or_replayed(PurchaseView.of(purchase), created=created)
 
 

@@ -25,7 +25,7 @@ from shared.reservations import service as reservations
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     expired = reservations.expire_due(**wiring.holds())
-    pickups = orders.sweep(**wiring.holds(), orders=wiring.order_store())
+    pickups = orders.sweep(**wiring.holds(), orders=wiring.order_store(), loyalty=wiring.loyalty_store())
     reviews = notifications.request_due_reviews(reviews=wiring.review_schedule(), now=datetime.now(UTC))
     metrics.add_metric(name="ReservationsExpired", unit=MetricUnit.Count, value=expired)
     metrics.add_metric(name="ReviewsRequested", unit=MetricUnit.Count, value=reviews)

@@ -24,7 +24,8 @@ app = http_app()
 def _step(return_id: str, status: ReturnStatus, **extra: Any) -> ReturnView:
     return ReturnView.of(service.step(
         returns=wiring.return_store(), purchases=wiring.purchase_store(), stock=wiring.stock_store(),
-        transactions=wiring.transactions(), caller=current_caller(app), return_id=return_id, status=status, **extra))
+        transactions=wiring.transactions(), caller=current_caller(app), return_id=return_id, status=status,
+        loyalty=wiring.loyalty_store(), **extra))
 
 
 @app.post(**declared("POST /returns", created="Requested", conflict=True, contended=True),

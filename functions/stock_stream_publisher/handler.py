@@ -41,7 +41,7 @@ def publish_record(record: DynamoDBRecord) -> None:
     raw = record.raw_event
     keys = raw.get("dynamodb", {}).get("Keys", {})
     pk = str(keys.get("pk", {}).get("S", ""))
-    kind = images_of(pk)
+    kind = images_of(pk, str(keys.get("sk", {}).get("S", "")))
     if kind is not None:
         publish_images(raw, kind)
         return
@@ -67,7 +67,7 @@ def publish_record(record: DynamoDBRecord) -> None:
 
 
 def publish_images(raw: dict[str, Any], kind: ItemImages[Any]) -> None:
-    """A reservation, order, purchase or return changed: publish what its new state means."""
+    """A reservation, order, purchase, return or points account changed: publish what its new state means."""
     occurred = datetime.fromtimestamp(float(raw["dynamodb"].get("ApproximateCreationDateTime", 0)), UTC)
     events = kind.events_of(raw, occurred)
     if events:

@@ -55,7 +55,8 @@ def record_sale(caller: Caller, data: SaleRecorded, meta: Metadata) -> None:
             caller=caller, location_id=data.location_id, receipt_id=data.receipt_id,
             lines=[_sold(x) for x in data.lines],
             purchased_at=data.purchased_at or meta.occurred_at, customer_id=data.customer_id,
-            receipt_email=data.receipt_email, order_id=data.order_id, catalog=wiring.catalog(), as_fact=True)
+            receipt_email=data.receipt_email, order_id=data.order_id, loyalty=wiring.loyalty_store(),
+            catalog=wiring.catalog(), as_fact=True)
     except IdempotencyKeyReused:
         # the receipt is recorded already (e.g. through the API) with other details: the first
         # recording stands; a retry could never change that, so this is not a failed message
@@ -65,8 +66,8 @@ def record_sale(caller: Caller, data: SaleRecorded, meta: Metadata) -> None:
 
 
 def resolve(data: StockShortfall) -> None:
-    ended = resolve_shortfall(**wiring.holds(), orders=wiring.order_store(), sku=data.sku,
-                              location_id=data.location_id)
+    ended = resolve_shortfall(**wiring.holds(), orders=wiring.order_store(), loyalty=wiring.loyalty_store(),
+                              sku=data.sku, location_id=data.location_id)
     logger.info("shortfall resolved", extra={"sku": data.sku, "location_id": data.location_id,
                                              "holds_ended": len(ended)})
     metrics.add_metric(name="ShortfallHoldsEnded", unit=MetricUnit.Count, value=len(ended))

@@ -43,6 +43,7 @@ def order_to_item(o: Order) -> dict[str, Any]:
         "placed_at": items.stamp(o.placed_at), "fingerprint": o.fingerprint, "pickup_code": o.pickup_code,
         "ready_at": _stamp(o.ready_at), "pickup_deadline": _stamp(o.pickup_deadline), "reminded": o.reminded,
         "ready_notices": o.ready_notices, "version": o.version, "failed_code_attempts": o.failed_code_attempts,
+        "redeemed_points": o.redeemed_points or None,
         "gsi2pk": f"CUST#{o.customer_id}", "gsi2sk": f"ORD#{items.stamp(o.placed_at)}#{o.order_id}",
     }
     if o.is_open:
@@ -94,6 +95,7 @@ def order_from_item(item: dict[str, Any]) -> Order:
         pickup_code=v.get("pickup_code"), ready_at=when("ready_at"), pickup_deadline=when("pickup_deadline"),
         reminded=bool(v.get("reminded", False)), ready_notices=int(v.get("ready_notices", 0)),
         version=int(v["version"]), failed_code_attempts=int(v.get("failed_code_attempts", 0)),
+        redeemed_points=int(v.get("redeemed_points", 0)),
     )
 
 

@@ -13,12 +13,14 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from shared.adapters.dynamodb_customers import CUSTOMER_PREFIX, customer_from_item
+from shared.adapters.dynamodb_loyalty import ACCOUNT_SK, account_from_item
 from shared.adapters.dynamodb_orders import ORDER_PREFIX, order_from_item
 from shared.adapters.dynamodb_purchases import PURCHASE_PREFIX, purchase_from_item
 from shared.adapters.dynamodb_reservations import RESERVATION_PREFIX, reservation_from_item
 from shared.adapters.dynamodb_returns import RETURN_PREFIX, return_from_item
 from shared.adapters.dynamodb_reviews import REVIEW_PREFIX, review_from_item
 from shared.customers.publishing import events_for_customer
+from shared.loyalty.publishing import events_for_account
 from shared.notifications.publishing import events_for_review
 from shared.orders.publishing import events_for_order
 from shared.outbound import OutboundEvent
@@ -53,10 +55,19 @@ ITEM_IMAGES: dict[str, ItemImages[Any]] = {kind.prefix: kind for kind in (
     ItemImages(PURCHASE_PREFIX, purchase_from_item, "lines", events_for_purchase),
     ItemImages(RETURN_PREFIX, return_from_item, "lines", events_for_return),
     ItemImages(REVIEW_PREFIX, review_from_item, "source_id", events_for_review),
-    ItemImages(CUSTOMER_PREFIX, customer_from_item, "created_by", events_for_customer),  # sk=# only has it
 )}
 
 
-def images_of(pk: str) -> ItemImages[Any] | None:
-    """The registered kind whose prefix starts this key, if any (stock items are not prefixed kinds)."""
-    return next((kind for prefix, kind in ITEM_IMAGES.items() if pk.startswith(prefix)), None)
+# Kinds that share a partition prefix with others, told apart by their sort key: (pk prefix, sk).
+ITEM_IMAGES_BY_SK: dict[tuple[str, str], ItemImages[Any]] = {
+    (CUSTOMER_PREFIX, "#"): ItemImages(CUSTOMER_PREFIX, customer_from_item, "created_by", events_for_customer),
+    (CUSTOMER_PREFIX, ACCOUNT_SK): ItemImages(CUSTOMER_PREFIX, account_from_item, "balance", events_for_account),
+}
+
+
+def images_of(pk: str, sk: str = "#") -> ItemImages[Any] | None:
+    """The registered kind whose prefix (and, where kinds share it, sort key) is this key's, if any
+    (stock items are not prefixed kinds; neither is a points ledger entry)."""
+    by_sk = next((kind for (prefix, kind_sk), kind in ITEM_IMAGES_BY_SK.items()
+                  if pk.startswith(prefix) and sk == kind_sk), None)
+    return by_sk or next((kind for prefix, kind in ITEM_IMAGES.items() if pk.startswith(prefix)), None)

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, 
 
 from events.patterns import CATEGORY_PATTERN, PRODUCT_ID_PATTERN, PROMOTION_ID_PATTERN, SKU_PATTERN
 from shared.catalog.model import PricePoint, PriceSchedule, Product, Promotion, Text, UnitPrice, Variant
+from shared.catalog.recommendations import Recommendation
 from shared.catalog.service import Offer, Outcome, ProductOffer, ProductSummary
 from shared.http.bodies import ApiModel
 
@@ -271,6 +272,28 @@ class ProductList(BaseModel, defer_build=True):
     language: Literal["nl", "en"]
     products: list[ProductListItem]
     next_cursor: str | None = None
+
+
+class RecommendationView(BaseModel, defer_build=True):
+    product_id: str
+    name: str
+    sku: str = Field(description="The variant in stock with the lowest price")
+    list_price_cents: int
+    price_cents: int = Field(description="What is paid now, after the promotion")
+    promotion: PromotionView | None
+    because_of: str = Field(description="The product bought that it is related to")
+
+    @staticmethod
+    def of(r: Recommendation, language: str) -> RecommendationView:
+        return RecommendationView(product_id=r.product_id, name=r.name.in_(language), sku=r.sku,
+                                  list_price_cents=r.price.list_price_cents, price_cents=r.price.price_cents,
+                                  promotion=PromotionView.of(r.promotion, language) if r.promotion else None,
+                                  because_of=r.because_of)
+
+
+class Recommendations(BaseModel, defer_build=True):
+    language: Literal["nl", "en"]
+    recommendations: list[RecommendationView]
 
 
 def language_of(lang: str | None, accept_language: str | None) -> Literal["nl", "en"]:

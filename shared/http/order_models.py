@@ -10,6 +10,7 @@ from pydantic import BaseModel, EmailStr, Field, StrictInt
 from events.patterns import LOCATION_PATTERN
 from shared.http.bodies import ApiModel
 from shared.http.reservation_models import LineBody
+from shared.loyalty.model import REDEEM_BLOCK_CENTS, REDEEM_BLOCK_POINTS
 from shared.orders.model import Contact, Order, OrderLine, OrderStatus, Payment
 from shared.reservations.model import MAX_LINES, Channel
 
@@ -35,6 +36,9 @@ class OrderBody(ApiModel):
     payment: Payment
     contact: ContactBody
     channel: Literal["web", "app", "kiosk"] = "web"
+    redeem_points: StrictInt | None = Field(default=None, ge=REDEEM_BLOCK_POINTS, le=1_000_000, description=(
+        f"Loyalty points to pay with, in blocks of {REDEEM_BLOCK_POINTS} ({REDEEM_BLOCK_CENTS} cents each); "
+        "more than the balance is a 409, given back if the order is not collected"))
 
     @property
     def channel_value(self) -> Channel:
@@ -85,7 +89,9 @@ class OrderView(BaseModel, defer_build=True):
     ready_at: datetime | None = None
     pickup_deadline: datetime | None = None
     reservation_id: str
-    total_cents: int = Field(description="What the customer pays for the lines that are not short")
+    total_cents: int = Field(description="What the customer pays for the lines that are not short, before points")
+    redeemed_points: int = 0
+    points_discount_cents: int = 0  # off the lines' total, paid with the points
 
     @staticmethod
     def of(order: Order) -> OrderView:
@@ -95,6 +101,7 @@ class OrderView(BaseModel, defer_build=True):
             total_cents=sum(x.quantity * x.unit_price_cents for x in order.lines if not x.short),
             payment=order.payment, placed_at=order.placed_at, ready_at=order.ready_at,
             pickup_deadline=order.pickup_deadline, reservation_id=order.reservation_id,
+            redeemed_points=order.redeemed_points, points_discount_cents=order.points_discount_cents,
         )
 
 

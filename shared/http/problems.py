@@ -23,6 +23,7 @@ from shared.errors import (
     TooManyRequests,
     Unavailable,
 )
+from shared.loyalty.model import NotEnoughPoints
 from shared.orders.model import PickupCodeLocked
 from shared.pricing import PriceChanged, PriceOverrideRequired
 
@@ -67,6 +68,7 @@ PROBLEM_TYPES: dict[type[DomainError], ProblemType] = {
     InvalidCursor: ProblemType(400, "invalid-cursor", "Invalid cursor"),
     Conflict: ProblemType(409, "conflict", "Conflict with the current state"),
     InsufficientStock: ProblemType(409, "insufficient-stock", "Not enough stock"),
+    NotEnoughPoints: ProblemType(409, "not-enough-points", "Not enough loyalty points"),
     IdempotencyKeyReused: ProblemType(422, "idempotency-key-reused", "Idempotency key used for another request"),
     TooManyRequests: ProblemType(429, "too-many-requests", "Too many requests"),
     PickupCodeLocked: ProblemType(429, "pickup-code-locked", "Pickup code locked"),

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from shared.catalog.model import Text
 from shared.errors import Conflict, DomainError, InvalidRequest, NotFound, TooManyRequests
+from shared.loyalty.model import discount_cents
 from shared.reservations.model import Line
 
 
@@ -92,6 +93,11 @@ class Order:
     ready_notices: int = 0
     version: int = 1
     failed_code_attempts: int = 0  # wrong codes given for the current pickup code
+    redeemed_points: int = 0  # loyalty points paid with, taken when placed, back if it is not collected
+
+    @property
+    def points_discount_cents(self) -> int:
+        return discount_cents(self.redeemed_points)
 
     @property
     def is_open(self) -> bool:

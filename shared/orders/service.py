@@ -14,6 +14,10 @@ from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.locations.model import Service
+from shared.loyalty import model as loyalty_model
+from shared.loyalty import service as loyalty_service
+from shared.loyalty.model import NotEnoughPoints, PointsEntry
+from shared.loyalty.ports import LoyaltyStore
 from shared.orders.model import MAX_CODE_ATTEMPTS, REMIND_BEFORE, Contact, Order, OrderLine, OrderStatus, Payment
 from shared.orders.ports import OrderStore
 from shared.pricing import PriceChanged
@@ -30,6 +34,7 @@ from shared.transactions import Refused, Transactions
 
 _ORDER_NAMESPACE = uuid.UUID("c7d8e9f0-1a2b-4c3d-8e4f-5a6b7c8d9e0f")
 PREPARE_WITHIN = timedelta(days=14)  # the hold's own limit; the order's deadline is set when ready
+_POINTS_BACK = frozenset({OrderStatus.CANCELLED, OrderStatus.NOT_COLLECTED})  # ended without the goods
 
 
 def _now() -> datetime:
@@ -65,9 +70,10 @@ def save(*, orders: OrderStore, transactions: Transactions, before: Order, after
 
 def finish(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
            transactions: Transactions, before: Order, after: Order, hold_ends_as: ReservationStatus,
-           purchases: PurchaseStore | None = None, purchase: Purchase | None = None) -> Order:
+           purchases: PurchaseStore | None = None, purchase: Purchase | None = None,
+           loyalty: LoyaltyStore | None = None) -> Order:
     """Collected (units handed over), cancelled or not collected (units back on sale), with the
-    purchase a collection becomes, in one transaction."""
+    purchase a collection becomes and the points it earns, in one transaction."""
     hold = reservations.get(before.reservation_id)
     tx = transactions.begin()
     orders.add_saved(tx, before=before, after=after)
@@ -76,6 +82,13 @@ def finish(*, orders: OrderStore, reservations: ReservationStore, counters: Hold
                         after=hold.ended(hold_ends_as))
     if purchases is not None and purchase is not None:
         purchases.add_recorded(tx, purchase=purchase, fingerprint=before.fingerprint)
+        loyalty_service.add_earned(tx=tx, loyalty=loyalty, customer_id=purchase.customer_id,
+                                   purchase_id=purchase.purchase_id,
+                                   paid_cents=purchase.total_cents - before.points_discount_cents,
+                                   at=purchase.purchased_at)
+    elif loyalty is not None and before.redeemed_points and after.status in _POINTS_BACK:
+        loyalty.add_entry(tx, entry=loyalty_model.restored(
+            customer_id=before.customer_id, order_id=before.order_id, points=before.redeemed_points, at=_now()))
     try:
         tx.commit()
     except Refused:
@@ -111,8 +124,10 @@ def _ordered(line: Line, price: UnitPrice, name: Text | None, attributes: tuple[
 def place(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
           transactions: Transactions, directory: LocationDirectory, caller: Caller, location_id: str,
           lines: list[Line], payment: Payment, contact: Contact, channel: Channel, idempotency_key: str,
-          catalog: PriceLists, prices: dict[str, int] | None = None) -> tuple[Order, bool]:
-    """Hold the stock and record the order in one transaction; a retry returns the same order.
+          catalog: PriceLists, prices: dict[str, int] | None = None, redeem_points: int = 0,
+          loyalty: LoyaltyStore | None = None) -> tuple[Order, bool]:
+    """Hold the stock and record the order in one transaction (with the points redeemed on it); a
+    retry returns the same order.
 
     Each line is priced by the server from the catalog now (promotions included); ``prices`` are
     the prices the customer was shown: one that differs is a 409 ``price-changed``, nothing held.
@@ -125,7 +140,8 @@ def place(*, orders: OrderStore, reservations: ReservationStore, counters: HoldC
     claim = IdempotencyClaim.for_request(caller.principal, idempotency_key, {
         "op": "order", "loc": location_id, "payment": payment.value, "email": contact.email,
         "phone": contact.phone, "lang": contact.language, "channel": channel.value,
-        "lines": [(line.sku, line.quantity) for line in merged], "prices": sorted((prices or {}).items())})
+        "lines": [(line.sku, line.quantity) for line in merged], "prices": sorted((prices or {}).items()),
+        **({"points": redeem_points} if redeem_points else {})})
     order_id = str(uuid.uuid5(_ORDER_NAMESPACE, f"order\n{claim.scope}\n{claim.key}"))
     now = _now()
     price_list, priced_now = pricing.priced(catalog, (line.sku for line in merged), now)
@@ -150,9 +166,15 @@ def place(*, orders: OrderStore, reservations: ReservationStore, counters: HoldC
                              pricing.attributes_of(price_list, line.sku)) for line in merged),
         payment=payment, contact=contact,
         reservation_id=hold.reservation_id, status=OrderStatus.PLACED, placed_at=now,
-        fingerprint=claim.fingerprint,
+        fingerprint=claim.fingerprint, redeemed_points=redeem_points,
     )
+    redemption = _redemption(orders=orders, loyalty=loyalty, order=order, now=now) if redeem_points else None
+    if isinstance(redemption, Order):
+        return redemption, False  # a retry: its points were taken the first time
     tx = transactions.begin()
+    if redemption is not None:
+        assert loyalty is not None
+        loyalty.add_entry(tx, entry=redemption)
     holding.add_hold(tx, reservations=reservations, counters=counters, stock=stock, reservation=hold, limits=limits,
                      default_threshold=location.low_stock_threshold)
     orders.add_placed(tx, order=order)
@@ -166,12 +188,31 @@ def place(*, orders: OrderStore, reservations: ReservationStore, counters: HoldC
                     or (held is not None and held.order_id != order_id):
                 raise IdempotencyKeyReused("This Idempotency-Key was used before for a different request.") from None
             return existing, False
+        if loyalty_service.refused_by_points(refused=refusal):
+            raise NotEnoughPoints("The points were spent meanwhile.", balance=loyalty.account(caller.subject).balance
+                                  if loyalty else 0) from None
         error = holding.hold_refused(refusal, reservation=hold, limits=limits)
         if isinstance(error, InsufficientStock):
             error.extra["alternatives"] = alternatives(stock=stock, directory=directory, origin=location, lines=merged,
                                                        service=Service.CLICK_AND_COLLECT)
         raise error from None
     return order, True
+
+
+def _redemption(*, orders: OrderStore, loyalty: LoyaltyStore | None, order: Order,
+                now: datetime) -> PointsEntry | Order:
+    """The points off the balance for this order, or the order itself when this is a retry of it
+    (its points are gone from the balance already: checking them again would refuse the retry)."""
+    if loyalty is None:
+        raise InvalidRequest("Points cannot be redeemed here.", field="redeem_points")
+    existing = orders.get(order.order_id)
+    if existing is not None:
+        if existing.fingerprint != order.fingerprint:
+            raise IdempotencyKeyReused("This Idempotency-Key was used before for a different request.")
+        return existing
+    total = sum(line.quantity * line.unit_price_cents for line in order.lines)
+    return loyalty_model.redeemed(account=loyalty.account(order.customer_id), order_id=order.order_id,
+                                  points=order.redeemed_points, total_cents=total, at=now)
 
 
 def get(*, orders: OrderStore, caller: Caller, order_id: str) -> Order:
@@ -200,7 +241,8 @@ def advance(*, orders: OrderStore, transactions: Transactions, caller: Caller, o
 
 
 def mark_short(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
-               transactions: Transactions, caller: Caller, order_id: str, sku: str) -> Order:
+               transactions: Transactions, caller: Caller, order_id: str, sku: str,
+               loyalty: LoyaltyStore | None = None) -> Order:
     """A line not found at picking: its units go back, the order goes on, the customer is told."""
     order = _staff_order(orders, caller, order_id)
     if any(line.sku == sku and line.short for line in order.lines):
@@ -209,7 +251,7 @@ def mark_short(*, orders: OrderStore, reservations: ReservationStore, counters: 
     if not after.held_lines:  # nothing left to collect
         return finish(orders=orders, reservations=reservations, counters=counters, stock=stock,
                       transactions=transactions, before=order, after=after.moved_to(OrderStatus.CANCELLED),
-                      hold_ends_as=ReservationStatus.CANCELLED)
+                      hold_ends_as=ReservationStatus.CANCELLED, loyalty=loyalty)
     return release_line(orders=orders, reservations=reservations, counters=counters, stock=stock,
                         transactions=transactions, before=order, after=after, sku=sku)
 
@@ -254,7 +296,7 @@ def purchase_of(*, order: Order, purchased_at: datetime) -> Purchase:
 
 def collect(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
             transactions: Transactions, purchases: PurchaseStore, caller: Caller, order_id: str,
-            pickup_code: str) -> Order:
+            pickup_code: str, loyalty: LoyaltyStore | None = None) -> Order:
     """Hand over with the code: the held units leave on_hand and reserved together, and the
     order becomes a purchase in the customer's timeline, in the same transaction."""
     order = _staff_order(orders, caller, order_id)
@@ -264,20 +306,22 @@ def collect(*, orders: OrderStore, reservations: ReservationStore, counters: Hol
         raise order.wrong_code(orders.record_wrong_code(order, MAX_CODE_ATTEMPTS))
     return finish(orders=orders, reservations=reservations, counters=counters, stock=stock, transactions=transactions,
                   before=order, after=order.moved_to(OrderStatus.COLLECTED), hold_ends_as=ReservationStatus.FULFILLED,
-                  purchases=purchases, purchase=purchase_of(order=order, purchased_at=_now()))
+                  purchases=purchases, purchase=purchase_of(order=order, purchased_at=_now()), loyalty=loyalty)
 
 
 def cancel(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
-           transactions: Transactions, caller: Caller, order_id: str) -> Order:
+           transactions: Transactions, caller: Caller, order_id: str, loyalty: LoyaltyStore | None = None) -> Order:
     order = _visible(caller, orders.get(order_id), order_id)
     if order.status is OrderStatus.CANCELLED:
         return order
     return finish(orders=orders, reservations=reservations, counters=counters, stock=stock, transactions=transactions,
-                  before=order, after=order.moved_to(OrderStatus.CANCELLED), hold_ends_as=ReservationStatus.CANCELLED)
+                  before=order, after=order.moved_to(OrderStatus.CANCELLED), hold_ends_as=ReservationStatus.CANCELLED,
+                  loyalty=loyalty)
 
 
 def sweep(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
-          transactions: Transactions, now: datetime | None = None) -> dict[str, int]:
+          transactions: Transactions, now: datetime | None = None,
+          loyalty: LoyaltyStore | None = None) -> dict[str, int]:
     """Reminders before the pickup window ends; NOT_COLLECTED (units back) when it has ended."""
     moment = now or _now()
     done = {"reminded": 0, "not_collected": 0}
@@ -286,7 +330,7 @@ def sweep(*, orders: OrderStore, reservations: ReservationStore, counters: HoldC
             if order.overdue(moment):
                 finish(orders=orders, reservations=reservations, counters=counters, stock=stock,
                        transactions=transactions, before=order, after=order.moved_to(OrderStatus.NOT_COLLECTED),
-                       hold_ends_as=ReservationStatus.EXPIRED)
+                       hold_ends_as=ReservationStatus.EXPIRED, loyalty=loyalty)
                 done["not_collected"] += 1
             elif order.reminder_due(moment):
                 save(orders=orders, transactions=transactions, before=order,

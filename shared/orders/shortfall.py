@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.errors import Conflict
+from shared.loyalty.ports import LoyaltyStore
 from shared.orders import service
 from shared.orders.model import Order, OrderStatus
 from shared.orders.ports import OrderStore
@@ -65,6 +66,7 @@ class _Stores:
     counters: HoldCounters
     orders: OrderStore
     transactions: Transactions
+    loyalty: LoyaltyStore | None = None  # an ended order's redeemed points go back
 
 
 def _short_order(stores: _Stores, order: Order, sku: str) -> None:
@@ -72,7 +74,8 @@ def _short_order(stores: _Stores, order: Order, sku: str) -> None:
     if not after.held_lines:  # nothing left to serve: the order ends and the customer is told
         service.finish(orders=stores.orders, reservations=stores.reservations, counters=stores.counters,
                        stock=stores.stock, transactions=stores.transactions, before=order,
-                       after=after.moved_to(OrderStatus.CANCELLED), hold_ends_as=ReservationStatus.CANCELLED)
+                       after=after.moved_to(OrderStatus.CANCELLED), hold_ends_as=ReservationStatus.CANCELLED,
+                       loyalty=stores.loyalty)
     else:
         service.release_line(orders=stores.orders, reservations=stores.reservations, counters=stores.counters,
                              stock=stores.stock, transactions=stores.transactions, before=order, after=after,
@@ -103,9 +106,10 @@ def _resolve_one(stores: _Stores, hold: Affected, sku: str) -> bool:
 
 
 def resolve_shortfall(*, stock: StockStore, reservations: ReservationStore, counters: HoldCounters,
-                      orders: OrderStore, transactions: Transactions, sku: str, location_id: str) -> list[str]:
+                      orders: OrderStore, transactions: Transactions, sku: str, location_id: str,
+                      loyalty: LoyaltyStore | None = None) -> list[str]:
     """Ends the newest holds until ``reserved <= on_hand``; returns the ids of what it ended."""
-    stores = _Stores(stock, reservations, counters, orders, transactions)
+    stores = _Stores(stock, reservations, counters, orders, transactions, loyalty)
     ended: list[str] = []
     for hold in _affected(reservations, orders, sku, location_id):
         level = stock.get(sku, location_id, consistent=True)

@@ -13,6 +13,8 @@ from shared.errors import Conflict, Forbidden, IdempotencyKeyReused, InvalidRequ
 from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
+from shared.loyalty import service as loyalty_service
+from shared.loyalty.ports import LoyaltyStore
 from shared.orders.ports import OrderStore
 from shared.pricing import PriceOverrideRequired, price_list_of
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine, ReceiptPart
@@ -88,8 +90,9 @@ def record_store_sale(*, purchases: PurchaseStore, stock: StockStore, transactio
                       directory: LocationDirectory, caller: Caller, location_id: str, receipt_id: str,
                       lines: list[PurchasedLine], purchased_at: datetime, customer_id: str | None,
                       receipt_email: str | None, catalog: PriceLists, receipt_language: str | None = None,
-                      as_fact: bool = False) -> tuple[Purchase, bool]:
-    """The till's sale: stock leaves the store and the purchase is kept, in one transaction.
+                      loyalty: LoyaltyStore | None = None, as_fact: bool = False) -> tuple[Purchase, bool]:
+    """The till's sale: stock leaves the store and the purchase is kept, in one transaction
+    (with the customer's points, when the sale has a customer).
 
     A sale is a fact: no stock condition, so only an earlier recording of the receipt refuses it
     (a replay, or the same receipt id with other lines). Its lines are priced from the catalog at
@@ -112,7 +115,8 @@ def record_store_sale(*, purchases: PurchaseStore, stock: StockStore, transactio
     now = _now()
     sales = [_sale(purchase, line, now) for line in purchase.lines]
     threshold = location.low_stock_threshold
-    if len(sales) + 1 > MAX_WRITES:  # the lines and the purchase record do not fit in one
+    points_writes = loyalty_service.WRITES_PER_ENTRY if loyalty is not None and customer_id else 0
+    if len(sales) + 1 + points_writes > MAX_WRITES:  # the lines, the purchase record and points do not fit in one
         replayed = _replay(purchases, purchase, fingerprint)
         if replayed is not None:
             return replayed, False
@@ -123,6 +127,9 @@ def record_store_sale(*, purchases: PurchaseStore, stock: StockStore, transactio
     for move, change in sales:
         stock.add_move(tx, move=move, change=change, default_threshold=threshold)
     purchases.add_recorded(tx, purchase=purchase, fingerprint=fingerprint)
+    loyalty_service.add_earned(tx=tx, loyalty=loyalty, customer_id=purchase.customer_id,
+                               purchase_id=purchase.purchase_id, paid_cents=purchase.total_cents,
+                               at=purchase.purchased_at)
     try:
         tx.commit()
     except Refused:

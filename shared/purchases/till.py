@@ -16,6 +16,7 @@ from shared.catalog.ports import PriceLists
 from shared.errors import Conflict
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
+from shared.loyalty.ports import LoyaltyStore
 from shared.orders.model import OrderStatus
 from shared.orders.ports import OrderStore
 from shared.orders.service import finish, purchase_of
@@ -32,7 +33,8 @@ MAX_ATTEMPTS = 3
 
 def _collect_at_till(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters,
                      stock: StockStore, transactions: Transactions, purchases: PurchaseStore, order_id: str,
-                     location_id: str, purchased_at: datetime) -> tuple[Purchase, bool] | None:
+                     location_id: str, purchased_at: datetime,
+                     loyalty: LoyaltyStore | None = None) -> tuple[Purchase, bool] | None:
     """Hands the order over (once): (the order's purchase, handed over now), or None when the
     sale is not the order's."""
     for _ in range(MAX_ATTEMPTS):
@@ -48,7 +50,7 @@ def _collect_at_till(*, orders: OrderStore, reservations: ReservationStore, coun
         try:
             finish(orders=orders, reservations=reservations, counters=counters, stock=stock,
                    transactions=transactions, before=order, after=order.handed_over_at_till(),
-                   hold_ends_as=ReservationStatus.FULFILLED, purchases=purchases, purchase=purchase)
+                   hold_ends_as=ReservationStatus.FULFILLED, purchases=purchases, purchase=purchase, loyalty=loyalty)
             return purchase, True
         except Conflict:
             continue  # an associate changed it meanwhile: read again
@@ -72,7 +74,8 @@ def record_till_sale(*, purchases: PurchaseStore, orders: OrderStore, reservatio
                      directory: LocationDirectory, caller: Caller, location_id: str, receipt_id: str,
                      lines: list[PurchasedLine], purchased_at: datetime, customer_id: str | None = None,
                      receipt_email: str | None = None, receipt_language: str | None = None,
-                     order_id: str | None = None, catalog: PriceLists, as_fact: bool = False) -> tuple[Purchase, bool]:
+                     order_id: str | None = None, loyalty: LoyaltyStore | None = None, catalog: PriceLists,
+                     as_fact: bool = False) -> tuple[Purchase, bool]:
     """Records the sale; returns (the receipt's purchase, or the order's when that was all, created).
 
     The order's units keep the price the order was placed at; the other lines are priced from the
@@ -90,7 +93,7 @@ def record_till_sale(*, purchases: PurchaseStore, orders: OrderStore, reservatio
             price_sale(catalog=catalog, caller=caller, lines=others, at=purchased_at)
     collected = _collect_at_till(
         orders=orders, reservations=reservations, counters=counters, stock=stock, transactions=transactions,
-        purchases=purchases, order_id=order_id, location_id=location_id, purchased_at=purchased_at,
+        purchases=purchases, order_id=order_id, location_id=location_id, purchased_at=purchased_at, loyalty=loyalty,
     ) if order_id else None
     rest = _minus(lines, collected[0]) if collected else lines
     if collected is not None and not rest:
@@ -98,4 +101,5 @@ def record_till_sale(*, purchases: PurchaseStore, orders: OrderStore, reservatio
     return record_store_sale(purchases=purchases, stock=stock, transactions=transactions, directory=directory,
                              caller=caller, location_id=location_id, receipt_id=receipt_id, lines=rest,
                              purchased_at=purchased_at, customer_id=customer_id, receipt_email=receipt_email,
-                             receipt_language=receipt_language, catalog=catalog, as_fact=as_fact)
+                             receipt_language=receipt_language, loyalty=loyalty, catalog=catalog,
+                             as_fact=as_fact)

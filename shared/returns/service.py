@@ -11,6 +11,8 @@ from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.locations.model import Service
+from shared.loyalty import service as loyalty_service
+from shared.loyalty.ports import LoyaltyStore
 from shared.purchases import service as purchase_service
 from shared.purchases.ports import PurchaseStore
 from shared.returns.model import Disposition, HistoryEntry, Return, ReturnLine, ReturnStatus, check_request
@@ -94,11 +96,12 @@ def expected_at(*, store: ReturnStore, caller: Caller, location_id: str, limit: 
 
 def step(*, returns: ReturnStore, purchases: PurchaseStore, stock: StockStore, transactions: Transactions,
          caller: Caller, return_id: str, status: ReturnStatus, dispositions: dict[str, Disposition] | None = None,
-         refund_reference: str | None = None) -> Return:
+         refund_reference: str | None = None, loyalty: LoyaltyStore | None = None) -> Return:
     """A staff step at the receiving location (or head office). Repeating the current step is a no-op.
 
     Saved on the version read, with what the step changes elsewhere in the same transaction: a
-    rejection makes the units returnable again, an inspection moves each line into stock.
+    rejection makes the units returnable again, an inspection moves each line into stock, the
+    refund takes back the customer's points for it.
     """
     ret = get(store=returns, caller=caller, return_id=return_id)
     if caller.role == "customer":
@@ -114,19 +117,28 @@ def step(*, returns: ReturnStore, purchases: PurchaseStore, stock: StockStore, t
         if not refund_reference:
             raise InvalidRequest("The payment system's refund reference is required.", field="refund_reference")
         after = replace(after, refund_reference=refund_reference)
-    tx = transactions.begin()
-    returns.add_saved(tx, before=ret, after=after)
-    if status is ReturnStatus.REJECTED:
-        purchases.add_returnable_restored(tx, units=after.units)
-    if inspecting:
-        for line in after.lines:
-            move, change = _into_stock(after, line, now)
-            stock.add_move(tx, move=move, change=change, default_threshold=0)
-    try:
-        tx.commit()
-    except Refused:
-        raise Conflict(f"Return {ret.return_id} changed meanwhile; read it and retry.") from None
-    return after
+    for _ in range(_POINTS_ATTEMPTS):
+        tx = transactions.begin()
+        returns.add_saved(tx, before=ret, after=after)
+        if status is ReturnStatus.REJECTED:
+            purchases.add_returnable_restored(tx, units=after.units)
+        if inspecting:
+            for line in after.lines:
+                move, change = _into_stock(after, line, now)
+                stock.add_move(tx, move=move, change=change, default_threshold=0)
+        if status is ReturnStatus.REFUNDED:
+            loyalty_service.add_taken_back(tx=tx, loyalty=loyalty, customer_id=after.customer_id,
+                                           return_id=after.return_id, refund_cents=after.refund_cents, at=now)
+        try:
+            tx.commit()
+            return after
+        except Refused as refused:
+            if not loyalty_service.refused_by_points(refused=refused):
+                raise Conflict(f"Return {ret.return_id} changed meanwhile; read it and retry.") from None
+    raise Conflict(f"The points of return {ret.return_id} kept changing; retry.")
+
+
+_POINTS_ATTEMPTS = 5  # a refund retried on a fresh read of the points balance that another write lowered
 
 
 _INTO = {Disposition.RESTOCK: (INCREASE, "return_restock"), Disposition.DAMAGED: (INTO_DAMAGED, "return_damaged"),

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from shared.adapters import (
     dynamodb_customers,
+    dynamodb_loyalty,
     dynamodb_orders,
     dynamodb_purchases,
     dynamodb_reservations,
     dynamodb_returns,
     dynamodb_reviews,
 )
-from shared.adapters.stream_images import ITEM_IMAGES, images_of
+from shared.adapters.stream_images import ITEM_IMAGES, ITEM_IMAGES_BY_SK, images_of
 
 
 def test_each_store_key_leads_to_its_registered_kind() -> None:
@@ -25,7 +26,14 @@ def test_each_store_key_leads_to_its_registered_kind() -> None:
     for pk, decode in keys.items():
         kind = images_of(pk)
         assert kind is not None and kind.decode is decode, pk
-    assert len(ITEM_IMAGES) == len(keys)
+    assert len(ITEM_IMAGES) + len(ITEM_IMAGES_BY_SK) == len(keys) + 1  # and the points account:
+
+
+def test_a_customer_partition_holds_the_profile_the_points_account_and_ledger_entries() -> None:
+    pk = dynamodb_customers._customer_key("c-1")["pk"]["S"]
+    points = images_of(pk, dynamodb_loyalty.ACCOUNT_SK)
+    assert points is not None and points.decode is dynamodb_loyalty.account_from_item
+    assert images_of(pk, f"{dynamodb_loyalty.ENTRY_SK_PREFIX}earned#p-1") is None
 
 
 def test_stock_and_other_items_are_not_registered_kinds() -> None:

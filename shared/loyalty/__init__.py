@@ -1,0 +1,1 @@
+"""Loyalty: points earned on purchases in every channel, taken back on refunds, redeemed on orders; tiers."""
