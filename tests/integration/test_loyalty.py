@@ -4,6 +4,7 @@ tier's CustomerTierChanged from the table stream; the account read by the custom
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -29,6 +30,15 @@ unique = Names("loyalty")
 pytestmark = pytest.mark.usefixtures("locations")
 CTX = FakeContext(function_name="test", aws_request_id="r")
 CUSTOMER = CLAIMS["customer"]["sub"]
+OVERRIDE = {"reason": "price match", "approved_by": "anna"}  # a till price other than the catalog's
+
+
+@pytest.fixture(autouse=True)
+def _in_the_catalog(priced: Callable[..., None]) -> None:
+    """The server prices every line: the SKUs these stories sell are in the catalog."""
+    priced(["LY-1"], 14_995)
+    priced(["LY-2"], 1000)
+    priced(["LY-3"], 2495)
 
 
 def till(receipt_id: str, lines: list[dict[str, Any]], customer_id: str | None = CUSTOMER,
@@ -98,7 +108,8 @@ def test_a_sale_earns_points_once_through_the_api_and_its_event_and_a_refund_tak
     assert [(e["reason"], e["points"], e["source_id"]) for e in mine["history"]] == [
         ("earned", 299, purchase["purchase_id"])]
     # a sale without a card earns nobody anything
-    assert till("LY-R2", [{"sku": "LY-1", "quantity": 1, "unit_price_cents": 500}], customer_id=None)[0] == 201
+    assert till("LY-R2", [{"sku": "LY-1", "quantity": 1, "unit_price_cents": 500, "price_override": OVERRIDE}],
+                customer_id=None)[0] == 201
     assert my_points()["balance"] == 299
     # one unit back: 149 points and its spend go, and with them SILVER
     ret = refund(purchase["purchase_id"], "LY-1", 1)
@@ -118,7 +129,8 @@ def test_a_sale_earns_points_once_through_the_api_and_its_event_and_a_refund_tak
 def test_the_ledger_pages_newest_first_and_staff_read_any_customers_points(aws: Provisioned) -> None:
     stock("LY-2", UTRECHT, 10)
     for n in range(3):
-        assert till(f"LY-P{n}", [{"sku": "LY-2", "quantity": 1, "unit_price_cents": 1000 * (n + 1)}],
+        assert till(f"LY-P{n}", [{"sku": "LY-2", "quantity": 1, "unit_price_cents": 1000 * (n + 1),
+                                  **({"price_override": OVERRIDE} if n else {})}],
                     purchased_at=f"2026-11-23T10:1{n}:00+01:00")[0] == 201
     first = my_points("limit=2")
     assert [e["points"] for e in first["history"]] == [30, 20] and first["next_cursor"]
@@ -156,7 +168,8 @@ def test_points_pay_part_of_an_order_once_and_come_back_when_it_is_cancelled(aws
     from tests.integration.test_orders import place, step
 
     stock("LY-3", UTRECHT, 10)
-    assert till("LY-O1", [{"sku": "LY-3", "quantity": 1, "unit_price_cents": 29_900}])[0] == 201  # 299 points
+    assert till("LY-O1", [{"sku": "LY-3", "quantity": 1, "unit_price_cents": 29_900,
+                           "price_override": OVERRIDE}])[0] == 201  # 299 points
     key = unique()
     status, order, _ = place([{"sku": "LY-3", "quantity": 2}], key=key, redeem_points=200)  # 2 x 24.95
     assert status == 201, order

@@ -24,11 +24,12 @@ from shared.errors import Conflict
 from shared.identity import Caller
 from shared.loyalty.model import PointsEntry, Reason
 from shared.purchases import service as purchases
-from shared.purchases.model import PurchasedLine
+from shared.purchases.model import PriceOverride, PurchasedLine
 from shared.returns import service as returns
 from shared.returns.model import Disposition, Return, ReturnStatus
 from shared.stock import service as stock
 from shared.stock.model import ChangeKind
+from tests.pricing import price_skus
 from tests.returns_machine import SOLD_AT
 
 SELLER, RECEIVER = "amsterdam-kalverstraat", "utrecht-oudegracht"
@@ -56,6 +57,7 @@ def emulated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         provision(TOPOLOGY, lambda service: boto3.session.Session().client(service, endpoint_url=endpoint))
         for location in LOCATIONS:
             wiring.location_store().put(location)
+        price_skus(wiring.catalog(), ["CC-1"], PRICE)  # the others are sold with a staff override
         yield
     finally:
         wiring.reset()
@@ -66,8 +68,9 @@ def sale(receipt_id: str, price: int = PRICE) -> str:
     purchase, _ = purchases.record_store_sale(
         purchases=wiring.purchase_store(), stock=wiring.stock_store(), transactions=wiring.transactions(),
         directory=wiring.location_directory(), caller=TILL, location_id=SELLER, receipt_id=receipt_id,
-        lines=[PurchasedLine("CC-1", 1, price)], purchased_at=SOLD_AT, customer_id=CUSTOMER, receipt_email=None,
-        loyalty=wiring.loyalty_store())
+        lines=[PurchasedLine("CC-1", 1, price, override=None if price == PRICE else PriceOverride("offer", "till"))],
+        purchased_at=SOLD_AT, customer_id=CUSTOMER, receipt_email=None, loyalty=wiring.loyalty_store(),
+        catalog=wiring.catalog())
     return purchase.purchase_id
 
 
