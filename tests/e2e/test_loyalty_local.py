@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from local.auth import issue_token
-from tests.e2e.conftest import Running, call
+from tests.e2e.conftest import Running, call, price_skus
 from tests.e2e.test_local_stock import set_count, url
 from tests.names import Names
 
@@ -20,6 +20,7 @@ def test_points_are_earned_at_the_till_spent_on_an_order_and_taken_back_with_a_r
         system: Running, tokens: dict) -> None:
     sku, subject = unique("E2E-PTS"), unique("cust")
     customer = issue_token("customer", subject)
+    price_skus(system, [sku], 15_000)
     set_count(system, tokens["erp"], sku, A, 5)
     receipt = {"location_id": A, "receipt_id": unique("R"), "purchased_at": "2026-11-23T10:15:00+01:00",
                "customer_id": subject, "lines": [{"sku": sku, "quantity": 2, "unit_price_cents": 15_000}]}
