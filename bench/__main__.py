@@ -266,15 +266,20 @@ def catalog_reads(base: str, meter: DynamoDBMeter) -> list[dict[str, Any]]:
 
 def till_and_points(base: str, meter: DynamoDBMeter, sku: str) -> list[dict[str, Any]]:
     """A till sale with a loyalty card (stock, purchase and points in one transaction), and the account read."""
+    from datetime import datetime
+
     from local.auth import issue_token
+    from shared import wiring
+    from shared.pricing import priced
 
     till, customer = issue_token("staff", "bench-till", "utrecht-oudegracht"), issue_token("customer", "bench-loyal")
+    sold_at = "2026-11-01T10:00:00+01:00"
+    price = priced(wiring.catalog(), [sku], datetime.fromisoformat(sold_at))[1][sku].price_cents  # the till's price
 
     def sale(i: int) -> int:
         return http("POST", f"{base}/purchases", {
             "location_id": "utrecht-oudegracht", "receipt_id": str(uuid.uuid4()), "customer_id": "bench-loyal",
-            "purchased_at": "2026-11-01T10:00:00+01:00",
-            "lines": [{"sku": sku, "quantity": 1, "unit_price_cents": 2495}]}, till)
+            "purchased_at": sold_at, "lines": [{"sku": sku, "quantity": 1, "unit_price_cents": price}]}, till)
 
     return [measure("till sale with loyalty points", meter, sale, 201),
             measure("points balance, tier and history", meter, lambda i: http("GET", f"{base}/me/points",
