@@ -434,7 +434,8 @@ TOPOLOGY = Topology(
             handler="functions.customer_notifier.handler",
             description="Tells customers about orders, holds, receipts, returns; asks reviews (SES, SNS; nl/en)",
             queue="customer-messages",
-            table_access=TableAccess(actions=("DeleteItem", "GetItem", "PutItem", "UpdateItem"), indexes=("gsi1",)),
+            table_access=TableAccess(actions=("BatchGetItem", "DeleteItem", "GetItem", "PutItem", "UpdateItem"),
+                                     indexes=("gsi1",)),  # BatchGetItem: product names for e-receipts
             sends_messages=True,
             timeout_seconds=30,
         ),

@@ -87,8 +87,10 @@ def send(detail: dict[str, Any], detail_type: str) -> dict[str, Any]:
         if purchase is None:
             raise LookupError("purchase not found")
         schedule_review_of_purchase(purchase=purchase, reviews=wiring.review_schedule(), wait=settings().review_after)
+        names = {sku: entry.name for sku, entry in wiring.catalog().price_list(
+            line.sku for line in purchase.lines).entries.items()} if purchase.receipt_email else {}
         sent = send_e_receipt(purchase=purchase, directory=directory, email=SesEmailSender(),
-                              contacts=wiring.customer_contacts(), links=_links())
+                              contacts=wiring.customer_contacts(), links=_links(), names=names)
     elif detail_type == "ReservationCreated":
         held = RESERVATION_EVENTS[detail_type].model_validate(data)
         sent = [] if held.order_id else confirm_reservation(  # an order's own hold: the order tells its customer

@@ -3,9 +3,11 @@ message, in their language, by which channels."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from shared.catalog.model import Text
 from shared.customers.model import Channel, Customer
 from shared.locations.directory import LocationDirectory
 from shared.notifications.model import Contact, Links, ReviewRequest, ReviewSource, language_or
@@ -16,6 +18,11 @@ from shared.purchases.model import Purchase, PurchaseChannel
 from shared.returns.model import Return
 
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+
+
+def _line(quantity: int, sku: str, name: Text | None, language: str) -> str:
+    """``2 x Rain jacket navy (JKT-RAIN-NAVY-M)``: the name the customer knows, the SKU staff scan."""
+    return f"{quantity} x {name.in_(language)} ({sku})" if name else f"{quantity} x {sku}"
 
 
 def notify_customer(*, event_type: str, order: Order, directory: LocationDirectory, email: EmailSender,
@@ -30,8 +37,8 @@ def notify_customer(*, event_type: str, order: Order, directory: LocationDirecto
         "order_ref": order.order_id[:8].upper(), "store": location.name,
         "address": f"{location.address.street}, {location.address.city}", "code": order.pickup_code or "",
         "deadline": deadline, "payment": PAYMENT[(order.payment.value, language)],
-        "lines": "\n".join(f"{line.quantity} x {line.sku}" for line in order.lines if not line.short),
-        "short_lines": "\n".join(f"{line.quantity} x {line.sku}" for line in order.lines if line.short),
+        "lines": "\n".join(_line(x.quantity, x.sku, x.name, language) for x in order.lines if not x.short),
+        "short_lines": "\n".join(_line(x.quantity, x.sku, x.name, language) for x in order.lines if x.short),
     }
     message = render(event_type, language, values)
     sent = [email.send(order.contact.email, message.subject, message.body)]
@@ -51,7 +58,7 @@ def receipt_language(*, purchase: Purchase, contact: Contact | None, store_langu
 
 
 def send_e_receipt(*, purchase: Purchase, directory: LocationDirectory, email: EmailSender,
-                   contacts: CustomerContacts, links: Links) -> list[str]:
+                   contacts: CustomerContacts, links: Links, names: Mapping[str, Text] | None = None) -> list[str]:
     """A store sale's e-receipt, when the customer asked for one (web orders get theirs at pickup),
     written and with amounts in one language, with a link to the account (or an invitation to one)."""
     if not purchase.receipt_email or purchase.channel is not PurchaseChannel.STORE:
@@ -59,8 +66,8 @@ def send_e_receipt(*, purchase: Purchase, directory: LocationDirectory, email: E
     location = directory.get(purchase.location_id)
     contact = contacts.contact_of(purchase.customer_id) if purchase.customer_id else None
     language = receipt_language(purchase=purchase, contact=contact, store_language=location.language)
-    lines = [f"{x.quantity} x {x.sku}  {euros(cents=x.quantity * x.unit_price_cents, language=language)}"
-             for x in purchase.lines]
+    lines = [f"{_line(x.quantity, x.sku, (names or {}).get(x.sku), language)}  "
+             f"{euros(cents=x.quantity * x.unit_price_cents, language=language)}" for x in purchase.lines]
     account = ACCOUNT[("account" if contact else "invitation", language)].format(url=links.account_url)
     values = {"store": location.name, "reference": purchase.reference, "account": account,
               "amount": euros(cents=purchase.total_cents, language=language), "lines": "\n".join(lines)}

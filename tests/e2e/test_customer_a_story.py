@@ -79,6 +79,6 @@ def test_customer_a_reserves_online_and_collects_in_the_nearest_store(system: Ru
     level = stock(system, tokens["erp"], sku, "utrecht-oudegracht")
     assert (level["on_hand"], level["reserved"], level["available"]) == (1, 0, 1)
     receipt = wait_for_message(system, email, "Receipt for your order")
-    assert f"1 x {sku}" in receipt["body"]
+    assert "1 x " in receipt["body"] and f"({sku})" in receipt["body"]  # the product's name, then the SKU
     status, mine, _ = call("GET", url(system, "/orders"), token=customer)
     assert [(o["order_id"], o["status"]) for o in mine["orders"]] == [(order["order_id"], "COLLECTED")]

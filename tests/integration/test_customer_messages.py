@@ -66,7 +66,7 @@ def test_an_e_receipt_is_written_in_the_customers_language_to_the_amounts_with_t
     # then
     [english] = captured("sam.receipts@example.com")["emails"]
     assert english["subject"] == "Your receipt from Amsterdam Kalverstraat"
-    assert "2 x M-1  \u20ac 39.90\n1 x M-2  \u20ac 2.50" in english["body"]
+    assert "2 x Item M-1 (M-1)  \u20ac 39.90\n1 x Item M-2 (M-2)  \u20ac 2.50" in english["body"]  # catalog names
     assert "Total: \u20ac 42.40" in english["body"]
     assert english["body"].endswith("in your account: https://shop.example.nl/account")
     [guest] = captured("guest@example.com")["emails"]

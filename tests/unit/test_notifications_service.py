@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from shared.catalog.model import Text
 from shared.locations.directory import LocationDirectory
 from shared.locations.model import Address, Coordinates, Location, LocationType
 from shared.notifications.model import Links, ReviewRequest, ReviewSource
@@ -211,6 +212,21 @@ def test_a_till_sale_sends_an_e_receipt_with_euro_amounts_when_asked(directory, 
     assert (mail.to, mail.subject) == (EMAIL, "Je kassabon van Utrecht Oudegracht")
     assert "1 x JKT-RAIN-M  \u20ac 89,99\n2 x SCF-RED  \u20ac 39,98" in mail.body
     assert "Totaal: \u20ac 129,97\nBon till-0042" in mail.body
+
+
+def test_lines_carry_the_catalog_name_in_the_mail_s_language_then_the_sku(directory, email, sms) -> None:
+    # given: an order whose lines were named when placed, and a till sale whose names come from the catalog
+    jacket = Text(nl="Regenjas navy", en="Rain jacket navy")
+    order = an_order(language="en",
+                     lines=(OrderLine("JKT-RAIN-M", 1, 8999, name=jacket), OrderLine("SCF-RED", 2, 1999)))
+    # when
+    tell("OrderReadyForPickup", order, directory, email, sms)
+    send_e_receipt(purchase=a_till_sale(), directory=directory, email=email, contacts=MemoryCustomerContacts(),
+                   links=LINKS, names={"JKT-RAIN-M": jacket})
+    # then: a SKU the catalog does not name stays a SKU
+    ready, receipt = email.sent
+    assert "1 x Rain jacket navy (JKT-RAIN-M)\n2 x SCF-RED" in ready.body
+    assert "1 x Regenjas navy (JKT-RAIN-M)  \u20ac 89,99\n2 x SCF-RED  \u20ac 39,98" in receipt.body
 
 
 def test_no_e_receipt_unless_asked_and_none_for_collected_orders(directory, email) -> None:
