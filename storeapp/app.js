@@ -73,9 +73,9 @@ function button(label, action, onClick, secondary = false) {
 }
 
 async function suggestions(order, card) {
-  const skus = order.lines.filter((l) => !l.short).map((l) => l.sku).join(",");
-  if (!skus) return;
-  const found = await api(`/locations/${store}/suggestions?skus=${encodeURIComponent(skus)}`);
+  if (!order.lines.some((l) => !l.short)) return;
+  // what goes with this order's products (the catalog's accessories, then what is bought together), in stock here
+  const found = await api(`/locations/${store}/suggestions?order_id=${encodeURIComponent(order.order_id)}`);
   if (!found.suggestions.length) return;
   const p = document.createElement("p");
   p.className = "suggest";

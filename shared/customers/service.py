@@ -240,7 +240,7 @@ def _forget_contacts(*, transactions: Transactions, purchases: PurchaseStore, or
 
 
 def _order_without_contact(order: Order) -> Order | None:
-    if not order.contact.email and not order.contact.phone:
+    if not order.contact.email and not order.contact.phone and not order.contact.name:
         return None
     return replace(order, contact=Contact(email="", language=order.contact.language), version=order.version + 1)
 

@@ -20,8 +20,10 @@ class ContactBody(ApiModel):
     language: Literal["nl", "en"] = "nl"
     phone: str | None = Field(default=None, pattern=r"^\+[1-9][0-9]{7,14}$", description="E.164, for an SMS too")
 
+    name: str | None = Field(default=None, min_length=1, max_length=100, description="Shown to staff at pickup")
+
     def to_domain(self) -> Contact:
-        return Contact(email=str(self.email), language=self.language, phone=self.phone)
+        return Contact(email=str(self.email), language=self.language, phone=self.phone, name=self.name)
 
 
 class OrderLineBody(LineBody):
@@ -89,6 +91,7 @@ class OrderView(BaseModel, defer_build=True):
     ready_at: datetime | None = None
     pickup_deadline: datetime | None = None
     reservation_id: str
+    customer_name: str | None = Field(default=None, description="As the customer gave it, for staff at pickup")
     total_cents: int = Field(description="What the customer pays for the lines that are not short, before points")
     redeemed_points: int = 0
     points_discount_cents: int = 0  # off the lines' total, paid with the points
@@ -101,7 +104,8 @@ class OrderView(BaseModel, defer_build=True):
             total_cents=sum(x.quantity * x.unit_price_cents for x in order.lines if not x.short),
             payment=order.payment, placed_at=order.placed_at, ready_at=order.ready_at,
             pickup_deadline=order.pickup_deadline, reservation_id=order.reservation_id,
-            redeemed_points=order.redeemed_points, points_discount_cents=order.points_discount_cents,
+            customer_name=order.contact.name, redeemed_points=order.redeemed_points,
+            points_discount_cents=order.points_discount_cents,
         )
 
 

@@ -59,6 +59,7 @@ class Contact:
     email: str
     language: str = "nl"
     phone: str | None = None  # E.164; an SMS is sent as well when given
+    name: str | None = None  # how staff greet the customer at pickup
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,7 @@ def place(*, orders: OrderStore, reservations: ReservationStore, counters: HoldC
     claim = IdempotencyClaim.for_request(caller.principal, idempotency_key, {
         "op": "order", "loc": location_id, "payment": payment.value, "email": contact.email,
         "phone": contact.phone, "lang": contact.language, "channel": channel.value,
+        **({"name": contact.name} if contact.name else {}),
         "lines": [(line.sku, line.quantity) for line in merged], "prices": sorted((prices or {}).items()),
         **({"points": redeem_points} if redeem_points else {})})
     order_id = str(uuid.uuid5(_ORDER_NAMESPACE, f"order\n{claim.scope}\n{claim.key}"))

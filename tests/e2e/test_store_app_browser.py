@@ -32,7 +32,7 @@ def test_a_new_order_appears_live_and_one_tap_makes_it_ready(system: Running, to
     set_count(system, tokens["erp"], sku, STORE, 3)
     set_count(system, tokens["erp"], "SCF-KNIT-RED-OS", STORE, 4)
     product = {"name": {"nl": "Testjas", "en": "Test jacket"}, "category": "jackets", "version": 1,
-               "variants": [{"sku": sku}], "related": {"accessories": ["SCF-KNIT-RED"]}}  # the catalog says so
+               "variants": [{"sku": sku, "attributes": {"size": "M"}}], "related": {"accessories": ["SCF-KNIT-RED"]}}  # the catalog says so
     assert call("PUT", url(system, f"/products/{sku}"), product, tokens["erp"])[0] == 200
     price = {"prices": [{"price_cents": 12995, "valid_from": "2026-01-01T00:00:00Z"}], "version": 1}
     assert call("PUT", url(system, f"/prices/{sku}"), price, tokens["erp"])[0] == 200
@@ -49,7 +49,7 @@ def test_a_new_order_appears_live_and_one_tap_makes_it_ready(system: Running, to
         started = time.monotonic()
         status, order, _ = call("POST", url(system, "/orders"), {
             "location_id": STORE, "lines": [{"sku": sku, "quantity": 1, "unit_price_cents": 12995}],
-            "payment": "pay_at_pickup", "contact": {"email": email, "language": "nl"}}, shopper,
+            "payment": "pay_at_pickup", "contact": {"email": email, "language": "nl", "name": "Bram de Boer"}}, shopper,
             {"idempotency-key": unique()})
         assert status == 201
         card = f'[data-order="{order["order_id"]}"]'
@@ -61,7 +61,10 @@ def test_a_new_order_appears_live_and_one_tap_makes_it_ready(system: Running, to
             page.click(f'{card} button[data-action="{action}"]')
             page.wait_for_selector(f'{card}[data-status="{then}"]', timeout=10_000)
         page.wait_for_selector(f'{card} [data-testid="suggestions"]', timeout=10_000)
-        assert "Knitted scarf red" in page.inner_text(f'{card} [data-testid="suggestions"]')
+        # names, the variant and prices from the catalog; who comes for it; what to lay ready with it
+        shown = page.inner_text(card)
+        assert "1 x Test jacket (M) \u20ac129.95" in shown and "Bram de Boer" in shown, shown
+        assert "Knitted scarf red \u20ac19.99" in page.inner_text(f'{card} [data-testid="suggestions"]')
         page.screenshot(path=str(ARTIFACTS / "store-app.png"), full_page=True)
         browser.close()
     assert appeared_after < 10
