@@ -32,7 +32,8 @@ def test_a_new_order_appears_live_and_one_tap_makes_it_ready(system: Running, to
     set_count(system, tokens["erp"], sku, STORE, 3)
     set_count(system, tokens["erp"], "SCF-KNIT-RED-OS", STORE, 4)
     product = {"name": {"nl": "Testjas", "en": "Test jacket"}, "category": "jackets", "version": 1,
-               "variants": [{"sku": sku, "attributes": {"size": "M"}}], "related": {"accessories": ["SCF-KNIT-RED"]}}  # the catalog says so
+               "variants": [{"sku": sku, "attributes": {"size": "M"}}],
+               "related": {"accessories": ["SCF-KNIT-RED"]}}  # the catalog says so
     assert call("PUT", url(system, f"/products/{sku}"), product, tokens["erp"])[0] == 200
     price = {"prices": [{"price_cents": 12995, "valid_from": "2026-01-01T00:00:00Z"}], "version": 1}
     assert call("PUT", url(system, f"/prices/{sku}"), price, tokens["erp"])[0] == 200
