@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from shared.adapters.cognito_accounts import CognitoAccounts
     from shared.adapters.dynamodb_catalog import DynamoDBCatalog
     from shared.adapters.dynamodb_catalog_browsing import DynamoDBBoughtTogether, DynamoDBProductListing
-    from shared.adapters.dynamodb_contacts import DynamoDBCustomerContacts
     from shared.adapters.dynamodb_customers import DynamoDBCustomerStore
     from shared.adapters.dynamodb_devices import DynamoDBDeviceStore
     from shared.adapters.dynamodb_limits import DynamoDBHoldCounters
@@ -156,12 +155,9 @@ def accounts() -> CognitoAccounts:
     return CognitoAccounts()
 
 
-@cache
-def customer_contacts() -> DynamoDBCustomerContacts:
-    """Where customers with an account are reached (read from their customer record)."""
-    from shared.adapters.dynamodb_contacts import DynamoDBCustomerContacts
-
-    return DynamoDBCustomerContacts()
+def customer_contacts() -> DynamoDBCustomerStore:
+    """Where customers with an account are reached: the customer store answers (their record)."""
+    return customer_store()
 
 
 @cache
@@ -185,6 +181,6 @@ def reset() -> None:
 
     for made in (transactions, stock_store, location_store, location_directory, reservation_store, order_store,
                  hold_counters, purchase_store, return_store, loyalty_store, catalog, product_listing, bought_together,
-                 device_store, customer_contacts, review_schedule, customer_store, accounts, event_publisher, settings):
+                 device_store, review_schedule, customer_store, accounts, event_publisher, settings):
         made.cache_clear()
     reset_clients()

@@ -14,6 +14,7 @@ from shared.adapters import items
 from shared.adapters.aws import client
 from shared.adapters.dynamodb_transaction import dynamodb
 from shared.customers.model import CardClaim, Channel, Consents, Customer, EmailClaim, email_hash
+from shared.notifications.model import Contact, language_or
 from shared.settings import settings
 from shared.transactions import Transaction
 
@@ -116,6 +117,13 @@ class DynamoDBCustomerStore:
                        subject=EmailClaim(hashed))
 
     # -- reads ---------------------------------------------------------------------------
+
+    def contact_of(self, customer_id: str) -> Contact | None:
+        """Where messages reach a customer (notifications' CustomerContacts): none once erased or without e-mail."""
+        customer = self.get(customer_id)
+        if customer is None or customer.erased or not customer.email:
+            return None
+        return Contact(email=customer.email, language=language_or(customer.language))
 
     def get(self, customer_id: str) -> Customer | None:
         item = self._db.get_item(TableName=self._table, Key=_customer_key(customer_id),

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 
 from local.auth import issue_token
+from shared.adapters.dynamodb_customers import customer_to_item
+from shared.customers.model import Channel, Consents, Customer, card_number_for
 from tests.e2e.conftest import Running, call, local_system, price_skus
 from tests.e2e.test_customer_a_story import wait_for_message
 from tests.e2e.test_local_stock import set_count, url
@@ -29,10 +32,11 @@ def quick_reviews() -> Iterator[Running]:
 
 
 def a_customer(system: Running, customer_id: str, email: str, language: str) -> None:
-    """The customer record as the customers capability writes it (only what messages read)."""
-    system.aws("dynamodb").put_item(TableName="retail", Item={
-        "pk": {"S": f"CUSTOMER#{customer_id}"}, "sk": {"S": "#"}, "email": {"S": email},
-        "language": {"S": language}})
+    """A customer record as the customers capability writes it (its store's codec)."""
+    customer = Customer(customer_id=customer_id, name="Sam", email=email, phone=None, language=language,
+                        consents=Consents(), card_number=card_number_for(customer_id),
+                        created_at=datetime(2026, 11, 1, tzinfo=UTC), created_by=Channel.ONLINE)
+    system.aws("dynamodb").put_item(TableName="retail", Item=customer_to_item(customer))
 
 
 def messages(system: Running, to: str, contains: str) -> list[dict]:

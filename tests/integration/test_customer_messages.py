@@ -6,16 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-import boto3
 import pytest
 
 from functions.purchases_api import handler as purchases_api
 from functions.reservation_sweeper import handler as sweeper
-from infra.topology import TOPOLOGY
 from local.lambdas import FakeContext
 from local.outbox import captured
 from local.provision import Provisioned
 from shared import wiring
+from shared.customers.model import Channel, Consents, Customer, card_number_for
 from shared.notifications.model import ReviewSource
 from shared.settings import settings
 from tests.integration.conftest import http
@@ -36,11 +35,17 @@ def _in_the_catalog(priced: Callable[..., None]) -> None:
     priced(["M-3", "M-4"], 2495)
 
 
+SIGNED_UP = datetime(2026, 11, 1, tzinfo=UTC)
+
+
 def a_customer(customer_id: str, email: str, language: str, erased: bool = False) -> None:
-    """The customer record as the customers capability writes it (only what messages read)."""
-    boto3.client("dynamodb").put_item(TableName=TOPOLOGY.table.name, Item={
-        "pk": {"S": f"CUSTOMER#{customer_id}"}, "sk": {"S": "#"}, "email": {"S": email},
-        "language": {"S": language}, "erased": {"BOOL": erased}})
+    """A customer record as the customers capability writes it (through its store)."""
+    customer = Customer(customer_id=customer_id, name="Sam", email=email, phone=None, language=language,
+                        consents=Consents(), card_number=card_number_for(customer_id), created_at=SIGNED_UP,
+                        created_by=Channel.ONLINE)
+    tx = wiring.transactions().begin()
+    wiring.customer_store().add_registered(tx, customer=customer.erased_now() if erased else customer)
+    tx.commit()
 
 
 def sale(receipt_id: str, **extra: object) -> dict:
