@@ -83,3 +83,17 @@ def test_the_demo_customers_have_their_cards(system: Running, tokens: dict) -> N
         status, found, _ = call("GET", url(system, f"/customers?card={card}"), token=tokens["erp"])
         assert status == 200 and (found["name"], found["language"], found["enrolled_at"]) == (name, language,
                                                                                            location_id)
+
+
+def test_the_demo_customers_have_a_history_of_purchases_and_points(system: Running, tokens: dict) -> None:
+    from local.seed_customers import HEAD_OFFICE, HISTORY
+    from shared.customers.service import customer_id_for
+
+    for key in sorted({key for key, *_ in HISTORY}):
+        me = issue_token("customer", customer_id_for(caller=HEAD_OFFICE, idempotency_key=key))
+        receipts = sorted(receipt for who, _, receipt, _, _ in HISTORY if who == key)
+        bought = call("GET", url(system, "/purchases"), token=me)[1]["purchases"]
+        assert sorted(p["reference"] for p in bought if p["reference"].startswith("DEMO-")) == receipts
+        status, points, _ = call("GET", url(system, "/me/points"), token=me)
+        earned = sum(p["total_cents"] // 100 for p in bought if p["reference"].startswith("DEMO-"))
+        assert status == 200 and points["balance"] == earned > 0  # at the catalog's prices, one point per euro
