@@ -64,7 +64,8 @@ def update_me(body: ProfileBody) -> CustomerView:
 def export_me() -> CustomerExportView:
     return CustomerExportView.of(service.export_me(
         customers=wiring.customer_store(), transactions=wiring.transactions(), purchases=wiring.purchase_store(),
-        orders=wiring.order_store(), returns=wiring.return_store(), caller=current_caller(app)))
+        orders=wiring.order_store(), returns=wiring.return_store(), loyalty=wiring.loyalty_store(),
+        caller=current_caller(app)))
 
 
 @app.delete(**declared("DELETE /me", deleted="Erased", conflict=True, contended=True),

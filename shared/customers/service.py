@@ -23,6 +23,8 @@ from shared.customers.ports import Accounts, CustomerStore
 from shared.errors import Conflict, IdempotencyKeyReused, InvalidRequest, NotFound
 from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
+from shared.loyalty.model import PointsAccount, PointsEntry
+from shared.loyalty.ports import LoyaltyStore
 from shared.orders.model import Contact, Order
 from shared.orders.ports import OrderStore
 from shared.purchases.model import Purchase
@@ -179,6 +181,8 @@ class CustomerExport:
     purchases: list[Purchase]
     orders: list[Order]
     returns: list[Return]
+    points: PointsAccount
+    points_history: list[PointsEntry]
 
 
 def _all(page: Callable[[str | None], tuple[list[T], str | None]]) -> Iterator[T]:
@@ -191,14 +195,15 @@ def _all(page: Callable[[str | None], tuple[list[T], str | None]]) -> Iterator[T
 
 
 def export_me(*, customers: CustomerStore, transactions: Transactions, purchases: PurchaseStore,
-              orders: OrderStore, returns: ReturnStore, caller: Caller) -> CustomerExport:
+              orders: OrderStore, returns: ReturnStore, loyalty: LoyaltyStore, caller: Caller) -> CustomerExport:
     customer = me(customers=customers, transactions=transactions, caller=caller)
     cid = customer.customer_id
     return CustomerExport(
         customer=customer,
         purchases=list(_all(lambda cursor: purchases.timeline(cid, 100, cursor))),
         orders=list(_all(lambda cursor: orders.list_for_customer(cid, 100, cursor))),
-        returns=list(_all(lambda cursor: returns.list_for_customer(cid, 100, cursor))))
+        returns=list(_all(lambda cursor: returns.list_for_customer(cid, 100, cursor))),
+        points=loyalty.account(cid), points_history=list(_all(lambda cursor: loyalty.history(cid, 100, cursor))))
 
 
 def erase_me(*, customers: CustomerStore, accounts: Accounts, transactions: Transactions, purchases: PurchaseStore,

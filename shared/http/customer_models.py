@@ -13,6 +13,7 @@ from events.patterns import LOCATION_PATTERN
 from shared.customers.model import Consents, Customer, card_payload
 from shared.customers.service import CustomerExport
 from shared.http.bodies import ApiModel
+from shared.http.loyalty_models import PointsView
 from shared.http.order_models import OrderView
 from shared.http.purchase_models import PurchaseView
 from shared.http.return_models import ReturnView
@@ -108,6 +109,7 @@ class CustomerExportView(BaseModel, defer_build=True):
     purchases: list[ExportedPurchase]
     orders: list[ExportedOrder]
     returns: list[ExportedReturn]
+    points: PointsView  # balance, tier and every ledger entry
 
     @staticmethod
     def of(export: CustomerExport) -> CustomerExportView:
@@ -118,4 +120,5 @@ class CustomerExportView(BaseModel, defer_build=True):
             orders=[ExportedOrder(**OrderView.of(o).model_dump(), contact_email=o.contact.email or None,
                                   contact_phone=o.contact.phone) for o in export.orders],
             returns=[ExportedReturn(**ReturnView.of(r).model_dump(), contact_email=r.contact_email)
-                     for r in export.returns])
+                     for r in export.returns],
+            points=PointsView.of(export.points, export.points_history, None))

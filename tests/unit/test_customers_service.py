@@ -21,11 +21,13 @@ from shared.customers.model import (
 from shared.customers.publishing import events_for_customer
 from shared.errors import Conflict, Forbidden, IdempotencyKeyReused, InvalidRequest, NotFound, Unavailable
 from shared.identity import Caller, caller_from_claims, customer_id_from_claims
+from shared.loyalty.model import PointsEntry, Reason
 from shared.notifications.service import invite_customer
 from shared.orders.model import Contact, Order, OrderLine, OrderStatus, Payment
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
 from shared.returns.model import Return, ReturnLine, ReturnStatus
 from tests.fakes.customers import MemoryAccounts, MemoryCustomerStore
+from tests.fakes.loyalty import MemoryLoyaltyStore
 from tests.fakes.notifications import MemoryEmailSender
 from tests.fakes.orders import MemoryOrderStore
 from tests.fakes.purchases import MemoryPurchaseStore
@@ -46,6 +48,7 @@ class Shop:
     purchases: MemoryPurchaseStore = field(default_factory=MemoryPurchaseStore)
     orders: MemoryOrderStore = field(default_factory=MemoryOrderStore)
     returns: MemoryReturnStore = field(default_factory=MemoryReturnStore)
+    loyalty: MemoryLoyaltyStore = field(default_factory=MemoryLoyaltyStore)
 
 
 @pytest.fixture
@@ -215,14 +218,20 @@ def _history(shop: Shop, customer_id: str) -> None:
         return_id="ret-1", purchase_id="p-1", customer_id=customer_id, location_id=AMSTERDAM,
         lines=(ReturnLine("SKU-1", 1, 1995),), status=ReturnStatus.REQUESTED, requested_at=ENROLLED_AT,
         contact_email="anna@example.nl", fingerprint="f")
+    tx = shop.transactions.begin()
+    shop.loyalty.add_entry(tx, entry=PointsEntry(customer_id=customer_id, source_id="p-1", reason=Reason.EARNED,
+                                                 points=19, at=ENROLLED_AT, spend_cents=1995))
+    tx.commit()
 
 
 def test_the_export_holds_profile_card_purchases_orders_and_returns(shop: Shop) -> None:
     customer, _ = enrol(shop)
     _history(shop, customer.customer_id)
     export = service.export_me(customers=shop.customers, transactions=shop.transactions, purchases=shop.purchases,
-                               orders=shop.orders, returns=shop.returns, caller=as_customer(customer.customer_id))
+                               orders=shop.orders, returns=shop.returns, loyalty=shop.loyalty,
+                               caller=as_customer(customer.customer_id))
     assert export.customer == customer
+    assert export.points.balance == 19 and [e.source_id for e in export.points_history] == ["p-1"]
     assert ([p.purchase_id for p in export.purchases], [o.order_id for o in export.orders],
             [r.return_id for r in export.returns]) == (["p-1"], ["o-1"], ["ret-1"])
 
