@@ -16,12 +16,12 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from events.contracts import CATALOG_UPDATES, Metadata, envelope_model
+from events.contracts import CATALOG_UPDATES
 from shared import wiring
 from shared.batching import batch_processor
+from shared.bus_records import bus_event
 from shared.catalog import service
 from shared.catalog.service import Outcome
 from shared.http.catalog_models import PricesBody, ProductBody, PromotionBody
@@ -47,12 +47,7 @@ def apply_update(caller: Caller, detail_type: str, data: Any) -> Outcome:
 
 @tracer.capture_method
 def apply_record(record: SQSRecord) -> None:
-    event = EventBridgeModel.model_validate_json(record.body)
-    if event.detail_type not in HANDLED:
-        raise ValueError(f"unexpected detail-type {event.detail_type!r}")
-    parsed: Any = envelope_model(event.detail_type).model_validate(event.detail)
-    meta: Metadata = parsed.metadata
-    logger.append_keys(correlation_id=meta.correlation_id or meta.event_id)
+    event, parsed = bus_event(record.body, handled=HANDLED)
     if event.detail_type == "PurchaseRecorded":
         counted = service.count_bought_together(catalog=wiring.catalog(), together=wiring.bought_together(),
                                                 purchase_id=parsed.data.purchase_id,

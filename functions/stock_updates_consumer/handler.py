@@ -19,12 +19,12 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from events.contracts import INBOUND_STOCK_EVENTS, Metadata, SaleRecorded, SoldLine, StockShortfall, envelope_model
+from events.contracts import INBOUND_STOCK_EVENTS, Metadata, SaleRecorded, SoldLine, StockShortfall
 from shared import wiring
 from shared.batching import batch_processor
+from shared.bus_records import bus_event
 from shared.errors import IdempotencyKeyReused
 from shared.identity import Caller
 from shared.observability import logger, metrics, tracer
@@ -75,15 +75,11 @@ def resolve(data: StockShortfall) -> None:
 
 @tracer.capture_method
 def apply_record(record: SQSRecord) -> None:
-    event = EventBridgeModel.model_validate_json(record.body)
-    if event.detail_type not in HANDLED:
-        raise ValueError(f"unexpected detail-type {event.detail_type!r}")
-    parsed: Any = envelope_model(event.detail_type).model_validate(event.detail)
+    event, parsed = bus_event(record.body, handled=HANDLED)
     meta: Metadata = parsed.metadata
     data = parsed.data
     caller = Caller(role="integration", subject=event.source)
     store, transactions, directory = wiring.stock_store(), wiring.transactions(), wiring.location_directory()
-    logger.append_keys(correlation_id=meta.correlation_id or meta.event_id)
     if event.detail_type == "SaleRecorded":
         record_sale(caller, data, meta)
     elif event.detail_type == "StockShortfall":
