@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -23,9 +24,6 @@ from shared.errors import (
     TooManyRequests,
     Unavailable,
 )
-from shared.loyalty.model import NotEnoughPoints
-from shared.orders.model import PickupCodeLocked
-from shared.pricing import PriceChanged, PriceOverrideRequired
 
 PROBLEM_TYPE_BASE = "https://retail-backend.example/problems/"
 CONTENT_TYPE = "application/problem+json"
@@ -60,7 +58,7 @@ class ProblemType:
     title: str
 
 
-PROBLEM_TYPES: dict[type[DomainError], ProblemType] = {
+BASE_PROBLEM_TYPES: dict[type[DomainError], ProblemType] = {
     DomainError: ProblemType(400, "bad-request", "Bad request"),
     NotFound: ProblemType(404, "not-found", "Not found"),
     Forbidden: ProblemType(403, "forbidden", "Not allowed"),
@@ -68,20 +66,33 @@ PROBLEM_TYPES: dict[type[DomainError], ProblemType] = {
     InvalidCursor: ProblemType(400, "invalid-cursor", "Invalid cursor"),
     Conflict: ProblemType(409, "conflict", "Conflict with the current state"),
     InsufficientStock: ProblemType(409, "insufficient-stock", "Not enough stock"),
-    NotEnoughPoints: ProblemType(409, "not-enough-points", "Not enough loyalty points"),
     IdempotencyKeyReused: ProblemType(422, "idempotency-key-reused", "Idempotency key used for another request"),
     TooManyRequests: ProblemType(429, "too-many-requests", "Too many requests"),
-    PickupCodeLocked: ProblemType(429, "pickup-code-locked", "Pickup code locked"),
-    PriceChanged: ProblemType(409, "price-changed", "The price changed"),
-    PriceOverrideRequired: ProblemType(422, "price-override-required", "A price override is required"),
     Unavailable: ProblemType(503, "temporarily-unavailable", "Temporarily unavailable"),
 }
+
+
+@cache
+def problem_types() -> dict[type[DomainError], ProblemType]:
+    """Every mapped error: the base kinds and the capabilities' own, whose modules are imported here,
+    on the first refusal, not at a cold start (a handler that never refuses never loads them)."""
+    from shared.loyalty.model import NotEnoughPoints
+    from shared.orders.model import PickupCodeLocked
+    from shared.pricing import PriceChanged, PriceOverrideRequired
+
+    return BASE_PROBLEM_TYPES | {
+        NotEnoughPoints: ProblemType(409, "not-enough-points", "Not enough loyalty points"),
+        PickupCodeLocked: ProblemType(429, "pickup-code-locked", "Pickup code locked"),
+        PriceChanged: ProblemType(409, "price-changed", "The price changed"),
+        PriceOverrideRequired: ProblemType(422, "price-override-required", "A price override is required"),
+    }
 
 
 def problem_type(error: type[DomainError] | DomainError) -> ProblemType:
     """The nearest mapped class in the error's MRO: a subclass has its own type or its parent's."""
     kind = error if isinstance(error, type) else type(error)
-    return next(PROBLEM_TYPES[cls] for cls in kind.__mro__ if cls in PROBLEM_TYPES)
+    types = problem_types()
+    return next(types[cls] for cls in kind.__mro__ if cls in types)
 
 
 def problem_for(error: type[DomainError], detail: str, **extra: Any) -> Response[str]:
