@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.patterns import CATEGORY_PATTERN, LOCATION_PATTERN, PRODUCT_ID_PATTERN, PROMOTION_ID_PATTERN
 from shared import wiring
-from shared.catalog import recommendations, service
+from shared.catalog import service
 from shared.http.app import current_caller, http_app, resolve
 from shared.http.catalog_models import (
     ImportBody,
@@ -120,6 +120,8 @@ def running_promotions(lang: Lang = None, accept_language: AcceptLanguage = None
 @app.get(**declared("GET /me/recommendations"),
          summary="Promotions for products like the ones the caller bought, in stock, not bought already")
 def recommended(lang: Lang = None, accept_language: AcceptLanguage = None) -> Recommendations:
+    from shared.catalog import recommendations  # purchases and stock: only this route reads them
+
     language = language_of(lang, accept_language)
     found = recommendations.for_customer(
         purchases=wiring.purchase_store(), catalog=wiring.catalog(), stock=wiring.stock_store(),

@@ -4,15 +4,17 @@ what shoppers read (product pages and lists, in Dutch or English)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, Field, StrictInt, model_validator
 
 from events.patterns import CATEGORY_PATTERN, PRODUCT_ID_PATTERN, PROMOTION_ID_PATTERN, SKU_PATTERN
 from shared.catalog.model import PricePoint, PriceSchedule, Product, Promotion, Text, UnitPrice, Variant
-from shared.catalog.recommendations import Recommendation
 from shared.catalog.service import Offer, Outcome, ProductOffer, ProductSummary
 from shared.http.bodies import ApiModel
+
+if TYPE_CHECKING:
+    from shared.catalog.recommendations import Recommendation
 
 
 def _text(value: object) -> object:
