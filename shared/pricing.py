@@ -15,7 +15,6 @@ from shared.catalog.ports import PriceLists
 from shared.errors import Conflict, InvalidRequest
 
 MAX_REASON = 200
-SKUS_PER_READ = 99  # one BatchGetItem holds 100 keys: the SKUs and the promotions item
 
 
 class PriceChanged(Conflict):
@@ -39,21 +38,10 @@ class PriceOverrideRequired(InvalidRequest):
                          "with a reason and the approving staff member is required.", field="lines", skus=named)
 
 
-def price_list_of(catalog: PriceLists, skus: Iterable[str]) -> PriceList:
-    """The catalog of these SKUs: one read for up to SKUS_PER_READ (every order and reservation),
-    one more per further SKUS_PER_READ (a long till receipt)."""
-    wanted = list(dict.fromkeys(skus))
-    if len(wanted) <= SKUS_PER_READ:
-        return catalog.price_list(wanted)
-    parts = [catalog.price_list(wanted[start:start + SKUS_PER_READ]) for start in range(0, len(wanted), SKUS_PER_READ)]
-    return PriceList(entries={sku: entry for part in parts for sku, entry in part.entries.items()},
-                     promotions=parts[0].promotions)
-
-
 def priced(catalog: PriceLists, skus: Iterable[str], at: datetime) -> tuple[PriceList, dict[str, UnitPrice]]:
     """The catalog of these SKUs (one read) and each one's price at ``at``; UnknownSkus names the rest."""
     wanted = list(dict.fromkeys(skus))
-    price_list = price_list_of(catalog, wanted)
+    price_list = catalog.price_list(wanted)
     return price_list, price_list.prices(wanted, at)
 
 
@@ -74,4 +62,4 @@ def check_shown(prices: Mapping[str, UnitPrice], shown: Mapping[str, int] | None
 
 
 __all__ = ["MAX_REASON", "PriceChanged", "PriceOverrideRequired", "UnknownSkus", "attributes_of", "check_shown",
-           "name_of", "price_list_of", "priced"]
+           "name_of", "priced"]

@@ -63,10 +63,10 @@ class DynamoDBCatalog:
     # -- reads -----------------------------------------------------------------------------
 
     def price_list(self, skus: Iterable[str]) -> PriceList:
-        wanted = sorted(set(skus))
-        if len(wanted) + 1 > BATCH_LIMIT:
-            raise ValueError(f"at most {BATCH_LIMIT - 1} SKUs are priced in one read")
-        found = self._batch_get([variant_key(sku) for sku in wanted] + [PROMOTIONS_KEY])
+        """One BatchGetItem for up to 99 SKUs (every order and reservation), one more per further 100."""
+        keys = [variant_key(sku) for sku in sorted(set(skus))] + [PROMOTIONS_KEY]
+        found = [item for start in range(0, len(keys), BATCH_LIMIT)
+                 for item in self._batch_get(keys[start:start + BATCH_LIMIT])]
         entries = {entry.sku: entry for item in found if item["pk"]["S"].startswith("VARIANT#")
                    and (entry := _entry(item)) is not None}
         promotions = next((_promotions(item) for item in found if item["pk"]["S"] == "CATALOG"), ())

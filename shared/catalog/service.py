@@ -26,7 +26,7 @@ ERP = ("integration", "admin")
 VAT_RATES = (0, 9, 21)  # the Netherlands: exempt, reduced, standard
 MAX_SUGGESTIONS = 5
 MAX_SUGGESTED_PRODUCTS = 8  # candidate products read for suggestions (one query each)
-PRICE_READ_CHUNK = 90  # SKUs per price-list read (BatchGetItem takes 100 keys, the promotions item is one)
+MAX_OFFERED = 90  # SKUs looked at for suggestions: their prices and stock here are one read each
 
 
 # -- reads --------------------------------------------------------------------------------------
@@ -93,26 +93,16 @@ def product_page(*, catalog: Catalog, stock: StockStore, directory: LocationDire
                                                 key=lambda p: p.promotion_id)))
 
 
-def _entries(catalog: Catalog, skus: Iterable[str]) -> dict[str, CatalogEntry]:
-    """The catalog entries of any number of SKUs, a price-list read per chunk."""
-    wanted = sorted(set(skus))
-    found: dict[str, CatalogEntry] = {}
-    for start in range(0, len(wanted), PRICE_READ_CHUNK):
-        found.update(catalog.price_list(wanted[start:start + PRICE_READ_CHUNK]).entries)
-    return found
-
-
 def _lowest_prices(catalog: Catalog, products: Sequence[Product], at: datetime) -> dict[str, UnitPrice]:
-    """Each product's lowest priced variant, read in as few price-list reads as the SKUs allow."""
+    """Each product's lowest priced variant (one price-list read per 99 SKUs)."""
     skus = [variant.sku for product in products for variant in product.variants]
     lowest: dict[str, UnitPrice] = {}
-    for start in range(0, len(skus), PRICE_READ_CHUNK):
-        price_list = catalog.price_list(skus[start:start + PRICE_READ_CHUNK])
-        for sku, entry in price_list.entries.items():
-            price = _priced(price_list, sku, at)
-            known = lowest.get(entry.product_id)
-            if price is not None and (known is None or price.price_cents < known.price_cents):
-                lowest[entry.product_id] = price
+    price_list = catalog.price_list(skus)
+    for sku, entry in price_list.entries.items():
+        price = _priced(price_list, sku, at)
+        known = lowest.get(entry.product_id)
+        if price is not None and (known is None or price.price_cents < known.price_cents):
+            lowest[entry.product_id] = price
     return lowest
 
 
@@ -167,7 +157,7 @@ def goes_with(*, catalog: Catalog, together: BoughtTogether, stock: StockStore, 
     most often; priced, available at this location, not among ``skus``. Reads: the SKUs' entries,
     their products, one query per product for its partners, the candidates with their prices,
     and the stock here (the latter three one call each)."""
-    own = sorted({entry.product_id for entry in _entries(catalog, skus).values()})
+    own = sorted({entry.product_id for entry in catalog.price_list(skus).entries.values()})
     accessories = [p for product in catalog.products(own) for p in product.accessories]
     counts: dict[str, int] = {}
     for product_id in own:
@@ -177,7 +167,7 @@ def goes_with(*, catalog: Catalog, together: BoughtTogether, stock: StockStore, 
     candidates = [p for p in dict.fromkeys(accessories + often) if p not in own][:MAX_SUGGESTED_PRODUCTS]
     rank = {product_id: position for position, product_id in enumerate(candidates)}
     offered = [v.sku for product in catalog.products(candidates) for v in product.variants if v.sku not in skus]
-    offered = offered[:PRICE_READ_CHUNK]
+    offered = offered[:MAX_OFFERED]
     if not offered:
         return []
     prices = catalog.price_list(offered)
@@ -196,7 +186,7 @@ def count_bought_together(*, catalog: Catalog, together: BoughtTogether, purchas
                           skus: Iterable[str]) -> bool:
     """Counts each pair of products in one purchase, once per purchase (SKUs not in the catalog are
     left out: a purchase is a fact). False when there is nothing (new) to count."""
-    products = sorted({entry.product_id for entry in _entries(catalog, skus).values()})
+    products = sorted({entry.product_id for entry in catalog.price_list(skus).entries.values()})
     if len(products) < 2:
         return False
     return together.record(purchase_id, products)

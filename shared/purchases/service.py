@@ -16,7 +16,7 @@ from shared.locations.directory import LocationDirectory
 from shared.loyalty import service as loyalty_service
 from shared.loyalty.ports import LoyaltyStore
 from shared.orders.ports import OrderStore
-from shared.pricing import PriceOverrideRequired, price_list_of
+from shared.pricing import PriceOverrideRequired
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine, ReceiptPart
 from shared.purchases.ports import PurchaseStore
 from shared.stock.model import SALE, StockMove
@@ -52,7 +52,7 @@ def price_sale(*, catalog: PriceLists, caller: Caller, lines: list[PurchasedLine
     deviation without an override, or a SKU the catalog does not know, is recorded unapproved.
     """
     merged = _merged(lines)
-    price_list = price_list_of(catalog, [line.sku for line in merged])
+    price_list = catalog.price_list(line.sku for line in merged)
     catalog_prices: dict[str, UnitPrice] = {}
     for line in merged:
         with contextlib.suppress(UnknownSkus):

@@ -95,3 +95,13 @@ def test_a_dropped_variant_is_no_longer_sold(catalog: MemoryCatalog) -> None:
         catalog.set_prices(sku, PriceSchedule((PricePoint(599, JAN),), version=1))
     catalog.upsert_product(replace(sock, variants=sock.variants[:1], version=2))
     assert sorted(catalog.price_list(["SOCK-E-1", "SOCK-E-2"]).entries) == ["SOCK-E-1"]
+
+
+def test_any_number_of_skus_is_priced_one_read_per_99(catalog: MemoryCatalog) -> None:
+    skus = [f"MANY-{n:03d}" for n in range(150)]
+    for first in range(0, 150, 30):  # a product has at most 49 variants (one transaction)
+        catalog.upsert_product(product_for(skus[first:first + 30], product_id=f"MANY-{first}"))
+    for sku in skus:
+        catalog.set_prices(sku, PriceSchedule((PricePoint(100, JAN),), version=1))
+    prices = catalog.price_list(skus)
+    assert sorted(prices.entries) == skus and prices.price("MANY-149", JUN).price_cents == 100
