@@ -125,6 +125,9 @@ class RetailFunctions(Construct):
                 "POWERTOOLS_SERVICE_NAME": spec.name,
                 "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
                 "POWERTOOLS_LOG_LEVEL": "INFO",
+                # responses and errors hold personal data (profiles, contacts, exports): never trace metadata
+                "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
+                "POWERTOOLS_TRACER_CAPTURE_ERROR": "false",
                 **({"SENDER_EMAIL": self._sender_email, **self._message_environment} if spec.sends_messages else {}),
                 **({"CURSOR_SECRET": self.cursor_secret.secret_value.unsafe_unwrap()} if spec.routes else {}),
             },

@@ -61,6 +61,8 @@ def test_function_runtime_tracing_and_environment(synthesized: Synthesized, spec
     assert env["EVENT_BUS_NAME"] == {"Ref": bus_id}
     assert env["POWERTOOLS_METRICS_NAMESPACE"] == "RetailBackend"
     assert env["POWERTOOLS_LOG_LEVEL"] == "INFO"
+    # X-Ray keeps no responses or error texts: they can hold a customer's profile or contact
+    assert (env["POWERTOOLS_TRACER_CAPTURE_RESPONSE"], env["POWERTOOLS_TRACER_CAPTURE_ERROR"]) == ("false", "false")
     assert ("SENDER_EMAIL" in env) is spec.sends_messages
     if spec.sends_messages:  # the stage's links and review delay (dev: the defaults)
         assert {key: env[key] for key in ("ACCOUNT_URL", "WEBSHOP_URL", "REVIEW_AFTER_DAYS")} == {
