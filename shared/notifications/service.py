@@ -41,7 +41,8 @@ def notify_customer(*, event_type: str, order: Order, directory: LocationDirecto
         "short_lines": "\n".join(_line(x.quantity, x.sku, x.name, language) for x in order.lines if x.short),
     }
     message = render(event_type, language, values)
-    sent = [email.send(order.contact.email, message.subject, message.body)]
+    # an erased customer's order keeps no address: nothing to send it to
+    sent = [email.send(order.contact.email, message.subject, message.body)] if order.contact.email else []
     if order.contact.phone and event_type in ("OrderReadyForPickup", "OrderPickupReminder", "OrderLineShort"):
         sent.append(sms.send(order.contact.phone, message.sms))
     return sent
@@ -130,7 +131,7 @@ def send_review_request(*, source: ReviewSource, skus: list[str], location_id: s
     customer (their account's address) or the address its e-receipt went to."""
     location = directory.get(location_id)
     if source is ReviewSource.ORDER:
-        if order is None:
+        if order is None or not order.contact.email:  # an erased customer's order has no address left
             return []
         to, language = order.contact.email, language_or(order.contact.language)
     else:

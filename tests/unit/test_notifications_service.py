@@ -4,6 +4,7 @@ which channel, and what a store's devices show for which event (store_message)."
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -227,6 +228,15 @@ def test_lines_carry_the_catalog_name_in_the_mail_s_language_then_the_sku(direct
     ready, receipt = email.sent
     assert "1 x Rain jacket navy (JKT-RAIN-M)\n2 x SCF-RED" in ready.body
     assert "1 x Regenjas navy (JKT-RAIN-M)  \u20ac 89,99\n2 x SCF-RED  \u20ac 39,98" in receipt.body
+
+
+def test_an_erased_customers_order_is_mailed_nothing(directory, email, sms) -> None:
+    # given: erasure left the order without an address
+    order = replace(an_order(phone=None), contact=Contact(email="", language="nl"))
+    # when
+    sent = tell("OrderCancelled", order, directory, email, sms)
+    # then: no mail to "" (SES would refuse it, and the message would end in the dead letters)
+    assert sent == [] and email.sent == []
 
 
 def test_no_e_receipt_unless_asked_and_none_for_collected_orders(directory, email) -> None:
