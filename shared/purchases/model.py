@@ -33,6 +33,15 @@ class PurchasedLine:
     approved: bool = True  # False: the till reported another price (or an unknown SKU) without an override
 
     @property
+    def creditable_unit_cents(self) -> int:
+        """What a refund pays back and points count per unit: the price paid; for a price the till
+        charged without approval, at most the catalog's (nothing for a SKU it did not know), so a
+        made-up till price never becomes a made-up refund."""
+        if self.approved:
+            return self.unit_price_cents
+        return min(self.unit_price_cents, self.catalog_price_cents or 0)
+
+    @property
     def deviates(self) -> bool:
         """Paid another price than the catalog's (an override), or a fact nobody approved."""
         return self.override is not None or not self.approved or (
@@ -59,6 +68,11 @@ class Purchase:
     @property
     def total_cents(self) -> int:
         return sum(line.quantity * line.unit_price_cents for line in self.lines)
+
+    @property
+    def creditable_cents(self) -> int:
+        """What points are earned on (see ``PurchasedLine.creditable_unit_cents``)."""
+        return sum(line.quantity * line.creditable_unit_cents for line in self.lines)
 
     def line(self, sku: str) -> PurchasedLine | None:
         return next((line for line in self.lines if line.sku == sku), None)

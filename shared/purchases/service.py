@@ -128,7 +128,7 @@ def record_store_sale(*, purchases: PurchaseStore, stock: StockStore, transactio
         stock.add_move(tx, move=move, change=change, default_threshold=threshold)
     purchases.add_recorded(tx, purchase=purchase, fingerprint=fingerprint)
     loyalty_service.add_earned(tx=tx, loyalty=loyalty, customer_id=purchase.customer_id,
-                               purchase_id=purchase.purchase_id, paid_cents=purchase.total_cents,
+                               purchase_id=purchase.purchase_id, paid_cents=purchase.creditable_cents,
                                at=purchase.purchased_at)
     try:
         tx.commit()

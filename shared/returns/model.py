@@ -112,7 +112,7 @@ def check_request(purchase: Purchase, wanted: dict[str, int], now: datetime) -> 
             raise InvalidRequest(f"{sku} is not part of this purchase.", field="lines")
         if quantity <= 0 or quantity > bought.quantity:
             raise InvalidRequest(f"At most {bought.quantity} of {sku} can be returned.", field="lines")
-        lines.append(ReturnLine(sku, quantity, bought.unit_price_cents))
+        lines.append(ReturnLine(sku, quantity, bought.creditable_unit_cents))
     if not lines:
         raise InvalidRequest("A return needs at least one line.", field="lines")
     return tuple(lines)

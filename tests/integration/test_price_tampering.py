@@ -181,6 +181,21 @@ def test_a_pos_fact_at_another_price_is_recorded_at_the_tills_price_and_reported
                 {"location_id": "amsterdam-kalverstraat"}, as_="staff-utrecht")[0] == 404
 
 
+def test_a_made_up_price_on_the_bus_is_recorded_but_never_refunded_or_credited_above_the_catalog() -> None:
+    """The review's exploit: a SaleRecorded at 10,000,000 for a customer gave 100,000 points and a
+    refund of 10,000,000. The fact is still recorded as the till reported it; what it credits is capped."""
+    sale = bus_event("SaleRecorded", {
+        "location_id": UTRECHT, "receipt_id": "TMP-R9", "purchased_at": "2026-11-23T09:15:00Z",
+        "customer_id": "cust-1", "lines": [{"sku": JACKET, "quantity": 1, "unit_price_cents": MADE_UP},
+                                           {"sku": UNKNOWN, "quantity": 1, "unit_price_cents": MADE_UP}]})
+    assert consumer.lambda_handler(sqs_batch(sale), CTX) == {"batchItemFailures": []}
+    purchase = wiring.purchase_store().get_purchase(purchase_id_for(location_id=UTRECHT, reference="TMP-R9"))
+    assert purchase is not None and purchase.total_cents == 2 * MADE_UP  # the fact, as the till reported it
+    assert wiring.loyalty_store().account("cust-1").balance == 89  # points on the catalog's 89.99 only
+    assert return_all(purchase.purchase_id, JACKET, 1)["refund_cents"] == 8999
+    assert return_all(purchase.purchase_id, UNKNOWN, 1)["refund_cents"] == 0  # unknown to the catalog: nothing
+
+
 def test_the_override_report_is_newest_first_and_paged() -> None:
     override = {"reason": "price match", "approved_by": "bert"}
     for day in (20, 22, 21):
