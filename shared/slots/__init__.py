@@ -1,0 +1,1 @@
+"""Delivery zones and time slots with capacity: where an order can be delivered or collected, and when."""
