@@ -1,0 +1,1 @@
+"""Fulfilment options and routing: which locations supply a basket, and by when (pure)."""
