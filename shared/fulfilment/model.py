@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from shared.errors import InvalidRequest
 from shared.locations.model import Coordinates, Location
+from shared.reservations.model import Line  # a basket line is what a hold's line is
 from shared.stock.model import StockLevel
 
 # Dutch postcodes: four digits (never a leading 0) and two letters; SA, SD and SS are not issued.
@@ -28,16 +29,10 @@ def normalise_postcode(raw: str) -> str:
 
 
 @dataclass(frozen=True)
-class BasketLine:
-    sku: str
-    quantity: int
-
-
-@dataclass(frozen=True)
 class Basket:
     """The lines to fulfil; one line per SKU, so a location's stock of a SKU serves one line."""
 
-    lines: tuple[BasketLine, ...]
+    lines: tuple[Line, ...]
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -49,7 +44,7 @@ class Basket:
 
     @classmethod
     def of(cls, quantities: Mapping[str, int]) -> Basket:
-        return cls(tuple(BasketLine(sku, quantity) for sku, quantity in quantities.items()))
+        return cls(tuple(Line(sku, quantity) for sku, quantity in quantities.items()))
 
     def quantity(self, sku: str) -> int:
         return next((line.quantity for line in self.lines if line.sku == sku), 0)

@@ -20,7 +20,6 @@ from datetime import date, timedelta
 from shared.errors import InvalidRequest, NotFound
 from shared.fulfilment.model import (
     Basket,
-    BasketLine,
     Delivery,
     Destination,
     FulfilmentOption,
@@ -34,6 +33,7 @@ from shared.fulfilment.model import (
 )
 from shared.geo import distance_km
 from shared.locations.model import Coordinates, Location, LocationType, Service
+from shared.reservations.model import Line
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def _allowed(location: Location, ctx: _Context, *, already_sourcing: bool = Fals
     return True
 
 
-def _candidates(lines: Sequence[BasketLine], eligible: Sequence[str], ctx: _Context) -> list[tuple[Pick, ...]]:
+def _candidates(lines: Sequence[Line], eligible: Sequence[str], ctx: _Context) -> list[tuple[Pick, ...]]:
     """One allocation per anchor location: start there, then add the location that has the most
     remaining lines whole (nearest first on a tie). Lines no single location has whole are split,
     from the chosen locations first. Duplicates removed; the rules rank what remains."""
@@ -263,6 +263,6 @@ def reroute(*, option: FulfilmentOption, rejected_sku: str, rejected_location_id
         return Reroute(None, promise_changed=True)
     previous = {shipment.source_id: shipment.earliest_date for shipment in option.shipments}
     candidates = [_option(_merge([*kept, *new]), ctx, previous=previous, touched=frozenset(p.location_id for p in new))
-                  for new in _candidates((BasketLine(rejected_sku, rejected),), eligible, ctx)]
+                  for new in _candidates((Line(rejected_sku, rejected),), eligible, ctx)]
     best = min(candidates, key=lambda candidate: _rank(candidate, ctx))
     return Reroute(best, promise_changed=best.earliest_date > option.earliest_date)
