@@ -46,6 +46,7 @@ def purchase_to_item(p: Purchase, fingerprint: str) -> dict[str, Any]:
         "lines": [_line_to_map(x) for x in p.lines],
         "purchased_at": items.stamp(p.purchased_at), "reference": p.reference, "customer_id": p.customer_id,
         "receipt_email": p.receipt_email, "receipt_language": p.receipt_language, "fingerprint": fingerprint,
+        "points_discount_cents": p.points_discount_cents or None,
         "remaining": {x.sku: x.quantity for x in p.lines},
     }
     if p.customer_id:
@@ -86,7 +87,7 @@ def purchase_from_item(item: dict[str, Any]) -> Purchase:
         lines=tuple(_line_from_map(x) for x in v["lines"]),
         purchased_at=items.parse_stamp(v["purchased_at"]), reference=str(v["reference"]),
         customer_id=v.get("customer_id"), receipt_email=v.get("receipt_email"),
-        receipt_language=v.get("receipt_language"),
+        receipt_language=v.get("receipt_language"), points_discount_cents=int(v.get("points_discount_cents", 0)),
     )
 
 

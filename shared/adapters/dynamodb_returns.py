@@ -30,6 +30,7 @@ def return_to_item(r: Return) -> dict[str, Any]:
         "history": [{"status": h.status.value, "at": items.stamp(h.at)} for h in r.history],
         "contact_email": r.contact_email, "fingerprint": r.fingerprint, "reason": r.reason,
         "refund_reference": r.refund_reference, "language": r.language, "version": r.version,
+        "points_discount_cents": r.points_discount_cents or None,
     }
     for line in values["lines"]:
         if line["disposition"] is None:
@@ -52,6 +53,7 @@ def return_from_item(item: dict[str, Any]) -> Return:
         fingerprint=str(v["fingerprint"]), reason=v.get("reason"), refund_reference=v.get("refund_reference"),
         history=tuple(HistoryEntry(ReturnStatus(h["status"]), items.parse_stamp(h["at"])) for h in v["history"]),
         language=str(v.get("language", "nl")), version=int(v["version"]),
+        points_discount_cents=int(v.get("points_discount_cents", 0)),
     )
 
 

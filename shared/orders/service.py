@@ -289,6 +289,7 @@ def purchase_of(*, order: Order, purchased_at: datetime) -> Purchase:
         channel=PurchaseChannel.CLICK_AND_COLLECT,
         location_id=order.location_id, purchased_at=purchased_at, reference=order.order_id,
         customer_id=order.customer_id, receipt_email=order.contact.email,
+        points_discount_cents=order.points_discount_cents,
         lines=tuple(PurchasedLine(x.sku, x.quantity, x.unit_price_cents, list_price_cents=x.list_price_cents,
                                   promotion_id=x.promotion_id, vat_rate_percent=x.vat_rate_percent,
                                   catalog_price_cents=x.unit_price_cents if x.list_price_cents is not None else None)

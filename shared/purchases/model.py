@@ -59,6 +59,7 @@ class Purchase:
     customer_id: str | None = None  # from the login or the loyalty card
     receipt_email: str | None = None  # where the e-receipt goes, if the customer asked
     receipt_language: str | None = None  # the e-receipt's language as the till asked (nl|en), if it did
+    points_discount_cents: int = 0  # paid with loyalty points (an order's redemption): never refunded as money
 
     @property
     def deviates(self) -> bool:

@@ -76,10 +76,11 @@ class Return:
     refund_reference: str | None = None
     language: str = "nl"
     version: int = 1
+    points_discount_cents: int = 0  # the returned lines' share of what was paid with points: not money back
 
     @property
     def refund_cents(self) -> int:
-        return sum(line.quantity * line.unit_price_cents for line in self.lines)
+        return max(0, sum(line.quantity * line.unit_price_cents for line in self.lines) - self.points_discount_cents)
 
     @property
     def units(self) -> ReturnableUnits:
@@ -116,3 +117,13 @@ def check_request(purchase: Purchase, wanted: dict[str, int], now: datetime) -> 
     if not lines:
         raise InvalidRequest("A return needs at least one line.", field="lines")
     return tuple(lines)
+
+
+def points_share(purchase: Purchase, lines: tuple[ReturnLine, ...]) -> int:
+    """The part of an order's points discount that these lines carry, in proportion to what they
+    cost, rounded up: money back never exceeds the money paid, over any number of returns."""
+    gross = purchase.creditable_cents
+    if not purchase.points_discount_cents or gross <= 0:
+        return 0
+    returned = sum(line.quantity * line.unit_price_cents for line in lines)
+    return min(purchase.points_discount_cents, -(-purchase.points_discount_cents * returned // gross))

@@ -15,7 +15,15 @@ from shared.loyalty import service as loyalty_service
 from shared.loyalty.ports import LoyaltyStore
 from shared.purchases import service as purchase_service
 from shared.purchases.ports import PurchaseStore
-from shared.returns.model import Disposition, HistoryEntry, Return, ReturnLine, ReturnStatus, check_request
+from shared.returns.model import (
+    Disposition,
+    HistoryEntry,
+    Return,
+    ReturnLine,
+    ReturnStatus,
+    check_request,
+    points_share,
+)
 from shared.returns.ports import ReturnStore
 from shared.stock.model import INCREASE, INTO_DAMAGED, INTO_QUALITY_CHECK, StockMove
 from shared.stock.ports import ChangeReceipt, StockStore
@@ -60,6 +68,7 @@ def request(*, returns: ReturnStore, purchases: PurchaseStore, transactions: Tra
         customer_id=purchase.customer_id, location_id=location_id, lines=lines, status=ReturnStatus.REQUESTED,
         requested_at=now, contact_email=contact_email or purchase.receipt_email, fingerprint=claim.fingerprint,
         history=(HistoryEntry(ReturnStatus.REQUESTED, now),), reason=reason, language=language,
+        points_discount_cents=points_share(purchase, lines),
     )
     tx = transactions.begin()
     returns.add_requested(tx, ret=ret)

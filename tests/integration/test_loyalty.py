@@ -21,6 +21,7 @@ from local.provision import Provisioned
 from shared import wiring
 from shared.adapters import dynamodb_loyalty
 from shared.outbound import OutboundEvent
+from shared.purchases.service import purchase_id_for
 from tests.integration.conftest import CLAIMS, http
 from tests.integration.test_reservations import UTRECHT, stock
 from tests.integration.test_stock_events import bus_event, sqs_batch
@@ -38,7 +39,7 @@ def _in_the_catalog(priced: Callable[..., None]) -> None:
     """The server prices every line: the SKUs these stories sell are in the catalog."""
     priced(["LY-1"], 14_995)
     priced(["LY-2"], 1000)
-    priced(["LY-3"], 2495)
+    priced(["LY-3", "LY-4"], 2495)
 
 
 def till(receipt_id: str, lines: list[dict[str, Any]], customer_id: str | None = CUSTOMER,
@@ -187,3 +188,24 @@ def test_points_pay_part_of_an_order_once_and_come_back_when_it_is_cancelled(aws
     mine = my_points()
     assert mine["balance"] == 299
     assert [(e["reason"], e["points"]) for e in mine["history"]][:2] == [("restored", 200), ("redeemed", -200)]
+
+
+def test_an_order_paid_partly_with_points_refunds_no_more_money_than_was_paid(aws: Provisioned) -> None:
+    """The review's finding: a collected order paid 10.00 with points refunded its full line prices."""
+    from tests.integration.test_orders import place, step
+
+    stock("LY-4", UTRECHT, 10)
+    assert till("LY-O2", [{"sku": "LY-4", "quantity": 1, "unit_price_cents": 29_900,
+                           "price_override": OVERRIDE}])[0] == 201  # 299 points
+    status, order, _ = place([{"sku": "LY-4", "quantity": 2}], redeem_points=200)  # 2 x 24.95, 10.00 in points
+    assert status == 201 and order["points_discount_cents"] == 1000, order
+    for action in ("accept", "picking", "ready"):
+        assert step(order["order_id"], action)[0] == 200
+    code = wiring.order_store().get(order["order_id"]).pickup_code  # type: ignore[union-attr]
+    assert step(order["order_id"], "collect", {"pickup_code": code})[0] == 200
+    bought = wiring.purchase_store().get_purchase(purchase_id_for(location_id=UTRECHT, reference=order["order_id"]))
+    assert bought is not None and bought.points_discount_cents == 1000
+    # each unit back carries half the points discount: 24.95 - 5.00; both together: what was paid in money
+    first, second = refund(bought.purchase_id, "LY-4", 1), refund(bought.purchase_id, "LY-4", 1)
+    assert (first["refund_cents"], second["refund_cents"]) == (1995, 1995)
+    assert first["refund_cents"] + second["refund_cents"] == 2 * 2495 - 1000
