@@ -14,7 +14,8 @@ from shared.adapters import items
 from shared.adapters.aws import client
 from shared.adapters.dynamodb_transaction import dynamodb
 from shared.customers.model import CardClaim, Channel, Consents, Customer, EmailClaim, email_hash
-from shared.notifications.model import Contact, language_or
+from shared.notifications.model import language_or
+from shared.orders.model import Contact
 from shared.settings import settings
 from shared.transactions import Transaction
 

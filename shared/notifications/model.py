@@ -15,14 +15,6 @@ def language_or(*choices: str | None) -> str:
 
 
 @dataclass(frozen=True)
-class Contact:
-    """Where and in which language a customer with an account is reached."""
-
-    email: str
-    language: str
-
-
-@dataclass(frozen=True)
 class Links:
     """Per deployment: the customer's account page and the webshop (a product's page per SKU)."""
 

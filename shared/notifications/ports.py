@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from shared.notifications.model import Contact, ReviewRequest
+from shared.notifications.model import ReviewRequest
+from shared.orders.model import Contact  # where and in which language a customer is reached
 
 
 class EmailSender(Protocol):

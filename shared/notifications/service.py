@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from shared.catalog.model import Text
 from shared.customers.model import Channel, Customer
 from shared.locations.directory import LocationDirectory
-from shared.notifications.model import Contact, Links, ReviewRequest, ReviewSource, language_or
+from shared.notifications.model import Links, ReviewRequest, ReviewSource, language_or
 from shared.notifications.ports import CustomerContacts, EmailSender, ReviewSchedule, SmsSender
 from shared.notifications.templates import ACCOUNT, PAYMENT, RETURN_TEMPLATES, TEMPLATES, render
-from shared.orders.model import Order, OrderStatus
+from shared.orders.model import Contact, Order, OrderStatus
 from shared.purchases.model import Purchase, PurchaseChannel
 from shared.returns.model import Return
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from shared.notifications.model import Contact
+from shared.orders.model import Contact
 
 
 @dataclass
