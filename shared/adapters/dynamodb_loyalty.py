@@ -33,11 +33,6 @@ def _entry_key(entry: PointsEntry) -> dict[str, Any]:
     return {"pk": {"S": f"{CUSTOMER_PREFIX}{entry.customer_id}"}, "sk": {"S": f"{ENTRY_SK_PREFIX}{entry.key}"}}
 
 
-def is_account(keys: dict[str, Any]) -> bool:
-    return (str(keys.get("pk", {}).get("S", "")).startswith(CUSTOMER_PREFIX)
-            and keys.get("sk", {}).get("S") == ACCOUNT_SK)
-
-
 def entry_to_item(entry: PointsEntry) -> dict[str, Any]:
     at = items.stamp(entry.at)
     return _entry_key(entry) | items.to_item({

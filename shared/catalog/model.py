@@ -135,20 +135,19 @@ class PriceList:
     def price(self, sku: str, at: datetime) -> UnitPrice:
         return self.prices([sku], at)[sku]
 
+    def price_if_sold(self, sku: str, at: datetime) -> UnitPrice | None:
+        """The SKU's price at ``at`` with its best promotion; None when the catalog does not sell it then."""
+        entry = self.entries.get(sku)
+        listed = entry.schedule.at(at) if entry is not None and entry.schedule is not None else None
+        return None if entry is None or listed is None else _best_price(entry, listed, self.promotions, at)
+
     def prices(self, skus: Iterable[str], at: datetime) -> dict[str, UnitPrice]:
-        """Each SKU's price at ``at`` with its best promotion; UnknownSkus names every SKU that has none."""
-        priced: dict[str, UnitPrice] = {}
-        unknown = []
-        for sku in skus:
-            entry = self.entries.get(sku)
-            listed = entry.schedule.at(at) if entry is not None and entry.schedule is not None else None
-            if entry is None or listed is None:
-                unknown.append(sku)
-                continue
-            priced[sku] = _best_price(entry, listed, self.promotions, at)
+        """Each SKU's price at ``at``; UnknownSkus names every SKU that has none."""
+        found = {sku: self.price_if_sold(sku, at) for sku in skus}
+        unknown = [sku for sku, price in found.items() if price is None]
         if unknown:
             raise UnknownSkus(unknown)
-        return priced
+        return {sku: price for sku, price in found.items() if price is not None}
 
 
 def _best_price(entry: CatalogEntry, listed: int, promotions: Iterable[Promotion], at: datetime) -> UnitPrice:

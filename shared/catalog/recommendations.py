@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from shared.catalog.model import PriceList, Product, Promotion, Text, UnitPrice, UnknownSkus
+from shared.catalog.model import PriceList, Product, Promotion, Text, UnitPrice
 from shared.catalog.ports import Catalog
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
@@ -59,12 +59,7 @@ def for_customer(*, purchases: PurchaseStore, catalog: Catalog, stock: StockStor
 def _best_in_stock(product: Product, *, prices: PriceList, stock: StockStore, directory: LocationDirectory,
                    now: datetime) -> UnitPrice | None:
     """The variant with the lowest price that is available at some location."""
-    offers = []
-    for variant in product.variants:
-        try:
-            offers.append(prices.price(variant.sku, now))
-        except UnknownSkus:
-            continue  # not priced (yet): not offered
+    offers = [offer for v in product.variants if (offer := prices.price_if_sold(v.sku, now)) is not None]
     for offer in sorted(offers, key=lambda o: (o.price_cents, o.sku)):
         if any(level.available > 0 for level in stock_of_sku(store=stock, directory=directory, sku=offer.sku)):
             return offer

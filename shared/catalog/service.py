@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from shared.catalog.listing import BoughtTogether, Keep, ProductListing
-from shared.catalog.model import CatalogEntry, PriceList, PriceSchedule, Product, Promotion, UnitPrice, UnknownSkus
+from shared.catalog.model import CatalogEntry, PriceList, PriceSchedule, Product, Promotion, UnitPrice
 from shared.catalog.ports import Catalog, CatalogWriter, ProductPage
 from shared.errors import InvalidRequest, NotFound
 from shared.identity import Caller
@@ -63,13 +63,6 @@ class ProductSummary:
     lowest: UnitPrice | None
 
 
-def _priced(price_list: PriceList, sku: str, at: datetime) -> UnitPrice | None:
-    try:
-        return price_list.price(sku, at)
-    except UnknownSkus:
-        return None
-
-
 def _page_prices(page: ProductPage) -> PriceList:
     return PriceList(entries={entry.sku: entry for entry in page.entries}, promotions=page.promotions)
 
@@ -84,7 +77,8 @@ def product_page(*, catalog: Catalog, stock: StockStore, directory: LocationDire
     variants = []
     for variant in page.product.variants:
         levels = stock_of_sku(store=stock, directory=directory, sku=variant.sku)
-        variants.append(Offer(sku=variant.sku, attributes=variant.attributes, price=_priced(prices, variant.sku, at),
+        variants.append(Offer(sku=variant.sku, attributes=variant.attributes,
+                              price=prices.price_if_sold(variant.sku, at),
                               availability=tuple(Availability(level.location_id, max(0, level.available))
                                                  for level in levels)))
     used = {offer.price.promotion_id for offer in variants if offer.price and offer.price.promotion_id}
@@ -99,7 +93,7 @@ def _lowest_prices(catalog: Catalog, products: Sequence[Product], at: datetime) 
     lowest: dict[str, UnitPrice] = {}
     price_list = catalog.price_list(skus)
     for sku, entry in price_list.entries.items():
-        price = _priced(price_list, sku, at)
+        price = price_list.price_if_sold(sku, at)
         known = lowest.get(entry.product_id)
         if price is not None and (known is None or price.price_cents < known.price_cents):
             lowest[entry.product_id] = price
@@ -174,7 +168,7 @@ def goes_with(*, catalog: Catalog, together: BoughtTogether, stock: StockStore, 
     levels = {level.sku: level.available for level in stock.get_many([(sku, location_id) for sku in offered])}
     found = []
     for sku, entry in prices.entries.items():
-        price = _priced(prices, sku, at)
+        price = prices.price_if_sold(sku, at)
         available = levels.get(sku, 0)
         if price is not None and available > 0:
             found.append((rank[entry.product_id], -available, sku, Suggestion(sku, entry.product_id, entry, price,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from shared.catalog.model import UnitPrice, UnknownSkus
+from shared.catalog.model import UnknownSkus
 from shared.catalog.ports import PriceLists
 from shared.errors import Conflict, Forbidden, IdempotencyKeyReused, InvalidRequest, NotFound
 from shared.idempotency import IdempotencyClaim
@@ -53,10 +52,8 @@ def price_sale(*, catalog: PriceLists, caller: Caller, lines: list[PurchasedLine
     """
     merged = _merged(lines)
     price_list = catalog.price_list(line.sku for line in merged)
-    catalog_prices: dict[str, UnitPrice] = {}
-    for line in merged:
-        with contextlib.suppress(UnknownSkus):
-            catalog_prices[line.sku] = price_list.price(line.sku, at)
+    catalog_prices = {line.sku: price for line in merged
+                      if (price := price_list.price_if_sold(line.sku, at)) is not None}
     unknown = [line.sku for line in merged if line.sku not in catalog_prices]
     if unknown and not as_fact:
         raise UnknownSkus(unknown)
