@@ -53,16 +53,20 @@ print(json.dumps({{"loaded": sorted(set(sys.modules) - before), "all": sorted(sy
 """
 
 
-def _import_report(handler: str) -> dict[str, list[str]]:
-    done = _python(PROBE.format(named=_named_adapters(handler), handler=handler), POWERTOOLS_TRACE_DISABLED="true")
+def _import_report(probe: str) -> dict[str, list[str]]:
+    done = _python(probe, POWERTOOLS_TRACE_DISABLED="true")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 @pytest.fixture(scope="module")
 def reports() -> dict[str, dict[str, list[str]]]:
     handlers = [fn.handler for fn in TOPOLOGY.functions]
+    # the sources are parsed here, one at a time: CPython 3.11's compile() is not thread-safe (a
+    # parse in a pool thread failed one CI run in two with "AST constructor recursion depth
+    # mismatch"); the threads only wait for the probing interpreters
+    probes = [PROBE.format(named=_named_adapters(handler), handler=handler) for handler in handlers]
     with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(zip(handlers, pool.map(_import_report, handlers), strict=True))
+        return dict(zip(handlers, pool.map(_import_report, probes), strict=True))
 
 
 @pytest.mark.parametrize("handler", [fn.handler for fn in TOPOLOGY.functions])
