@@ -51,6 +51,7 @@ class Quantities(Contract):
     quality_check: int
     available: int
     shortfall: int = 0  # units held for customers that the books no longer have
+    in_transit: int = 0  # shipped from this location to another one, not received there yet
 
 
 class ChangeInfo(Contract):

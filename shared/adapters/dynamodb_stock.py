@@ -30,7 +30,7 @@ from shared.stock.ports import ChangeReceipt
 from shared.transactions import Transaction
 
 # Attributes a first write creates; never overwritten once there (effects move them).
-_INIT = ("on_hand", "reserved", "safety_stock", "damaged", "quality_check")
+_INIT = ("on_hand", "reserved", "safety_stock", "damaged", "quality_check", "in_transit")
 
 
 class DynamoDBStockStore:

@@ -78,6 +78,7 @@ def stock_level_from_item(item: dict[str, Any]) -> StockLevel:
         safety_stock=int(values.get("safety_stock", 0)),
         damaged=int(values.get("damaged", 0)),
         quality_check=int(values.get("quality_check", 0)),
+        in_transit=int(values.get("in_transit", 0)),  # items written before transfers have none
         low_stock_threshold=int(values.get("low_stock_threshold", 0)),
         counted_as_of=parse_stamp(counted) if counted else None,
         version=int(values.get("version", 0)),

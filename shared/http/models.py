@@ -156,6 +156,7 @@ class StockView(ApiModel):
     safety_stock: int
     damaged: int
     quality_check: int
+    in_transit: int = Field(default=0, description="Shipped from here to another location, not received there yet")
     available: int
     shortfall: int = Field(default=0, description="Units held for customers that the books no longer have")
     low_stock_threshold: int
@@ -167,9 +168,9 @@ class StockView(ApiModel):
         return StockView(
             sku=level.sku, location_id=level.location_id, on_hand=level.on_hand,
             reserved=level.reserved, safety_stock=level.safety_stock, damaged=level.damaged,
-            quality_check=level.quality_check, available=level.available, shortfall=level.shortfall,
-            low_stock_threshold=level.low_stock_threshold, counted_as_of=level.counted_as_of,
-            version=level.version,
+            quality_check=level.quality_check, in_transit=level.in_transit, available=level.available,
+            shortfall=level.shortfall, low_stock_threshold=level.low_stock_threshold,
+            counted_as_of=level.counted_as_of, version=level.version,
         )
 
 

@@ -28,7 +28,7 @@ class ChangeKind(StrEnum):
 # The counters a stock item stores, and the sums of them it stores beside them: a DynamoDB
 # condition compares one attribute with a value and cannot add, so every rule below needs
 # its quantity stored (and moved by every effect that moves one of its counters).
-COUNTERS = ("on_hand", "reserved", "safety_stock", "damaged", "quality_check")
+COUNTERS = ("on_hand", "reserved", "safety_stock", "damaged", "quality_check", "in_transit")
 DERIVED: dict[str, dict[str, int]] = {
     "unreserved": {"on_hand": 1, "reserved": -1},
     "sellable": {"on_hand": 1, "reserved": -1, "safety_stock": -1},
@@ -63,8 +63,15 @@ DECREASE = Effect("decrease", (("on_hand", -1),), requires="unreserved")  # neve
 SALE = Effect("sale", (("on_hand", -1),))  # a till's sale is a fact: a shortfall, never a refusal
 INTO_DAMAGED = Effect("into_damaged", (("damaged", 1),))
 INTO_QUALITY_CHECK = Effect("into_quality_check", (("quality_check", 1),))
-_SHORT_OF = {"unreserved": "not reserved", "sellable": "available", "reserved": "held"}
-EFFECTS = (HOLD, RELEASE, HANDOVER, INCREASE, DECREASE, SALE, INTO_DAMAGED, INTO_QUALITY_CHECK)
+# A transfer between locations: the held units leave the source (still its units, in transit),
+# and arrive held at the destination; the source's in_transit clears when they were received.
+# Over all locations, on_hand + in_transit stays the same throughout.
+DISPATCH = Effect("dispatch", (("on_hand", -1), ("reserved", -1), ("in_transit", 1)), requires="reserved")
+TRANSFER_ARRIVED = Effect("transfer_arrived", (("in_transit", -1),), requires="in_transit")
+RECEIVE_HELD = Effect("receive_held", (("on_hand", 1), ("reserved", 1)))  # a fact: arrived, held at once
+_SHORT_OF = {"unreserved": "not reserved", "sellable": "available", "reserved": "held", "in_transit": "in transit"}
+EFFECTS = (HOLD, RELEASE, HANDOVER, INCREASE, DECREASE, SALE, INTO_DAMAGED, INTO_QUALITY_CHECK,
+           DISPATCH, TRANSFER_ARRIVED, RECEIVE_HELD)
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,7 @@ class StockLevel:
     safety_stock: int = 0
     damaged: int = 0
     quality_check: int = 0
+    in_transit: int = 0  # shipped from here to another location, not received there yet
     low_stock_threshold: int = 0
     counted_as_of: datetime | None = None
     version: int = 0
@@ -153,6 +161,7 @@ class StockLevel:
         assert self.reserved >= 0, self
         assert self.available >= 0, self
         assert self.safety_stock >= 0 and self.damaged >= 0 and self.quality_check >= 0, self
+        assert self.in_transit >= 0, self
 
     # -- the rules -------------------------------------------------------------------------
 

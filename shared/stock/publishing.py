@@ -28,7 +28,7 @@ PRODUCER = "stock-stream-publisher"
 def _quantities(level: StockLevel) -> Quantities:
     return Quantities(on_hand=level.on_hand, reserved=level.reserved, safety_stock=level.safety_stock,
                       damaged=level.damaged, quality_check=level.quality_check, available=level.available,
-                      shortfall=level.shortfall)
+                      shortfall=level.shortfall, in_transit=level.in_transit)
 
 
 def event_id(after: StockLevel, signal: StockSignal) -> str:

@@ -29,14 +29,16 @@ _skus = count()
 levels = st.builds(
     StockLevel, sku=st.just("-"), location_id=st.just(LOC), on_hand=st.integers(-3, 12),
     reserved=st.integers(0, 8), safety_stock=st.integers(0, 4), damaged=st.integers(0, 3),
-    quality_check=st.integers(0, 3), low_stock_threshold=st.integers(0, 3), version=st.integers(1, 9))
+    quality_check=st.integers(0, 3), in_transit=st.integers(0, 6), low_stock_threshold=st.integers(0, 3),
+    version=st.integers(1, 9))
 AGREE = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
 def _store(level: StockLevel) -> None:
     """The item as the adapter keeps it: the counters and the sums the conditions read."""
     values = {name: getattr(level, name) for name in ("on_hand", "reserved", "safety_stock", "damaged",
-                                                      "quality_check", "low_stock_threshold", "version")}
+                                                      "quality_check", "in_transit", "low_stock_threshold",
+                                                      "version")}
     values |= {name: sum(weight * getattr(level, part) for part, weight in parts.items())
                for name, parts in DERIVED.items()}
     if level.counted_as_of is not None:

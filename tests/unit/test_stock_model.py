@@ -3,7 +3,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shared.errors import InsufficientStock, InvalidRequest
-from shared.stock.model import ChangeKind, StockLevel, on_hand_delta
+from shared.stock.model import (
+    DISPATCH,
+    HOLD,
+    RECEIVE_HELD,
+    TRANSFER_ARRIVED,
+    ChangeKind,
+    StockLevel,
+    on_hand_delta,
+)
 from shared.stock.signals import StockSignal, signals_for
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
@@ -95,3 +103,35 @@ def test_threshold_signals_fire_on_crossing_only(
     before: StockLevel | None, after: StockLevel, expected: list[StockSignal]
 ) -> None:
     assert signals_for(before, after) == expected
+
+
+def _units(*levels: StockLevel) -> int:
+    return sum(lv.on_hand + lv.in_transit for lv in levels)
+
+
+@pytest.mark.parametrize("quantity", [1, 3])
+def test_a_transfer_conserves_units_and_arrives_held_for_the_same_order(quantity: int) -> None:
+    source = StockLevel(sku="S", location_id="source", on_hand=5).apply(HOLD, quantity)
+    destination = StockLevel(sku="S", location_id="pickup", on_hand=2)
+    units = _units(source, destination)
+
+    source = source.apply(DISPATCH, quantity)
+    assert (source.on_hand, source.reserved, source.in_transit) == (5 - quantity, 0, quantity)
+    assert _units(source, destination) == units  # on the road: still counted, once
+
+    source = source.apply(TRANSFER_ARRIVED, quantity)
+    destination = destination.apply(RECEIVE_HELD, quantity)
+    assert (source.on_hand, source.reserved, source.in_transit) == (5 - quantity, 0, 0)
+    assert (destination.on_hand, destination.reserved) == (2 + quantity, quantity)  # held for the order
+    assert destination.available == 2  # what the pickup store had free before
+    assert _units(source, destination) == units
+    for lv in (source, destination):
+        lv.check_invariants()
+
+
+def test_only_held_units_are_dispatched_and_only_units_in_transit_arrive() -> None:
+    with pytest.raises(InsufficientStock):
+        level(on_hand=5, reserved=1).apply(DISPATCH, 2)
+    with pytest.raises(InsufficientStock, match="in transit"):
+        level(on_hand=5, in_transit=1).apply(TRANSFER_ARRIVED, 2)
+    assert level(on_hand=-1).apply(RECEIVE_HELD, 2).reserved == 2  # a fact: whatever the books say
