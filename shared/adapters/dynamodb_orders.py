@@ -75,7 +75,8 @@ def _fulfilment_to_map(f: Fulfilment) -> dict[str, Any]:
               "earliest_date": f.earliest_date.isoformat(), "destination_location_id": f.destination_location_id,
               "label": {"carrier": f.label.carrier, "tracking_number": f.label.tracking_number,
                         "tracking_url": f.label.tracking_url} if f.label else None,
-              "rejected": _lines_to_list(f.rejected) or None, "shipped_at": _stamp(f.shipped_at)}
+              "rejected": _lines_to_list(f.rejected) or None, "rejection_reason": f.rejection_reason,
+              "shipped_at": _stamp(f.shipped_at)}
     return {k: v for k, v in values.items() if v is not None}
 
 
@@ -88,7 +89,7 @@ def _fulfilment_from_map(v: dict[str, Any]) -> Fulfilment:
         destination_location_id=v.get("destination_location_id"),
         label=Label(str(label["carrier"]), str(label["tracking_number"]), str(label["tracking_url"]))
         if label else None,
-        rejected=_lines_from_list(v.get("rejected", [])),
+        rejected=_lines_from_list(v.get("rejected", [])), rejection_reason=v.get("rejection_reason"),
         shipped_at=items.parse_stamp(v["shipped_at"]) if v.get("shipped_at") else None)
 
 

@@ -9,30 +9,23 @@ Repeating a step that was taken (ship, receive, pay, a carrier's status) changes
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TypeVar
 
 from shared.carriers.model import ShipmentRequest, StatusUpdate
 from shared.carriers.ports import Carrier
 from shared.errors import Conflict, InvalidRequest, NotFound
-from shared.fulfilment import routing
-from shared.fulfilment import service as fulfilment
-from shared.fulfilment.model import FulfilmentOption, Method, Network, Pick, Shipment, ShipmentKind
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.loyalty.ports import LoyaltyStore
 from shared.orders import service
-from shared.orders.fulfilments import BEFORE_SHIPPING, CARRIER_STEPS, DeliverTo, FulfilmentKind, FulfilmentStatus, \
-    Label
+from shared.orders.fulfilments import BEFORE_SHIPPING, CARRIER_STEPS, DeliverTo, FulfilmentKind, FulfilmentStatus, Label
 from shared.orders.model import Order, OrderStatus, Payment
-from shared.orders.placing import hold_id
 from shared.orders.ports import OrderStore
 from shared.purchases.ports import PurchaseStore
 from shared.reservations import holding
-from shared.reservations.model import Channel, Line, Reservation, ReservationStatus
+from shared.reservations.model import Channel, Reservation, ReservationStatus
 from shared.reservations.ports import HoldCounters, ReservationStore
-from shared.slots.model import LOCAL_TIME, SlotCalendar
 from shared.stock.model import DISPATCH, INCREASE, RECEIVE_HELD, TRANSFER_ARRIVED, StockMove
 from shared.stock.ports import ChangeReceipt, StockStore
 from shared.transactions import Refused, Transaction, Transactions

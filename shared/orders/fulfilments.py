@@ -90,6 +90,7 @@ class Fulfilment:
     destination_location_id: str | None = None  # the pickup store, for a transfer
     label: Label | None = None
     rejected: tuple[Line, ...] = ()  # what the source could not supply (re-routed or dropped)
+    rejection_reason: str | None = None  # why, the last time
     shipped_at: datetime | None = None
 
     @property
@@ -112,7 +113,7 @@ class Fulfilment:
     def requested(self) -> Fulfilment:
         return replace(self, status=FulfilmentStatus.REQUESTED) if self.status is FulfilmentStatus.WAITING else self
 
-    def without(self, sku: str) -> Fulfilment:
+    def without(self, sku: str, reason: str = "not_found") -> Fulfilment:
         """The source could not supply ``sku``: it leaves this parcel (rejected with nothing left)."""
         if self.status not in BEFORE_SHIPPING:
             raise Conflict(f"Fulfilment {self.fulfilment_id} is {self.status.value}: its lines can no longer be "
@@ -121,7 +122,7 @@ class Fulfilment:
         if line is None:
             raise NotFound(f"Fulfilment {self.fulfilment_id} has no line {sku!r}.")
         lines = tuple(x for x in self.lines if x.sku != sku)
-        return replace(self, lines=lines, rejected=(*self.rejected, line),
+        return replace(self, lines=lines, rejected=(*self.rejected, line), rejection_reason=reason,
                        status=self.status if lines else FulfilmentStatus.REJECTED)
 
     def shipped(self, label: Label, at: datetime) -> Fulfilment:

@@ -18,8 +18,14 @@ from enum import StrEnum
 from shared.catalog.model import Text
 from shared.errors import Conflict, DomainError, InvalidRequest, NotFound, TooManyRequests
 from shared.loyalty.model import discount_cents
-from shared.orders.fulfilments import BEFORE_SHIPPING, DeliverTo, Fulfilment, FulfilmentKind, FulfilmentStatus, \
-    OrderDestination
+from shared.orders.fulfilments import (
+    BEFORE_SHIPPING,
+    DeliverTo,
+    Fulfilment,
+    FulfilmentKind,
+    FulfilmentStatus,
+    OrderDestination,
+)
 from shared.reservations.model import Line
 
 
@@ -131,6 +137,15 @@ class Order:
     @property
     def awaits_payment(self) -> bool:
         return self.payment is Payment.PAY_IN_STORE and self.paid_at is None
+
+    @property
+    def local_lines(self) -> tuple[Line, ...]:
+        """What the pickup store supplies from its own shelves (nothing, for a delivery)."""
+        if self.is_delivery:
+            return ()
+        left = ((line.sku, line.quantity - sum(f.quantity(line.sku) for f in self.fulfilments))
+                for line in self.lines if not line.short)
+        return tuple(Line(sku, quantity) for sku, quantity in left if quantity > 0)
 
     def involves(self, location_id: str) -> bool:
         """Staff of this location work on it: the pickup or selling store, a source, the placer."""

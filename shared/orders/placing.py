@@ -29,12 +29,10 @@ from shared.loyalty import model as loyalty_model
 from shared.loyalty import service as loyalty_service
 from shared.loyalty.model import NotEnoughPoints
 from shared.loyalty.ports import LoyaltyStore
-from shared.orders.fulfilments import DeliverTo, DeliveryAddress, Fulfilment, FulfilmentKind, FulfilmentStatus, \
-    PickupAt
+from shared.orders.fulfilments import DeliverTo, DeliveryAddress, Fulfilment, FulfilmentKind, FulfilmentStatus, PickupAt
 from shared.orders.model import Contact, Order, OrderStatus, Payment
 from shared.orders.ports import OrderStore
 from shared.orders.service import PREPARE_WITHIN, _ordered
-from shared.pricing import PriceChanged
 from shared.reservations import holding
 from shared.reservations.limits import limits_for
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus, merge_lines

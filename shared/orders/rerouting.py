@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from shared.errors import Conflict, InvalidRequest
 from shared.fulfilment import routing
 from shared.fulfilment import service as fulfilment
-from shared.fulfilment.model import Delivery, FulfilmentOption, Method, Network, Pick, Shipment, ShipmentKind
+from shared.fulfilment.model import FulfilmentOption, Method, Network, Pick, Shipment, ShipmentKind
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.loyalty.ports import LoyaltyStore
@@ -68,7 +68,7 @@ def reject_line(*, orders: OrderStore, reservations: ReservationStore, counters:
         _at(caller, before.source_id, order_id)
         if before.quantity(sku) == 0 and any(line.sku == sku for line in before.rejected):
             return order  # rejected before
-        rejected = before.without(sku)
+        rejected = before.without(sku, reason)
         if not order.is_open:
             return order
         now = _now()
