@@ -450,7 +450,7 @@ TOPOLOGY = Topology(
         Function(
             name="reservation-sweeper",
             handler="functions.reservation_sweeper.handler",
-            description="Releases expired holds and uncollected orders, sends pickup reminders, asks due reviews",
+            description="Releases expired holds and uncollected orders, sends reminders, asks reviews, moves parcels",
             schedule_minutes=1,
             table_access=TableAccess(actions=("GetItem", "PutItem", "UpdateItem"), indexes=("gsi1", "gsi3")),
             timeout_seconds=50,

@@ -12,4 +12,5 @@ LOCAL_ENVIRONMENT = {
     "POWERTOOLS_SERVICE_NAME": "retail-local",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "CURSOR_SECRET": "local-cursor-secret",  # signs list cursors; only ever used locally
+    "CARRIER_STEP_SECONDS": "2",  # the sandbox carrier's parcels travel in seconds, not hours
 }

@@ -24,10 +24,16 @@ class Settings(BaseModel):
     account_url: str = "https://shop.example.nl/account"
     webshop_url: str = "https://shop.example.nl"
     review_after_seconds: int = Field(default=7 * DAY, ge=0)
+    # the sandbox carrier: how long each step of a parcel takes (the local system makes it seconds)
+    carrier_step_seconds: int = Field(default=3600, ge=1)
 
     @property
     def review_after(self) -> timedelta:
         return timedelta(seconds=self.review_after_seconds)
+
+    @property
+    def carrier_step(self) -> timedelta:
+        return timedelta(seconds=self.carrier_step_seconds)
 
 
 @cache
@@ -37,6 +43,7 @@ def settings() -> Settings:
         event_bus_name=os.environ.get("EVENT_BUS_NAME", "retail"),
         cursor_secret=os.environ.get("CURSOR_SECRET", ""),
         **_message_settings(),
+        **_carrier_settings(),
     )
 
 
@@ -50,3 +57,9 @@ def _message_settings() -> dict[str, Any]:
     elif os.environ.get("REVIEW_AFTER_DAYS"):
         given["review_after_seconds"] = int(float(os.environ["REVIEW_AFTER_DAYS"]) * DAY)
     return given
+
+
+def _carrier_settings() -> dict[str, Any]:
+    """CARRIER_STEP_SECONDS where the sandbox carrier's parcels must travel faster (the local system)."""
+    step = os.environ.get("CARRIER_STEP_SECONDS")
+    return {"carrier_step_seconds": int(step)} if step else {}

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from shared.adapters.dynamodb_stock import DynamoDBStockStore
     from shared.adapters.dynamodb_transaction import DynamoDBTransactions
     from shared.adapters.event_bus import EventBridgePublisher
+    from shared.adapters.sandbox_carrier import SandboxCarrier
     from shared.locations.directory import LocationDirectory
     from shared.reservations.holding import HoldWrites
 
@@ -174,6 +175,14 @@ def event_publisher() -> EventBridgePublisher:
     return EventBridgePublisher()
 
 
+@cache
+def carrier() -> SandboxCarrier:
+    """The carrier orders ship with: the sandbox one (parcels simulated in the table)."""
+    from shared.adapters.sandbox_carrier import SandboxCarrier
+
+    return SandboxCarrier()
+
+
 def reset() -> None:
     """Tests that recreate the emulated AWS between runs drop what was made for the last."""
     from shared.adapters.aws import reset_clients
@@ -181,6 +190,6 @@ def reset() -> None:
 
     for made in (transactions, stock_store, location_store, location_directory, reservation_store, order_store,
                  hold_counters, purchase_store, return_store, loyalty_store, catalog, product_listing, bought_together,
-                 device_store, review_schedule, customer_store, accounts, event_publisher, settings):
+                 device_store, review_schedule, customer_store, accounts, event_publisher, carrier, settings):
         made.cache_clear()
     reset_clients()

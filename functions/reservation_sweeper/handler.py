@@ -1,8 +1,11 @@
 """Runs every minute: releases holds whose time is up, ends uncollected orders, sends reminders,
-and marks due review requests requested (their ReviewRequested event follows from the change).
+marks due review requests requested (their ReviewRequested event follows from the change), and
+moves the sandbox carrier's parcels on (each step told to the orders first, then marked done).
 
 Sweeps may overlap (a slow run and the next one): every step is a conditional transaction on
 the record's status and version, so only one sweep ends a given hold or order and publishes it.
+A parcel's step is marked done on condition of its status: a sweep that dies between telling the
+orders and marking it repeats the step next time, which the orders ignore by its event id.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from shared import wiring
 from shared.notifications import service as notifications
 from shared.observability import logger, metrics, tracer
 from shared.orders import service as orders
+from shared.orders import shipping
 from shared.reservations import service as reservations
 
 
@@ -27,10 +31,22 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, i
     expired = reservations.expire_due(**wiring.holds())
     pickups = orders.sweep(**wiring.holds(), orders=wiring.order_store(), loyalty=wiring.loyalty_store())
     reviews = notifications.request_due_reviews(reviews=wiring.review_schedule(), now=datetime.now(UTC))
+    parcels = _advance_parcels(datetime.now(UTC))
     metrics.add_metric(name="ReservationsExpired", unit=MetricUnit.Count, value=expired)
     metrics.add_metric(name="ReviewsRequested", unit=MetricUnit.Count, value=reviews)
     metrics.add_metric(name="OrdersNotCollected", unit=MetricUnit.Count, value=pickups["not_collected"])
-    result = {"expired": expired, **pickups, "reviews_requested": reviews}
+    metrics.add_metric(name="ParcelsAdvanced", unit=MetricUnit.Count, value=parcels)
+    result = {"expired": expired, **pickups, "reviews_requested": reviews, "parcels_advanced": parcels}
     if any(result.values()):
         logger.info("sweep", extra=result)
     return result
+
+
+def _advance_parcels(now: datetime) -> int:
+    """The sandbox carrier's due steps, oldest first; how many this sweep advanced."""
+    carrier = wiring.carrier()
+    advanced = 0
+    for update in carrier.due(now):
+        shipping.carrier_update(update=update)
+        advanced += carrier.advanced(update)
+    return advanced

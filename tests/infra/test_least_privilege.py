@@ -158,7 +158,10 @@ def test_table_access_names_the_indexes_instead_of_a_wildcard(synthesized: Synth
 
 
 # Read only by tests (the limits' counters are otherwise read inside the reservation transaction).
-ONLY_TESTS_CALL = {"shared.adapters.dynamodb_limits.held"}
+# The sandbox carrier's shipments: until orders-api ships through the carrier (the lead's shipping
+# module), only tests create them; drop these two once a handler reaches them.
+ONLY_TESTS_CALL = {"shared.adapters.dynamodb_limits.held", "shared.adapters.sandbox_carrier.create_shipment",
+                   "shared.adapters.sandbox_carrier.parcel"}
 
 
 def test_code_scan_reaches_every_dynamodb_call_in_the_adapters() -> None:
