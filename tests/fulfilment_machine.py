@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from shared.carriers.model import ParcelStatus
 from shared.errors import Conflict, DomainError, NotFound
@@ -65,6 +65,11 @@ class FulfilmentMachine(RuleBasedStateMachine):
         self.keys += 1
         return f"machine-{self.keys}"
 
+    def _fulfilments(self, wanted):  # type: ignore[no-untyped-def]
+        """(order, fulfilment) of every order whose fulfilment is ``wanted``, in a stable order."""
+        return [(order, f) for order_id in self.order_ids if (order := self.world.orders.get(order_id))
+                for f in order.fulfilments if wanted(f)]
+
     def _order(self, n: int):  # type: ignore[no-untyped-def]
         return self.world.orders.get(self.order_ids[n % len(self.order_ids)])
 
@@ -72,6 +77,12 @@ class FulfilmentMachine(RuleBasedStateMachine):
         stock.record_change(store=self.world.stock, transactions=self.world.transactions,
                             directory=self.world.directory, caller=ERP, sku=sku, location_id=location_id, kind=kind,
                             quantity=quantity, idempotency_key=self._key(), source="machine")
+
+    @initialize(stocked=st.lists(st.tuples(st.sampled_from(SKUS), st.sampled_from(LOCATIONS), st.integers(1, 4)),
+                                 min_size=2, max_size=6))
+    def stock_up(self, stocked: list[tuple[str, str, int]]) -> None:
+        for sku, location_id, quantity in stocked:
+            self.receipt(sku, location_id, quantity)
 
     @rule(sku=st.sampled_from(SKUS), location_id=st.sampled_from(LOCATIONS), quantity=st.integers(1, 3))
     def receipt(self, sku: str, location_id: str, quantity: int) -> None:
@@ -115,10 +126,15 @@ class FulfilmentMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.order_ids)
     @rule(n=st.integers(0, 50), which=st.integers(0, 3))
     def ship(self, n: int, which: int) -> None:
-        order = self._order(n)
-        if not order.fulfilments:
-            return
-        f = order.fulfilments[which % len(order.fulfilments)]
+        """Mostly a parcel that is due (REQUESTED); sometimes any (repeats, refusals)."""
+        due = self._fulfilments(lambda f: f.status is FulfilmentStatus.REQUESTED)
+        if which and due:
+            order, f = due[n % len(due)]
+        else:
+            order = self._order(n)
+            if not order.fulfilments:
+                return
+            f = order.fulfilments[which % len(order.fulfilments)]
         try:
             fulfilling.ship(**self.world.holds(), orders=self.world.orders, carrier=self.carrier,
                             caller=STAFF[f.source_id], order_id=order.order_id, fulfilment_id=f.fulfilment_id)
@@ -143,11 +159,10 @@ class FulfilmentMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.order_ids)
     @rule(n=st.integers(0, 50), which=st.integers(0, 3))
     def receive(self, n: int, which: int) -> None:
-        order = self._order(n)
-        transfers = [f for f in order.fulfilments if f.kind is FulfilmentKind.TRANSFER and f.status in ON_THE_WAY]
+        transfers = self._fulfilments(lambda f: f.kind is FulfilmentKind.TRANSFER and f.status in ON_THE_WAY)
         if not transfers:
             return
-        f = transfers[which % len(transfers)]
+        order, f = transfers[(n + which) % len(transfers)]
         fulfilling.receive(orders=self.world.orders, reservations=self.world.reservations, stock=self.world.stock,
                            transactions=self.world.transactions, directory=self.world.directory,
                            caller=STAFF[PICKUP], order_id=order.order_id, fulfilment_id=f.fulfilment_id)
@@ -173,6 +188,8 @@ class FulfilmentMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.order_ids)
     @rule(n=st.integers(0, 50))
     def cancel(self, n: int) -> None:
+        if n % 3:
+            return  # customers cancel now and then, not at every other step
         order = self._order(n)
         try:
             service.cancel(**self.world.holds(), orders=self.world.orders, caller=ASSOCIATE if order.placed_by

@@ -5,7 +5,7 @@ moves the sandbox carrier's parcels on (each step told to the orders first, then
 Sweeps may overlap (a slow run and the next one): every step is a conditional transaction on
 the record's status and version, so only one sweep ends a given hold or order and publishes it.
 A parcel's step is marked done on condition of its status: a sweep that dies between telling the
-orders and marking it repeats the step next time, which the orders ignore by its event id.
+orders and marking it repeats the step next time, which the orders ignore (the fulfilment has moved on).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared import wiring
 from shared.notifications import service as notifications
 from shared.observability import logger, metrics, tracer
+from shared.orders import fulfilling
 from shared.orders import service as orders
-from shared.orders import shipping
 from shared.reservations import service as reservations
 
 
@@ -47,6 +47,7 @@ def _advance_parcels(now: datetime) -> int:
     carrier = wiring.carrier()
     advanced = 0
     for update in carrier.due(now):
-        shipping.carrier_update(update=update)
+        fulfilling.carrier_update(**wiring.holds(), orders=wiring.order_store(), purchases=wiring.purchase_store(),
+                                  loyalty=wiring.loyalty_store(), update=update)
         advanced += carrier.advanced(update)
     return advanced

@@ -6,4 +6,4 @@ from tests.conftest import fake_machine_settings
 from tests.fulfilment_machine import FulfilmentMachine
 
 TestFulfilment = FulfilmentMachine.TestCase
-TestFulfilment.settings = fake_machine_settings(steps=40)
+TestFulfilment.settings = fake_machine_settings(steps=60)
