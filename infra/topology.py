@@ -495,13 +495,14 @@ TOPOLOGY = Topology(
         ),
         EventRule(
             name="customer-order-messages",
-            description="Order, hold and return steps a customer is told about, e-receipts, review requests and "
-                        "account invitations",
+            description="Order, parcel, hold and return steps a customer is told about, e-receipts, review "
+                        "requests and account invitations",
             pattern={
                 "source": [ORDER_EVENT_SOURCE, RETURN_EVENT_SOURCE, RESERVATION_EVENT_SOURCE, MESSAGE_EVENT_SOURCE,
                            CUSTOMER_EVENT_SOURCE],
                 "detail-type": ["OrderPlaced", "OrderLineShort", "OrderReadyForPickup", "OrderPickupReminder",
-                                "OrderCollected", "OrderCancelled", "OrderNotCollected", "PurchaseRecorded",
+                                "OrderCollected", "OrderCancelled", "OrderNotCollected", "OrderShipped",
+                                "OrderDelivered", "OrderPromiseChanged", "ShipmentFailed", "PurchaseRecorded",
                                 "ReturnRequested", "ReturnApproved", "ReturnRejected", "ReturnReceived",
                                 "ReturnInspected", "ReturnRefunded", "ReturnClosed", "ReservationCreated",
                                 "ReviewRequested", "CustomerRegistered"],
@@ -510,11 +511,13 @@ TOPOLOGY = Topology(
         ),
         EventRule(
             name="store-notifications",
-            description="What a store must act on: new orders and holds, pickups due, low stock, returns coming",
+            description="What a store must act on: new orders and holds, pickups due, low stock, returns coming, "
+                        "parcels to ship and transfers coming",
             pattern={
                 "source": [ORDER_EVENT_SOURCE, RESERVATION_EVENT_SOURCE, STOCK_EVENT_SOURCE, RETURN_EVENT_SOURCE],
                 "detail-type": ["OrderPlaced", "OrderPickupReminder", "OrderCancelled", "ReservationCreated",
-                                "StockLow", "OutOfStock", "StockShortfall", "ReturnApproved"],
+                                "StockLow", "OutOfStock", "StockShortfall", "ReturnApproved", "FulfilmentRequested",
+                                "TransferDispatched"],
             },
             queue="store-notifications",
         ),

@@ -1,7 +1,7 @@
-"""Sends customers their messages: orders (e-mail, SMS where given), e-receipts, return steps,
-reservation confirmations and review requests.
+"""Sends customers their messages: orders (e-mail, SMS where given), a parcel the carrier could not
+deliver, e-receipts, return steps, reservation confirmations and review requests.
 
-A collected order or a till sale with a known customer also schedules a review request (once per
+A collected or delivered order or a till sale with a known customer also schedules a review request (once per
 order or purchase); the sweep turns it into ReviewRequested when due, which comes back here.
 Events reach it through a rule and a queue. Sending is idempotent on the event id
 (Powertools idempotency, records in the table), so a redelivered event is not sent twice;
@@ -25,12 +25,21 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from events.contracts import MESSAGE_EVENTS, ORDER_EVENTS, RESERVATION_EVENTS, RETURN_EVENTS, Metadata, ReviewRequested
+from events.contracts import (
+    FULFILMENT_EVENTS,
+    MESSAGE_EVENTS,
+    ORDER_EVENTS,
+    RESERVATION_EVENTS,
+    RETURN_EVENTS,
+    Metadata,
+    OrderEvent,
+    ReviewRequested,
+)
 from infra.topology import REDELIVERY
 from shared import wiring
 from shared.adapters.messaging import SesEmailSender, SnsSmsSender
 from shared.batching import batch_processor
-from shared.notifications.model import Links, ReviewSource
+from shared.notifications.model import Links, OrderNews, ReviewSource
 from shared.notifications.service import (
     confirm_reservation,
     invite_customer,
@@ -42,9 +51,12 @@ from shared.notifications.service import (
     send_review_request,
 )
 from shared.observability import logger, metrics, tracer
+from shared.orders.model import Order
 from shared.settings import settings
 
-HANDLED = {*ORDER_EVENTS, *RETURN_EVENTS, "ReservationCreated", *MESSAGE_EVENTS, "CustomerRegistered"}
+CUSTOMER_FULFILMENT_EVENTS = ("ShipmentFailed",)  # the steps of a parcel a customer is told about
+HANDLED = {*ORDER_EVENTS, *CUSTOMER_FULFILMENT_EVENTS, *RETURN_EVENTS, "ReservationCreated", *MESSAGE_EVENTS,
+           "CustomerRegistered"}
 processor = batch_processor(EventType.SQS)  # failures logged without personal data
 # Powertools treats a record past its expiry as absent: it must outlive every redelivery.
 config = IdempotencyConfig(event_key_jmespath="metadata.event_id", expires_after_seconds=REDELIVERY.dedupe_seconds)
@@ -69,14 +81,17 @@ def send(detail: dict[str, Any], detail_type: str) -> dict[str, Any]:
     directory, data = wiring.location_directory(), detail["data"]
     if detail_type in ORDER_EVENTS:
         event = ORDER_EVENTS[detail_type].model_validate(data)
-        order = wiring.order_store().get(event.order_id)
-        if order is None:
-            raise LookupError("order not found")
-        if detail_type == "OrderCollected":
-            schedule_review_of_order(order=order, collected_at=_occurred(detail),
+        order = _order(event.order_id)
+        if detail_type in ("OrderCollected", "OrderDelivered"):
+            schedule_review_of_order(order=order, received_at=_occurred(detail),
                                      reviews=wiring.review_schedule(), wait=settings().review_after)
         sent = notify_customer(event_type=detail_type, order=order, directory=directory, email=SesEmailSender(),
-                               sms=SnsSmsSender())
+                               sms=SnsSmsSender(), links=_links(), news=_news(event))
+    elif detail_type in CUSTOMER_FULFILMENT_EVENTS:
+        step = FULFILMENT_EVENTS[detail_type].model_validate(data)
+        sent = notify_customer(event_type=detail_type, order=_order(step.order_id), directory=directory,
+                               email=SesEmailSender(), sms=SnsSmsSender(), links=_links(),
+                               news=OrderNews(lines=tuple((x.sku, x.quantity) for x in step.lines)))
     elif detail_type == "CustomerRegistered":
         customer = wiring.customer_store().get(str(data["customer_id"]))
         if customer is None:
@@ -106,6 +121,19 @@ def send(detail: dict[str, Any], detail_type: str) -> dict[str, Any]:
         sent = notify_return(event_type=detail_type, ret=ret, directory=directory, email=SesEmailSender())
     logger.info("customer notified", extra={"event_type": detail_type, "messages": len(sent)})
     return {"sent": sent}
+
+
+def _order(order_id: str) -> Order:
+    order = wiring.order_store().get(order_id)
+    if order is None:
+        raise LookupError("order not found")
+    return order
+
+
+def _news(event: OrderEvent) -> OrderNews:
+    return OrderNews(destination_type=event.destination_type, slot_starts_at=event.slot_starts_at,
+                     slot_ends_at=event.slot_ends_at, earliest_date=event.earliest_date,
+                     delivery_fee_cents=event.delivery_fee_cents, tracking_urls=tuple(event.tracking_urls))
 
 
 def _occurred(detail: dict[str, Any]) -> datetime:

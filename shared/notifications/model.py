@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 LANGUAGES = ("nl", "en")
@@ -23,6 +23,28 @@ class Links:
 
     def product(self, sku: str) -> str:
         return f"{self.webshop_url.rstrip('/')}/p/{sku}"
+
+    def order(self, order_id: str) -> str:
+        """The order's status page in the customer's account."""
+        return f"{self.account_url.rstrip('/')}/orders/{order_id}"
+
+
+@dataclass(frozen=True)
+class OrderNews:
+    """What an order event tells beyond the order the notifier reads: where and when the goods come,
+    the fee, the parcels' tracking pages, and the lines a fulfilment step is about (sku, quantity)."""
+
+    destination_type: str = "pickup"  # "pickup" | "delivery"
+    slot_starts_at: datetime | None = None
+    slot_ends_at: datetime | None = None
+    earliest_date: date | None = None
+    delivery_fee_cents: int = 0
+    tracking_urls: tuple[str, ...] = ()
+    lines: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def delivered_to_customer(self) -> bool:
+        return self.destination_type == "delivery"
 
 
 class ReviewSource(StrEnum):
@@ -52,3 +74,6 @@ class ReviewRequest:
 
     def requested(self, at: datetime) -> ReviewRequest:
         return replace(self, requested_at=at)
+
+
+NO_NEWS = OrderNews()  # an event that adds nothing to the order it is about

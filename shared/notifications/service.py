@@ -4,16 +4,28 @@ message, in their language, by which channels."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from shared.catalog.model import Text
 from shared.customers.model import Channel, Customer
 from shared.locations.directory import LocationDirectory
-from shared.notifications.model import Links, ReviewRequest, ReviewSource, language_or
+from shared.notifications.model import NO_NEWS, Links, OrderNews, ReviewRequest, ReviewSource, language_or
 from shared.notifications.ports import CustomerContacts, EmailSender, ReviewSchedule, SmsSender
-from shared.notifications.templates import ACCOUNT, PAYMENT, RETURN_TEMPLATES, TEMPLATES, render
-from shared.orders.model import Contact, Order, OrderStatus
+from shared.notifications.templates import (
+    ACCOUNT,
+    FREE,
+    PAYMENT,
+    READY,
+    RETURN_TEMPLATES,
+    STATUS,
+    TEMPLATES,
+    TRACKING,
+    WEEKDAYS,
+    WHEN,
+    render,
+)
+from shared.orders.model import Contact, Order
 from shared.purchases.model import Purchase, PurchaseChannel
 from shared.returns.model import Return
 
@@ -26,26 +38,58 @@ def _line(quantity: int, sku: str, name: Text | None, language: str) -> str:
 
 
 def notify_customer(*, event_type: str, order: Order, directory: LocationDirectory, email: EmailSender,
-                    sms: SmsSender) -> list[str]:
-    """Sends the message for this event; returns the message ids. Unknown events send nothing."""
-    if event_type not in TEMPLATES:
+                    sms: SmsSender, links: Links, news: OrderNews = NO_NEWS) -> list[str]:
+    """Sends the message for this event; returns the message ids. Unknown events send nothing, nor
+    does a changed promise without a date. ``news`` is what the event adds to the order it read."""
+    if event_type not in TEMPLATES or (event_type == "OrderPromiseChanged" and news.earliest_date is None):
         return []
+    for_delivery = f"{event_type}.delivery"
+    template = for_delivery if news.delivered_to_customer and for_delivery in TEMPLATES else event_type
     location = directory.get(order.location_id)
-    language = order.contact.language
+    language = language_or(order.contact.language)
     deadline = order.pickup_deadline.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M") if order.pickup_deadline else ""
+    names = {x.sku: x.name for x in order.lines}
     values = {
         "order_ref": order.order_id[:8].upper(), "store": location.name,
         "address": f"{location.address.street}, {location.address.city}", "code": order.pickup_code or "",
-        "deadline": deadline, "payment": PAYMENT[(order.payment.value, language)],
+        "deadline": deadline, "payment": PAYMENT.get((order.payment.value, language), ""),
         "lines": "\n".join(_line(x.quantity, x.sku, x.name, language) for x in order.lines if not x.short),
         "short_lines": "\n".join(_line(x.quantity, x.sku, x.name, language) for x in order.lines if x.short),
+        "status": STATUS[language].format(url=links.order(order.order_id)),
+        "ready": READY[language].format(day=day_text(news.earliest_date, language)) if news.earliest_date else "",
+        "when": _when(news, language),
+        "fee": euros(cents=news.delivery_fee_cents, language=language) if news.delivery_fee_cents else FREE[language],
+        "tracking": _tracking(news.tracking_urls, language),
+        "new_date": day_text(news.earliest_date, language) if news.earliest_date else "",
+        "parcel": "\n".join(_line(quantity, sku, names.get(sku), language) for sku, quantity in news.lines),
     }
-    message = render(event_type, language, values)
+    message = render(template, language, values)
     # an erased customer's order keeps no address: nothing to send it to
     sent = [email.send(order.contact.email, message.subject, message.body)] if order.contact.email else []
     if order.contact.phone and event_type in ("OrderReadyForPickup", "OrderPickupReminder", "OrderLineShort"):
         sent.append(sms.send(order.contact.phone, message.sms))
     return sent
+
+
+def day_text(day: date, language: str) -> str:
+    """``woensdag 25-11-2026`` / ``Wednesday 25-11-2026``: the weekday in the customer's language."""
+    return f"{WEEKDAYS[language][day.weekday()]} {day:%d-%m-%Y}"
+
+
+def _when(news: OrderNews, language: str) -> str:
+    """A delivery's promise: its slot in local time, else the expected date."""
+    if news.slot_starts_at and news.slot_ends_at:
+        start, end = news.slot_starts_at.astimezone(LOCAL_TIME), news.slot_ends_at.astimezone(LOCAL_TIME)
+        return WHEN[("slot", language)].format(day=day_text(start.date(), language), start=f"{start:%H:%M}",
+                                               end=f"{end:%H:%M}")
+    if news.earliest_date:
+        return WHEN[("date", language)].format(day=day_text(news.earliest_date, language))
+    return WHEN[("unknown", language)]
+
+
+def _tracking(urls: tuple[str, ...], language: str) -> str:
+    how_many = "none" if not urls else "one" if len(urls) == 1 else "many"
+    return TRACKING[(how_many, language)].format(urls="\n".join(urls))
 
 
 def euros(*, cents: int, language: str) -> str:
@@ -96,14 +140,18 @@ def confirm_reservation(*, reservation_id: str, customer_id: str, location_id: s
 # -- review requests: scheduled when the customer has the goods, asked for when due ---------------
 
 
-def schedule_review_of_order(*, order: Order, collected_at: datetime, reviews: ReviewSchedule,
+HAD_THE_GOODS = frozenset({"COLLECTED", "DELIVERED"})  # an order's statuses once the customer has its goods
+
+
+def schedule_review_of_order(*, order: Order, received_at: datetime, reviews: ReviewSchedule,
                              wait: timedelta) -> bool:
-    """A collected order's review request, due ``wait`` after the collection (once per order)."""
-    if order.status is not OrderStatus.COLLECTED:
+    """A collected or delivered order's review request, due ``wait`` after the customer had the goods
+    (once per order)."""
+    if order.status.value not in HAD_THE_GOODS:
         return False
     return reviews.schedule(ReviewRequest.after(
         source=ReviewSource.ORDER, source_id=order.order_id, location_id=order.location_id,
-        customer_id=order.customer_id, skus=[x.sku for x in order.lines if not x.short], received_at=collected_at,
+        customer_id=order.customer_id, skus=[x.sku for x in order.lines if not x.short], received_at=received_at,
         wait=wait))
 
 

@@ -3,7 +3,11 @@
 Placeholders: {order_ref} / {return_ref} (short numbers), {store}, {address}, {code}, {deadline},
 {lines} (one per line), {short_lines}, {payment}, {amount}, {reference}, {account} (the e-receipt's
 link to the account, or an invitation to make one), {until} (a hold's end), {products} (one link per line);
-{name}, {card}, {link} (a store-enrolled customer's invitation to activate their account).
+{name}, {card}, {link} (a store-enrolled customer's invitation to activate their account);
+{status} (the link to the order's status page), {ready} (when a pickup order is expected ready, or nothing),
+{when} (a delivery's slot or expected date), {fee} (the delivery fee), {tracking} (the parcels' tracking links),
+{new_date} (a changed promise), {parcel} (the lines of a parcel, one per line).
+A key "<event>.delivery" is the message for an order delivered to the customer, where it differs.
 """
 
 from __future__ import annotations
@@ -14,10 +18,52 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     "OrderPlaced": {
         "nl": ("Je bestelling {order_ref} is ontvangen",
                "Bedankt! We leggen je bestelling klaar in {store}.\n\n{lines}\n\n"
-               "Je krijgt bericht zodra je hem kunt ophalen."),
+               "{ready}Je krijgt bericht zodra je hem kunt ophalen.\n\n{status}"),
         "en": ("We have received your order {order_ref}",
                "Thank you! We are preparing your order at {store}.\n\n{lines}\n\n"
-               "We will let you know as soon as you can collect it."),
+               "{ready}We will let you know as soon as you can collect it.\n\n{status}"),
+    },
+    "OrderPlaced.delivery": {
+        "nl": ("Je bestelling {order_ref} is ontvangen",
+               "Bedankt! {when}\n\n{lines}\n\nBezorgkosten: {fee}\n{payment}\n\n{status}"),
+        "en": ("We have received your order {order_ref}",
+               "Thank you! {when}\n\n{lines}\n\nDelivery: {fee}\n{payment}\n\n{status}"),
+    },
+    "OrderShipped": {
+        "nl": ("Je bestelling {order_ref} is onderweg",
+               "Je bestelling is verzonden.\n\n{lines}\n\n{tracking}\n\n{status}"),
+        "en": ("Your order {order_ref} is on its way",
+               "Your order has been shipped.\n\n{lines}\n\n{tracking}\n\n{status}"),
+    },
+    "OrderDelivered": {
+        "nl": ("Je bestelling {order_ref} is bezorgd",
+               "Je bestelling is bezorgd. Veel plezier ermee!\n\n{lines}\n\n{status}"),
+        "en": ("Your order {order_ref} was delivered",
+               "Your order was delivered. Enjoy!\n\n{lines}\n\n{status}"),
+    },
+    "OrderPromiseChanged": {
+        "nl": ("Nieuwe datum voor je bestelling {order_ref}",
+               "De verwachte datum van je bestelling is veranderd: we verwachten dat hij op {new_date} "
+               "voor je klaarligt in {store}. Je krijgt bericht zodra je hem kunt ophalen.\n\n{status}"),
+        "en": ("A new date for your order {order_ref}",
+               "The expected date of your order has changed: we now expect it to be ready for you at {store} "
+               "on {new_date}. We will let you know as soon as you can collect it.\n\n{status}"),
+    },
+    "OrderPromiseChanged.delivery": {
+        "nl": ("Nieuwe datum voor je bestelling {order_ref}",
+               "De verwachte datum van je bestelling is veranderd: we verwachten hem op {new_date} te "
+               "bezorgen.\n\n{status}"),
+        "en": ("A new date for your order {order_ref}",
+               "The expected date of your order has changed: we now expect to deliver it on {new_date}."
+               "\n\n{status}"),
+    },
+    "ShipmentFailed": {
+        "nl": ("We konden je bestelling {order_ref} niet bezorgen",
+               "Het is de vervoerder niet gelukt dit af te leveren:\n\n{parcel}\n\n"
+               "We zoeken uit wat er is gebeurd en laten je weten hoe het verder gaat.\n\n{status}"),
+        "en": ("We could not deliver your order {order_ref}",
+               "The carrier could not deliver this:\n\n{parcel}\n\n"
+               "We are finding out what happened and will let you know what happens next.\n\n{status}"),
     },
     "OrderReadyForPickup": {
         "nl": ("Je bestelling {order_ref} ligt klaar",
@@ -137,6 +183,31 @@ PAYMENT = {
     ("paid_online", "en"): "You paid online.",
     ("pay_at_pickup", "nl"): "Je betaalt bij het ophalen in de winkel.",
     ("pay_at_pickup", "en"): "You pay when you collect it in the store.",
+    ("pay_in_store", "nl"): "Je betaalt aan de kassa in de winkel.",
+    ("pay_in_store", "en"): "You pay at the till in the store.",
+}
+STATUS = {"nl": "Volg je bestelling: {url}", "en": "Follow your order: {url}"}
+READY = {"nl": "We verwachten dat hij op {day} klaarligt. ", "en": "We expect it to be ready on {day}. "}
+WHEN = {
+    ("slot", "nl"): "We bezorgen je bestelling op {day} tussen {start} en {end}.",
+    ("slot", "en"): "We will deliver your order on {day} between {start} and {end}.",
+    ("date", "nl"): "We verwachten je bestelling op {day} te bezorgen.",
+    ("date", "en"): "We expect to deliver your order on {day}.",
+    ("unknown", "nl"): "We laten je weten wanneer we je bestelling bezorgen.",
+    ("unknown", "en"): "We will let you know when we deliver your order.",
+}
+FREE = {"nl": "gratis", "en": "free"}
+TRACKING = {
+    ("one", "nl"): "Volg je pakket: {urls}",
+    ("one", "en"): "Track your parcel: {urls}",
+    ("many", "nl"): "Volg je pakketten:\n{urls}",
+    ("many", "en"): "Track your parcels:\n{urls}",
+    ("none", "nl"): "De vervoerder bezorgt het zo snel mogelijk.",
+    ("none", "en"): "The carrier will deliver it as soon as possible.",
+}
+WEEKDAYS = {
+    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
 }
 
 

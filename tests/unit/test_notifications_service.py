@@ -104,7 +104,8 @@ def e_receipt(purchase: Purchase, directory: LocationDirectory, email: MemoryEma
 
 def tell(event_type: str, order: Order, directory: LocationDirectory, email: MemoryEmailSender,
          sms: MemorySmsSender) -> list[str]:
-    return notify_customer(event_type=event_type, order=order, directory=directory, email=email, sms=sms)
+    return notify_customer(event_type=event_type, order=order, directory=directory, email=email, sms=sms,
+                           links=LINKS)
 
 
 # -- customers: orders ----------------------------------------------------------------------------
@@ -392,8 +393,8 @@ def test_a_collected_order_is_scheduled_for_a_review_once_with_what_was_handed_o
     order = an_order(status=OrderStatus.COLLECTED,
                      lines=(OrderLine("JKT-RAIN-M", 1, 8999, short=True), OrderLine("SCF-RED", 2, 1999)))
     # when
-    first = schedule_review_of_order(order=order, collected_at=COLLECTED, reviews=reviews, wait=WAIT)
-    again = schedule_review_of_order(order=order, collected_at=COLLECTED + timedelta(minutes=5), reviews=reviews,
+    first = schedule_review_of_order(order=order, received_at=COLLECTED, reviews=reviews, wait=WAIT)
+    again = schedule_review_of_order(order=order, received_at=COLLECTED + timedelta(minutes=5), reviews=reviews,
                                      wait=WAIT)
     # then
     [request] = reviews.requests.values()
