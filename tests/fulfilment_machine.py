@@ -11,12 +11,12 @@ the same path.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, time, timedelta
 
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from shared.carriers.model import ParcelStatus
 from shared.errors import Conflict, DomainError, NotFound
 from shared.identity import Caller
 from shared.locations.model import Coordinates
@@ -149,12 +149,10 @@ class FulfilmentMachine(RuleBasedStateMachine):
         if not order.fulfilments:
             return
         f = order.fulfilments[which % len(order.fulfilments)]
-        try:
+        with contextlib.suppress(Conflict, NotFound):  # shipped already, or not a line of it
             rerouting.reject_line(**self.world.holds(), orders=self.world.orders, directory=self.world.directory,
                                   calendar=CALENDAR, caller=STAFF[f.source_id], order_id=order.order_id,
                                   fulfilment_id=f.fulfilment_id, sku=sku, slots=self.slots)
-        except (Conflict, NotFound):
-            pass  # shipped already, or not a line of it
 
     @precondition(lambda self: self.order_ids)
     @rule(n=st.integers(0, 50), which=st.integers(0, 3))

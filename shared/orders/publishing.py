@@ -8,6 +8,7 @@ from datetime import datetime
 from events.contracts import (
     FULFILMENT_EVENTS,
     ORDER_EVENTS,
+    Contract,
     FulfilledLine,
     OrderedLine,
     OrderRouted,
