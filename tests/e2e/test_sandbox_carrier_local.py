@@ -26,7 +26,7 @@ def test_a_parcel_shipped_on_the_local_system_is_delivered_a_few_sweeps_later(sy
                         step=timedelta(seconds=2))
     db.put_item(TableName="retail", Item=parcel_to_item(parcel))  # as SandboxCarrier.create_shipment writes it
     key = {"pk": {"S": f"PARCEL#{parcel.tracking_number}"}, "sk": {"S": "#"}}
-    seen = []
+    seen: list[ParcelStatus] = []
     for _ in range(60):  # two sweeps (every 5 s locally), with room for a slow machine
         stored = parcel_from_item(db.get_item(TableName="retail", Key=key, ConsistentRead=True)["Item"])
         if not seen or seen[-1] is not stored.status:
