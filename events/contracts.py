@@ -8,7 +8,7 @@ gets a new ``event_version`` and a new schema file beside the old one.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -156,26 +156,108 @@ class OrderedLine(Contract):
 
 
 class OrderEvent(Contract):
-    """Every step of a click & collect order. No contact details or pickup code: consumers that
-    must reach the customer read the order itself."""
+    """Every step of an order (click & collect or delivered). No contact details, address or pickup
+    code: consumers that must reach the customer read the order itself.
+
+    The fields after ``notice`` are additions within version 1 (absent: a pickup order as before).
+    """
 
     order_id: str
     customer_id: str
-    location_id: str
+    location_id: str  # the pickup store; for a delivery order the location it is served from
     status: str
     payment: str
     lines: list[OrderedLine]
     pickup_deadline: datetime | None = None
     notice: int = 0  # which ready-message this is (re-sends count up)
+    destination_type: str = "pickup"  # "pickup" | "delivery"
+    slot_id: str | None = None
+    slot_starts_at: datetime | None = None
+    slot_ends_at: datetime | None = None
+    earliest_date: date | None = None  # the date promised to the customer (ready or delivered)
+    delivery_fee_cents: int = 0
+    tracking_urls: list[str] = []  # the carriers' pages of the order's parcels
 
 
 ORDER_EVENT_NAMES = (
     "OrderPlaced", "OrderAccepted", "OrderPickingStarted", "OrderLineShort", "OrderReadyForPickup",
     "OrderPickupReminder", "OrderCollected", "OrderCancelled", "OrderNotCollected",
+    "OrderPaid", "OrderShipped", "OrderDelivered", "OrderPromiseChanged",
 )
 ORDER_EVENTS: dict[str, type[OrderEvent]] = {
     name: type(name, (OrderEvent,), {"__doc__": f"{name}: see events/README.md"}) for name in ORDER_EVENT_NAMES
 }
+
+
+class FulfilledLine(Contract):
+    sku: str
+    quantity: int
+
+
+class FulfilmentEvent(Contract):
+    """A step of one fulfilment of an order: units that leave another location than the pickup store
+    (a transfer to it, or a parcel to the customer). No address: the carrier and the store read the order.
+
+    ``location_id`` is the location that must act or that it concerns: the source for FulfilmentRequested,
+    LineRejected and the Shipment* events; the receiving pickup store for TransferDispatched/TransferReceived.
+    """
+
+    order_id: str
+    customer_id: str
+    fulfilment_id: str
+    location_id: str
+    source_id: str
+    kind: str  # "transfer" | "delivery"
+    destination_location_id: str | None = None  # the pickup store a transfer goes to
+    status: str
+    lines: list[FulfilledLine]
+    earliest_date: date | None = None
+    carrier: str | None = None
+    tracking_number: str | None = None
+    tracking_url: str | None = None
+
+
+FULFILMENT_EVENT_NAMES = (
+    "FulfilmentRequested", "ShipmentCreated", "ShipmentInTransit", "ShipmentDelivered", "ShipmentFailed",
+    "TransferDispatched", "TransferReceived",
+)
+FULFILMENT_STEP_EVENTS: dict[str, type[FulfilmentEvent]] = {
+    name: type(name, (FulfilmentEvent,), {"__doc__": f"{name}: see events/README.md"})
+    for name in FULFILMENT_EVENT_NAMES
+}
+
+
+class LineRejected(FulfilmentEvent):
+    """The source could not send a line (not found, damaged): ``rerouted`` tells whether another
+    location took it on (then an OrderRouted follows) or the line went short."""
+
+    sku: str
+    quantity: int
+    reason: str
+    rerouted: bool
+
+
+FULFILMENT_EVENTS: dict[str, type[FulfilmentEvent]] = {**FULFILMENT_STEP_EVENTS, "LineRejected": LineRejected}
+
+
+class RoutedPick(Contract):
+    sku: str
+    location_id: str  # where these units are picked
+    quantity: int
+
+
+class OrderRouted(Contract):
+    """Where an order's units come from: when placed, and again after a rejected line was rerouted."""
+
+    order_id: str
+    customer_id: str
+    location_id: str
+    reason: str  # "placed" | "rerouted"
+    picks: list[RoutedPick]
+    earliest_date: date | None = None
+
+
+ROUTING_EVENTS: dict[str, type[Contract]] = {"OrderRouted": OrderRouted}
 
 
 # -- published by this system (source retail.returns) ----------------------------------------
@@ -438,8 +520,8 @@ RESERVATION_EVENTS: dict[str, type[ReservationEvent]] = {
     "ReservationExpired": ReservationExpired,
     "ReservationFulfilled": ReservationFulfilled,
 }
-PUBLISHED = (STOCK_EVENTS | RESERVATION_EVENTS | ORDER_EVENTS | RETURN_EVENTS | LOYALTY_EVENTS | MESSAGE_EVENTS
-             | CUSTOMER_EVENTS)
+PUBLISHED = (STOCK_EVENTS | RESERVATION_EVENTS | ORDER_EVENTS | FULFILMENT_EVENTS | ROUTING_EVENTS | RETURN_EVENTS
+             | LOYALTY_EVENTS | MESSAGE_EVENTS | CUSTOMER_EVENTS)
 INBOUND_STOCK_EVENTS: dict[str, type[Contract]] = {
     "SaleRecorded": SaleRecorded,
     "GoodsReceived": GoodsReceived,
@@ -454,6 +536,8 @@ CONSUMED = INBOUND_STOCK_EVENTS | CATALOG_UPDATES
 SOURCES = {name: (STOCK_EVENT_SOURCE,) for name in STOCK_EVENTS} | {
     name: (RESERVATION_EVENT_SOURCE,) for name in RESERVATION_EVENTS} | {
     name: (ORDER_EVENT_SOURCE,) for name in ORDER_EVENTS} | {
+    name: (ORDER_EVENT_SOURCE,) for name in FULFILMENT_EVENTS} | {
+    name: (ORDER_EVENT_SOURCE,) for name in ROUTING_EVENTS} | {
     name: (RETURN_EVENT_SOURCE,) for name in RETURN_EVENTS} | {
     name: (LOYALTY_EVENT_SOURCE,) for name in LOYALTY_EVENTS} | {
     name: (MESSAGE_EVENT_SOURCE,) for name in MESSAGE_EVENTS} | {

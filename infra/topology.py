@@ -289,9 +289,10 @@ TOPOLOGY = Topology(
         Function(
             name="orders-api",
             handler="functions.orders_api.handler",
-            description="Click & collect: customers place orders, store staff prepare and hand them over",
+            description="Orders from any location to any destination: placed by customers or associates, "
+                        "prepared, shipped, received and handed over by stores, tracked by carriers",
             routes=(
-                Route("POST", "/orders", (Access.CUSTOMER,)),
+                Route("POST", "/orders", (Access.CUSTOMER, Access.STAFF, Access.ADMIN)),
                 Route("GET", "/orders", (Access.CUSTOMER,)),
                 Route("GET", "/orders/{order_id}", (Access.CUSTOMER, *OPERATIONS)),
                 Route("GET", "/locations/{location_id}/orders", OPERATIONS),
@@ -303,6 +304,13 @@ TOPOLOGY = Topology(
                 Route("POST", "/orders/{order_id}/pickup-code", OPERATIONS),
                 Route("POST", "/orders/{order_id}/collect", OPERATIONS, CODE_CHECKS),
                 Route("POST", "/orders/{order_id}/cancel", (Access.CUSTOMER, *OPERATIONS)),
+                Route("POST", "/orders/{order_id}/payment", OPERATIONS),
+                Route("GET", "/locations/{location_id}/fulfilments", OPERATIONS),
+                Route("POST", "/orders/{order_id}/fulfilments/{fulfilment_id}/ship", (Access.STAFF, Access.ADMIN)),
+                Route("POST", "/orders/{order_id}/fulfilments/{fulfilment_id}/lines/{sku}/reject",
+                      (Access.STAFF, Access.ADMIN)),
+                Route("POST", "/orders/{order_id}/fulfilments/{fulfilment_id}/receive", (Access.STAFF, Access.ADMIN)),
+                Route("POST", "/carriers/{carrier_id}/events", (Access.INTEGRATION,)),
             ),
             table_access=TableAccess(actions=("BatchGetItem", "GetItem", "PutItem", "Query", "UpdateItem"),
                                      indexes=("gsi1", "gsi2")),

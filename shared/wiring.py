@@ -23,12 +23,14 @@ if TYPE_CHECKING:
     from shared.adapters.dynamodb_reservations import DynamoDBReservationStore
     from shared.adapters.dynamodb_returns import DynamoDBReturnStore
     from shared.adapters.dynamodb_reviews import DynamoDBReviewSchedule
+    from shared.adapters.dynamodb_slots import DynamoDBSlotStore
     from shared.adapters.dynamodb_stock import DynamoDBStockStore
     from shared.adapters.dynamodb_transaction import DynamoDBTransactions
     from shared.adapters.event_bus import EventBridgePublisher
     from shared.adapters.sandbox_carrier import SandboxCarrier
     from shared.locations.directory import LocationDirectory
     from shared.reservations.holding import HoldWrites
+    from shared.slots.model import SlotCalendar
 
 
 @cache
@@ -169,6 +171,21 @@ def review_schedule() -> DynamoDBReviewSchedule:
 
 
 @cache
+def slot_store() -> DynamoDBSlotStore:
+    """Places taken per time slot and each order's booking, written in the order's transaction."""
+    from shared.adapters.dynamodb_slots import DynamoDBSlotStore
+
+    return DynamoDBSlotStore()
+
+
+def slot_calendar() -> SlotCalendar:
+    """The delivery zones and slot templates: data shipped with the code (no read)."""
+    from shared.slots.calendar import CALENDAR
+
+    return CALENDAR
+
+
+@cache
 def event_publisher() -> EventBridgePublisher:
     from shared.adapters.event_bus import EventBridgePublisher
 
@@ -190,6 +207,7 @@ def reset() -> None:
 
     for made in (transactions, stock_store, location_store, location_directory, reservation_store, order_store,
                  hold_counters, purchase_store, return_store, loyalty_store, catalog, product_listing, bought_together,
-                 device_store, review_schedule, customer_store, accounts, event_publisher, carrier, settings):
+                 device_store, review_schedule, customer_store, accounts, slot_store, event_publisher, carrier,
+                 settings):
         made.cache_clear()
     reset_clients()

@@ -1,4 +1,5 @@
-// Store staff app: the store's open click & collect orders, live, with one tap per step.
+// Store staff app: the store's open click & collect orders, its ship-from-store and transfer work,
+// and its customers, live, with one tap per step.
 // Opened as .../index.html?location=<store>&token=<staff token>; config.json says where the API
 // and the live feed are (the local system serves it; on AWS the deployment writes it).
 "use strict";
@@ -17,14 +18,20 @@ const TEXT = {
         newcode: "Nieuwe code sturen", orders: "Bestellingen", customers: "Klanten", until: "Ophalen vóór",
         find: "Zoek op klantenkaart of e-mail", search: "Zoeken", none: "Geen klant gevonden.", enrol: "Nieuwe klant",
         name: "Naam", email: "E-mail", marketing: "Wil aanbiedingen per e-mail", create: "Klantenkaart aanmaken",
-        card: "Klantenkaart", points: "punten", tier: "Niveau" },
+        card: "Klantenkaart", points: "punten", tier: "Niveau", shipping: "Verzenden",
+        noWork: "Niets te verzenden of te ontvangen.", ship: "Verpakt en verzonden", receive: "Ontvangen",
+        toCustomer: "Naar klant", toStore: "Naar winkel", from: "Van", by: "Uiterlijk", tracking: "Track & trace",
+        waiting: "Wacht op betaling" },
   en: { title: "Click & collect", empty: "No open orders.", accept: "Accept", picking: "Start picking",
         ready: "Ready for pickup", collect: "Hand over", code: "Pickup code", short: "Not found",
         suggest: "Suggest at pickup:", live: "live", offline: "offline", other: "NL", failed: "Failed",
         newcode: "Send a new code", orders: "Orders", customers: "Customers", until: "Collect before",
         find: "Find by loyalty card or e-mail", search: "Search", none: "No customer found.", enrol: "New customer",
         name: "Name", email: "E-mail", marketing: "Wants offers by e-mail", create: "Create loyalty card",
-        card: "Loyalty card", points: "points", tier: "Tier" },
+        card: "Loyalty card", points: "points", tier: "Tier", shipping: "Shipping",
+        noWork: "Nothing to ship or receive.", ship: "Packed and shipped", receive: "Received",
+        toCustomer: "To customer", toStore: "To store", from: "From", by: "By", tracking: "Tracking",
+        waiting: "Waiting for payment" },
 };
 const t = (key) => TEXT[lang][key];
 
@@ -141,6 +148,7 @@ function render(order) {
 
 async function load() {
   if (view === "customers") return;
+  if (view === "shipping") return loadShipping();
   const orders = [];
   let cursor = null;
   do {  // every open order, page by page (the API never cuts a list short, it pages it)
@@ -153,6 +161,60 @@ async function load() {
   const empty = document.getElementById("empty");
   empty.textContent = t("empty");
   empty.hidden = orders.length > 0;
+}
+
+// -- shipping: parcels to pick, pack and ship from here, transfers to receive here -------------
+
+function renderTask(task) {
+  const { order, fulfilment } = task;
+  const card = el("article", null, { class: "order", "data-order": order.order_id,
+    "data-fulfilment": fulfilment.fulfilment_id, "data-step": task.step, "data-testid": "task" });
+  const head = el("h2", order.order_id.slice(0, 8).toUpperCase() + " ");
+  head.appendChild(el("span", task.step === "ship" ? fulfilment.status : t("receive"), { class: "status" }));
+  card.appendChild(head);
+  const to = order.destination.type === "delivery"
+    ? `${t("toCustomer")}: ${order.destination.address.name}, ${order.destination.address.postal_code} `
+      + order.destination.address.city
+    : `${t("toStore")}: ${fulfilment.destination_location_id}`;
+  const from = task.step === "receive" ? `${t("from")}: ${fulfilment.source_id}` : null;
+  card.appendChild(el("p", [to, from, `${t("by")} ${fulfilment.earliest_date}`].filter(Boolean).join(" · "),
+    { class: "who", "data-testid": "destination" }));
+  const list = document.createElement("ul");
+  for (const line of fulfilment.lines) {
+    const ordered = order.lines.find((l) => l.sku === line.sku) || {};
+    const size = variant(ordered);
+    const item = el("li", `${line.quantity} x ${named(ordered.name, line.sku)}${size ? " (" + size + ")" : ""} `,
+      { "data-sku": line.sku });
+    if (task.step === "ship") {
+      item.appendChild(button(t("short"), "reject", () => api(`/orders/${order.order_id}/fulfilments/`
+        + `${fulfilment.fulfilment_id}/lines/${encodeURIComponent(line.sku)}/reject`,
+      { method: "POST", body: JSON.stringify({ reason: "not_found" }) }), true));
+    }
+    list.appendChild(item);
+  }
+  card.appendChild(list);
+  const actions = el("div", null, { class: "actions" });
+  const path = `/orders/${order.order_id}/fulfilments/${fulfilment.fulfilment_id}/`;
+  if (task.step === "ship" && fulfilment.status === "WAITING") actions.appendChild(el("span", t("waiting")));
+  else if (task.step === "ship") actions.appendChild(button(t("ship"), "ship", () => api(path + "ship", { method: "POST" })));
+  else actions.appendChild(button(t("receive"), "receive", () => api(path + "receive", { method: "POST" })));
+  if (fulfilment.tracking_number) actions.appendChild(el("span", `${t("tracking")}: ${fulfilment.tracking_number}`));
+  card.appendChild(actions);
+  return card;
+}
+
+async function loadShipping() {
+  const tasks = [];
+  let cursor = null;
+  do {
+    const page = await api(`/locations/${store}/fulfilments?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    tasks.push(...page.tasks);
+    cursor = page.next_cursor;
+  } while (cursor);
+  document.getElementById("shipping").replaceChildren(...tasks.map(renderTask));
+  const empty = document.getElementById("empty");
+  empty.textContent = t("noWork");
+  empty.hidden = tasks.length > 0;
 }
 
 // -- customers: find one by card or e-mail, enrol a new one with a digital loyalty card ----------
@@ -224,6 +286,7 @@ function showView(next) {
   view = next;
   document.getElementById("orders").hidden = view !== "orders";
   document.getElementById("customers").hidden = view !== "customers";
+  document.getElementById("shipping").hidden = view !== "shipping";
   document.getElementById("empty").hidden = true;
   for (const tab of document.querySelectorAll("nav button")) tab.classList.toggle("current", tab.dataset.view === view);
   if (view === "customers") renderCustomers(); else load();

@@ -144,7 +144,9 @@ class SlotsMachine(RuleBasedStateMachine):
 
     @rule(pick=st.integers(0, len(SLOTS) - 1))
     def two_requests_for_one_order_race(self, pick: int) -> None:
-        """Both read no booking; the first to commit books, the second finds it and answers with it."""
+        """Both read no booking; the first to commit books, the second finds it and answers with it.
+        The second arrives a moment later: two requests sent at the very same moment are one
+        request to DynamoDB (its ClientRequestToken is made from the writes), applied once."""
         slot, order_id = SLOTS[pick], self._new_order()
         if self._expected_refusal(slot) is not None:
             return
@@ -152,7 +154,8 @@ class SlotsMachine(RuleBasedStateMachine):
         first, _ = slots_service.add_booking(tx=first_tx, calendar=CALENDAR, slots=self.slots, order_id=order_id,
                                              slot_id=slot.slot_id, destination=slot.owner, at=self.now)
         second, _ = slots_service.add_booking(tx=second_tx, calendar=CALENDAR, slots=self.slots, order_id=order_id,
-                                              slot_id=slot.slot_id, destination=slot.owner, at=self.now)
+                                              slot_id=slot.slot_id, destination=slot.owner,
+                                              at=self.now + timedelta(microseconds=1))
         first_tx.commit()
         self.active[order_id] = slot
         refusal: Refused | None = None

@@ -1,14 +1,19 @@
 """Click & collect orders in DynamoDB, each change in one transaction with its stock effect.
 
-Order item: pk=ORD#<id>, sk=#. gsi1 lists a store's open orders (OPEN#<location>, oldest
+Order item: pk=ORD#<id>, sk=#, fulfilments included. gsi1 lists a store's open orders (OPEN#<location>, oldest
 first), gsi2 a customer's history (shared with reservations; gsi2sk starts ORD#), gsi3 the orders waiting for
 pickup by deadline (the sweep's list for reminders and "not collected"). Every write is
 conditional on the version read, so two associates tapping at once cannot both win.
+
+A store's work on other stores' orders (ship a parcel, receive a transfer) is listed by task
+items, pk=ORD#<id>, sk=TASK#<fulfilment>, in gsi1 under TASKS#<location> while the step is due
+(written with the order, in its transaction; a done task leaves the index and expires). A
+shipment's tracking number finds its order through pk=TRACK#<carrier>#<tracking number>.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared.adapters import cursors, items
@@ -16,11 +21,25 @@ from shared.adapters.aws import client
 from shared.adapters.dynamodb_transaction import dynamodb
 from shared.adapters.expressions import Update
 from shared.catalog.model import Text
+from shared.orders.fulfilments import (
+    DeliverTo,
+    DeliveryAddress,
+    Fulfilment,
+    FulfilmentKind,
+    FulfilmentStatus,
+    Label,
+    OrderDestination,
+    PickupAt,
+)
 from shared.orders.model import Contact, Order, OrderLine, OrderStatus, Payment
+from shared.reservations.model import Line
 from shared.settings import settings
 from shared.transactions import Transaction
 
 READY = "PICKUP#READY"
+TASKS = "TASKS#"
+TRACKING_PREFIX = "TRACK#"
+KEEP_DONE_TASKS = timedelta(days=120)  # after placing; the index entry is gone at once
 
 
 ORDER_PREFIX = "ORD#"  # the pk of an order item; the stream publisher finds the order codec by it
@@ -34,6 +53,68 @@ def _stamp(moment: datetime | None) -> str | None:
     return items.stamp(moment) if moment else None
 
 
+def _task_key(order_id: str, fulfilment_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"{ORDER_PREFIX}{order_id}"}, "sk": {"S": f"TASK#{fulfilment_id}"}}
+
+
+def _tracking_key(carrier: str, tracking_number: str) -> dict[str, Any]:
+    return {"pk": {"S": f"{TRACKING_PREFIX}{carrier}#{tracking_number}"}, "sk": {"S": "#"}}
+
+
+def _lines_to_list(lines: tuple[Line, ...]) -> list[dict[str, Any]]:
+    return [{"sku": line.sku, "quantity": line.quantity} for line in lines]
+
+
+def _lines_from_list(values: list[dict[str, Any]]) -> tuple[Line, ...]:
+    return tuple(Line(str(x["sku"]), int(x["quantity"])) for x in values)
+
+
+def _fulfilment_to_map(f: Fulfilment) -> dict[str, Any]:
+    values = {"fulfilment_id": f.fulfilment_id, "source_id": f.source_id, "kind": f.kind.value,
+              "lines": _lines_to_list(f.lines), "reservation_id": f.reservation_id, "status": f.status.value,
+              "earliest_date": f.earliest_date.isoformat(), "destination_location_id": f.destination_location_id,
+              "label": {"carrier": f.label.carrier, "tracking_number": f.label.tracking_number,
+                        "tracking_url": f.label.tracking_url} if f.label else None,
+              "rejected": _lines_to_list(f.rejected) or None, "rejection_reason": f.rejection_reason,
+              "shipped_at": _stamp(f.shipped_at)}
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _fulfilment_from_map(v: dict[str, Any]) -> Fulfilment:
+    label = v.get("label")
+    return Fulfilment(
+        fulfilment_id=str(v["fulfilment_id"]), source_id=str(v["source_id"]), kind=FulfilmentKind(v["kind"]),
+        lines=_lines_from_list(v["lines"]), reservation_id=str(v["reservation_id"]),
+        status=FulfilmentStatus(v["status"]), earliest_date=date.fromisoformat(v["earliest_date"]),
+        destination_location_id=v.get("destination_location_id"),
+        label=Label(str(label["carrier"]), str(label["tracking_number"]), str(label["tracking_url"]))
+        if label else None,
+        rejected=_lines_from_list(v.get("rejected", [])), rejection_reason=v.get("rejection_reason"),
+        shipped_at=items.parse_stamp(v["shipped_at"]) if v.get("shipped_at") else None)
+
+
+def _destination_to_map(d: OrderDestination | None) -> dict[str, Any] | None:
+    if isinstance(d, PickupAt):
+        return {"type": "pickup", "location_id": d.location_id}
+    if isinstance(d, DeliverTo):
+        a = d.address
+        return {"type": "delivery", "zone_id": d.zone_id, "address": {
+            "name": a.name, "street": a.street, "house_number": a.house_number, "postal_code": a.postal_code,
+            "city": a.city}}
+    return None
+
+
+def _destination_from_map(v: dict[str, Any] | None) -> OrderDestination | None:
+    if not v:
+        return None
+    if v["type"] == "pickup":
+        return PickupAt(str(v["location_id"]))
+    a = v["address"]
+    return DeliverTo(DeliveryAddress(name=str(a["name"]), street=str(a["street"]),
+                                     house_number=str(a["house_number"]), postal_code=str(a["postal_code"]),
+                                     city=str(a["city"])), zone_id=str(v["zone_id"]))
+
+
 def order_to_item(o: Order) -> dict[str, Any]:
     values: dict[str, Any] = {
         "order_id": o.order_id, "customer_id": o.customer_id, "location_id": o.location_id,
@@ -45,6 +126,11 @@ def order_to_item(o: Order) -> dict[str, Any]:
         "ready_at": _stamp(o.ready_at), "pickup_deadline": _stamp(o.pickup_deadline), "reminded": o.reminded,
         "ready_notices": o.ready_notices, "version": o.version, "failed_code_attempts": o.failed_code_attempts,
         "redeemed_points": o.redeemed_points or None,
+        "destination": _destination_to_map(o.destination),
+        "fulfilments": [_fulfilment_to_map(f) for f in o.fulfilments] or None,
+        "slot_id": o.slot_id, "slot_starts_at": _stamp(o.slot_starts_at), "slot_ends_at": _stamp(o.slot_ends_at),
+        "earliest_date": o.earliest_date.isoformat() if o.earliest_date else None,
+        "delivery_fee_cents": o.delivery_fee_cents or None, "paid_at": _stamp(o.paid_at), "placed_by": o.placed_by,
         "gsi2pk": f"CUST#{o.customer_id}", "gsi2sk": f"ORD#{items.stamp(o.placed_at)}#{o.order_id}",
     }
     if o.is_open:
@@ -97,7 +183,23 @@ def order_from_item(item: dict[str, Any]) -> Order:
         reminded=bool(v.get("reminded", False)), ready_notices=int(v.get("ready_notices", 0)),
         version=int(v["version"]), failed_code_attempts=int(v.get("failed_code_attempts", 0)),
         redeemed_points=int(v.get("redeemed_points", 0)),
+        destination=_destination_from_map(v.get("destination")),
+        fulfilments=tuple(_fulfilment_from_map(f) for f in v.get("fulfilments", ())),
+        slot_id=v.get("slot_id"), slot_starts_at=when("slot_starts_at"), slot_ends_at=when("slot_ends_at"),
+        earliest_date=date.fromisoformat(v["earliest_date"]) if v.get("earliest_date") else None,
+        delivery_fee_cents=int(v.get("delivery_fee_cents", 0)), paid_at=when("paid_at"), placed_by=v.get("placed_by"),
     )
+
+
+def _task_item(order: Order, location_id: str, fulfilment_id: str, due: bool) -> dict[str, Any]:
+    """The work-list entry; a task no longer due leaves the index and expires."""
+    values: dict[str, Any] = {"order_id": order.order_id, "fulfilment_id": fulfilment_id, "task_location": location_id}
+    if due:
+        values |= {"gsi1pk": f"{TASKS}{location_id}",
+                   "gsi1sk": f"{items.stamp(order.placed_at)}#{order.order_id}#{fulfilment_id}"}
+    else:
+        values["expires_at_epoch"] = int((order.placed_at + KEEP_DONE_TASKS).timestamp())
+    return _task_key(order.order_id, fulfilment_id) | items.to_item(values)
 
 
 class DynamoDBOrderStore:
@@ -112,12 +214,29 @@ class DynamoDBOrderStore:
 
     def add_placed(self, tx: Transaction, *, order: Order) -> None:
         dynamodb(tx).put(order_to_item(order), subject=order, new=True, decode=order_or_none)
+        self._add_tasks(tx, before=None, after=order)
 
     def add_saved(self, tx: Transaction, *, before: Order, after: Order) -> None:
-        """The whole order as it is now, on condition that it is still the version read."""
+        """The whole order as it is now, on condition that it is still the version read (its
+        task and tracking entries ride on that condition)."""
         condition = {"ConditionExpression": "version = :version",
                      "ExpressionAttributeValues": {":version": items.to_attr(before.version)}}
         dynamodb(tx).put(order_to_item(after), subject=after, condition=condition, decode=order_or_none)
+        self._add_tasks(tx, before=before, after=after)
+        labelled = {f.fulfilment_id for f in before.fulfilments if f.label}
+        for f in after.fulfilments:
+            if f.label and f.fulfilment_id not in labelled:
+                dynamodb(tx).put(_tracking_key(f.label.carrier, f.label.tracking_number) | items.to_item(
+                    {"order_id": after.order_id, "fulfilment_id": f.fulfilment_id}), subject=f)
+
+    @staticmethod
+    def _add_tasks(tx: Transaction, *, before: Order | None, after: Order) -> None:
+        was, now = (before.tasks() if before else frozenset()), after.tasks()
+        for location_id, fulfilment_id in sorted(now - was):
+            dynamodb(tx).put(_task_item(after, location_id, fulfilment_id, due=True), subject=after)
+        for location_id, fulfilment_id in sorted(was - now):
+            if not any(f == fulfilment_id for _, f in now):  # one task item per fulfilment
+                dynamodb(tx).put(_task_item(after, location_id, fulfilment_id, due=False), subject=after)
 
     def record_wrong_code(self, order: Order, max_attempts: int) -> int:
         """One atomic increment per wrong guess, only for the code guessed at and below the limit.
@@ -137,6 +256,37 @@ class DynamoDBOrderStore:
             if current is None or current.pickup_code != order.pickup_code:
                 return 0
             return current.failed_code_attempts
+
+    def tracked(self, carrier: str, tracking_number: str) -> tuple[str, str] | None:
+        """(order id, fulfilment id) of the parcel with this tracking number, if it is one of ours."""
+        item = self._db.get_item(TableName=self._table, Key=_tracking_key(carrier, tracking_number),
+                                 ConsistentRead=True).get("Item")
+        return (item["order_id"]["S"], item["fulfilment_id"]["S"]) if item else None
+
+    def tasks_at(self, location_id: str, limit: int = 50,
+                 cursor: str | None = None) -> tuple[list[tuple[Order, str]], str | None]:
+        """The orders with a step due at this location (and which fulfilment), oldest first: one
+        query of the work list, one batch read of the orders."""
+        found, after = cursors.query_all(self._db, {
+            "TableName": self._table, "IndexName": "gsi1", "KeyConditionExpression": "gsi1pk = :pk",
+            "ExpressionAttributeValues": {":pk": items.to_attr(f"{TASKS}{location_id}")}, "ScanIndexForward": True,
+        }, f"tasks:{location_id}", limit, cursor)
+        wanted = [(it["order_id"]["S"], it["fulfilment_id"]["S"]) for it in found]
+        orders = self._get_many(sorted({order_id for order_id, _ in wanted}))
+        return [(orders[o], f) for o, f in wanted if o in orders], after
+
+    def _get_many(self, order_ids: list[str]) -> dict[str, Order]:
+        found: dict[str, Order] = {}
+        for start in range(0, len(order_ids), 100):
+            pending: dict[str, Any] = {self._table: {"Keys": [_key(o) for o in order_ids[start:start + 100]],
+                                                     "ConsistentRead": True}}
+            while pending:
+                page = self._db.batch_get_item(RequestItems=pending)
+                for item in page["Responses"].get(self._table, []):
+                    order = order_from_item(item)
+                    found[order.order_id] = order
+                pending = page.get("UnprocessedKeys") or {}
+        return found
 
     def get(self, order_id: str) -> Order | None:
         item = self._db.get_item(TableName=self._table, Key=_key(order_id), ConsistentRead=True).get("Item")

@@ -24,6 +24,8 @@ ReservationId = Annotated[str, Path(pattern=ID_PATTERN)]
 ReturnId = Annotated[str, Path(pattern=ID_PATTERN)]
 PurchaseId = Annotated[str, Path(pattern=ID_PATTERN)]
 DeviceId = Annotated[str, Path(pattern=ID_PATTERN)]
+FulfilmentId = Annotated[str, Path(pattern=r"^f[0-9]{1,3}$")]
+CarrierId = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,30}$")]
 IdempotencyKey = Annotated[str, Header(
     alias="idempotency-key", min_length=8, max_length=128, pattern=IDEMPOTENCY_KEY_PATTERN,
     description="Unique per intended change (a UUID); a retry reuses it",

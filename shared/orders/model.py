@@ -1,8 +1,10 @@
-"""The click & collect order and its lifecycle (pure).
+"""The order and its lifecycle (pure).
 
-PLACED -> ACCEPTED -> PICKING -> READY_FOR_PICKUP -> COLLECTED; CANCELLED from any state
-before collection; NOT_COLLECTED when the pickup window ends. Stock is held by a
-reservation from placing until collection (handed over) or the end (released).
+Pickup: PLACED -> ACCEPTED -> PICKING -> READY_FOR_PICKUP -> COLLECTED; CANCELLED from any state
+before collection; NOT_COLLECTED when the pickup window ends. Home delivery: PLACED -> SHIPPED
+(every parcel left) -> DELIVERED (every parcel arrived). The pickup store's own units are held by
+a reservation from placing until collection (handed over) or the end (released); units from
+other locations by their fulfilments' holds (``shared.orders.fulfilments``).
 """
 
 from __future__ import annotations
@@ -10,12 +12,20 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from shared.catalog.model import Text
 from shared.errors import Conflict, DomainError, InvalidRequest, NotFound, TooManyRequests
 from shared.loyalty.model import discount_cents
+from shared.orders.fulfilments import (
+    BEFORE_SHIPPING,
+    DeliverTo,
+    Fulfilment,
+    FulfilmentKind,
+    FulfilmentStatus,
+    OrderDestination,
+)
 from shared.reservations.model import Line
 
 
@@ -27,20 +37,26 @@ class OrderStatus(StrEnum):
     COLLECTED = "COLLECTED"
     CANCELLED = "CANCELLED"
     NOT_COLLECTED = "NOT_COLLECTED"
+    SHIPPED = "SHIPPED"  # home delivery: every parcel is with the carrier
+    DELIVERED = "DELIVERED"
 
 
 class Payment(StrEnum):
     PAID_ONLINE = "paid_online"
     PAY_AT_PICKUP = "pay_at_pickup"
+    PAY_IN_STORE = "pay_in_store"  # an associate's order, paid at a till before anything ships
 
 
-OPEN = {OrderStatus.PLACED, OrderStatus.ACCEPTED, OrderStatus.PICKING, OrderStatus.READY_FOR_PICKUP}
+OPEN = {OrderStatus.PLACED, OrderStatus.ACCEPTED, OrderStatus.PICKING, OrderStatus.READY_FOR_PICKUP,
+        OrderStatus.SHIPPED}
 NEXT = {
-    OrderStatus.PLACED: {OrderStatus.ACCEPTED, OrderStatus.CANCELLED},
-    OrderStatus.ACCEPTED: {OrderStatus.PICKING, OrderStatus.CANCELLED},
+    OrderStatus.PLACED: {OrderStatus.ACCEPTED, OrderStatus.CANCELLED, OrderStatus.SHIPPED},
+    OrderStatus.ACCEPTED: {OrderStatus.PICKING, OrderStatus.CANCELLED, OrderStatus.SHIPPED},
     OrderStatus.PICKING: {OrderStatus.READY_FOR_PICKUP, OrderStatus.CANCELLED},
     OrderStatus.READY_FOR_PICKUP: {OrderStatus.COLLECTED, OrderStatus.CANCELLED, OrderStatus.NOT_COLLECTED},
+    OrderStatus.SHIPPED: {OrderStatus.DELIVERED},
 }
+BEFORE_READY = {OrderStatus.PLACED, OrderStatus.ACCEPTED, OrderStatus.PICKING}
 REMIND_BEFORE = timedelta(hours=12)  # or halfway through a shorter window
 MAX_CODE_ATTEMPTS = 5  # wrong pickup codes before the code is void and staff must issue a new one
 
@@ -95,6 +111,95 @@ class Order:
     version: int = 1
     failed_code_attempts: int = 0  # wrong codes given for the current pickup code
     redeemed_points: int = 0  # loyalty points paid with, taken when placed, back if it is not collected
+    destination: OrderDestination | None = None  # None: collected at location_id (click & collect)
+    fulfilments: tuple[Fulfilment, ...] = ()  # units from other locations than the pickup store
+    slot_id: str | None = None  # the booked time slot (shared.slots)
+    slot_starts_at: datetime | None = None
+    slot_ends_at: datetime | None = None
+    earliest_date: date | None = None  # the promise: the day the last unit is there
+    delivery_fee_cents: int = 0
+    paid_at: datetime | None = None  # pay_in_store: when a till recorded the payment
+    placed_by: str | None = None  # the store whose associate placed it (endless aisle)
+
+    @property
+    def is_delivery(self) -> bool:
+        return isinstance(self.destination, DeliverTo)
+
+    @property
+    def goods_cents(self) -> int:
+        return sum(line.quantity * line.unit_price_cents for line in self.lines if not line.short)
+
+    @property
+    def amount_due_cents(self) -> int:
+        """What the customer pays: the goods, the delivery fee, less the points paid with."""
+        return max(0, self.goods_cents + self.delivery_fee_cents - self.points_discount_cents)
+
+    @property
+    def awaits_payment(self) -> bool:
+        return self.payment is Payment.PAY_IN_STORE and self.paid_at is None
+
+    @property
+    def local_lines(self) -> tuple[Line, ...]:
+        """What the pickup store supplies from its own shelves (nothing, for a delivery)."""
+        if self.is_delivery:
+            return ()
+        left = ((line.sku, line.quantity - sum(f.quantity(line.sku) for f in self.fulfilments))
+                for line in self.lines if not line.short)
+        return tuple(Line(sku, quantity) for sku, quantity in left if quantity > 0)
+
+    def involves(self, location_id: str) -> bool:
+        """Staff of this location work on it: the pickup or selling store, a source, the placer."""
+        return location_id in {self.location_id, self.placed_by, *(f.source_id for f in self.fulfilments)}
+
+    def fulfilment(self, fulfilment_id: str) -> Fulfilment:
+        found = next((f for f in self.fulfilments if f.fulfilment_id == fulfilment_id), None)
+        if found is None:
+            raise NotFound(f"Order {self.order_id} has no fulfilment {fulfilment_id!r}.")
+        return found
+
+    def with_fulfilment(self, after: Fulfilment) -> Order:
+        fulfilments = tuple(after if f.fulfilment_id == after.fulfilment_id else f for f in self.fulfilments)
+        return replace(self, fulfilments=fulfilments, version=self.version + 1)
+
+    def tasks(self) -> frozenset[tuple[str, str]]:
+        """(location, fulfilment id) for every step a store must take now (its work list)."""
+        if not self.is_open:
+            return frozenset(
+                (f.destination_location_id, f.fulfilment_id) for f in self.fulfilments
+                if f.kind is FulfilmentKind.TRANSFER and f.task_location() == f.destination_location_id
+                and f.destination_location_id)  # units on their way arrive anyway: received, not held
+        return frozenset((location, f.fulfilment_id) for f in self.fulfilments
+                         if (location := f.task_location()) is not None)
+
+    def paid(self, at: datetime) -> Order:
+        if not self.is_open:
+            raise Conflict(f"Order {self.order_id} is {self.status.value}.", current_status=self.status.value)
+        return replace(self, paid_at=at, fulfilments=tuple(f.requested() for f in self.fulfilments),
+                       version=self.version + 1)
+
+    def after_shipping(self) -> Order:
+        """A delivery whose every live parcel has left is SHIPPED; whose every parcel arrived, DELIVERED."""
+        live = [f for f in self.fulfilments if f.kind is FulfilmentKind.DELIVERY and f.status not in (
+            FulfilmentStatus.REJECTED, FulfilmentStatus.CANCELLED)]
+        if not self.is_delivery or not live or self.status not in NEXT or any(
+                f.status in BEFORE_SHIPPING for f in live):
+            return self
+        order = self if self.status is OrderStatus.SHIPPED else self.moved_to(OrderStatus.SHIPPED)
+        if all(f.status is FulfilmentStatus.DELIVERED for f in live):
+            return order.moved_to(OrderStatus.DELIVERED)
+        return order
+
+    def all_arrived(self) -> bool:
+        """Every transfer of a pickup order is booked in at the pickup store."""
+        transfers = [f for f in self.fulfilments if f.kind is FulfilmentKind.TRANSFER
+                     and f.status not in (FulfilmentStatus.REJECTED, FulfilmentStatus.CANCELLED)]
+        return bool(transfers) and all(f.status is FulfilmentStatus.RECEIVED for f in transfers)
+
+    def arrived_ready(self, now: datetime, hold_hours: int) -> Order:
+        """The last transfer is in: ready for pickup, whatever step the store had recorded."""
+        if self.status not in BEFORE_READY:
+            return self
+        return replace(self, status=OrderStatus.PICKING).ready(now, hold_hours)
 
     @property
     def points_discount_cents(self) -> int:

@@ -18,6 +18,7 @@ from shared.loyalty import model as loyalty_model
 from shared.loyalty import service as loyalty_service
 from shared.loyalty.model import NotEnoughPoints, PointsEntry
 from shared.loyalty.ports import LoyaltyStore
+from shared.orders.fulfilments import BEFORE_SHIPPING, FulfilmentStatus
 from shared.orders.model import MAX_CODE_ATTEMPTS, REMIND_BEFORE, Contact, Order, OrderLine, OrderStatus, Payment
 from shared.orders.ports import OrderStore
 from shared.pricing import PriceChanged
@@ -29,6 +30,8 @@ from shared.reservations.limits import limits_for
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus, merge_lines
 from shared.reservations.ports import HoldCounters, ReservationStore
 from shared.reservations.service import alternatives
+from shared.slots import service as slot_service
+from shared.slots.ports import SlotStore
 from shared.stock.ports import StockStore
 from shared.transactions import Refused, Transactions
 
@@ -42,7 +45,8 @@ def _now() -> datetime:
 
 
 def _visible(caller: Caller, order: Order | None, order_id: str) -> Order:
-    if order is not None and caller.sees(order.customer_id, order.location_id):
+    if order is not None and (caller.sees(order.customer_id, order.location_id) or (
+            caller.role == "staff" and caller.location_id is not None and order.involves(caller.location_id))):
         return order
     raise NotFound(f"Order {order_id!r} was not found.")
 
@@ -68,18 +72,39 @@ def save(*, orders: OrderStore, transactions: Transactions, before: Order, after
     return after
 
 
+def _holds_of(order: Order) -> list[tuple[str, bool]]:
+    """Every hold the order may still have: (reservation id, held at the pickup store). The
+    pickup store's own, each received transfer's there, and each source's before it ships."""
+    found = [(order.reservation_id, True)]
+    for f in order.fulfilments:
+        if f.status in BEFORE_SHIPPING:
+            found.append((f.reservation_id, False))
+        elif f.status is FulfilmentStatus.RECEIVED:
+            found.append((f.arrival_reservation_id, True))
+    return found
+
+
 def finish(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
            transactions: Transactions, before: Order, after: Order, hold_ends_as: ReservationStatus,
            purchases: PurchaseStore | None = None, purchase: Purchase | None = None,
-           loyalty: LoyaltyStore | None = None) -> Order:
-    """Collected (units handed over), cancelled or not collected (units back on sale), with the
-    purchase a collection becomes and the points it earns, in one transaction."""
-    hold = reservations.get(before.reservation_id)
+           loyalty: LoyaltyStore | None = None, slots: SlotStore | None = None) -> Order:
+    """Collected or delivered (units handed over), cancelled or not collected (units back on
+    sale, parcels not yet sent stay home, the slot is free again), with the purchase a
+    collection becomes and the points it earns, in one transaction."""
+    if not after.is_open and after.status is not OrderStatus.DELIVERED:
+        after = replace(after, fulfilments=tuple(f.cancelled() for f in after.fulfilments))
     tx = transactions.begin()
     orders.add_saved(tx, before=before, after=after)
-    if hold is not None and hold.is_active:  # otherwise nothing is held any more (every line short)
+    for hold_id, at_pickup in _holds_of(before):
+        hold = reservations.get(hold_id)
+        if hold is None or not hold.is_active:  # nothing held there (any more)
+            continue
+        ends_as = hold_ends_as if at_pickup or hold_ends_as is not ReservationStatus.FULFILLED \
+            else ReservationStatus.CANCELLED  # handed over at the pickup store: what never left is freed
         holding.add_end(tx, reservations=reservations, counters=counters, stock=stock, before=hold,
-                        after=hold.ended(hold_ends_as))
+                        after=hold.ended(ends_as))
+    if slots is not None and before.slot_id and after.status is OrderStatus.CANCELLED:
+        slot_service.add_release(tx=tx, slots=slots, order_id=before.order_id, at=_now())
     if purchases is not None and purchase is not None:
         purchases.add_recorded(tx, purchase=purchase, fingerprint=before.fingerprint)
         loyalty_service.add_earned(tx=tx, loyalty=loyalty, customer_id=purchase.customer_id,
@@ -286,7 +311,7 @@ def purchase_of(*, order: Order, purchased_at: datetime) -> Purchase:
     """The purchase a collected order becomes in the customer's timeline (its held lines)."""
     return Purchase(
         purchase_id=purchase_id_for(location_id=order.location_id, reference=order.order_id),
-        channel=PurchaseChannel.CLICK_AND_COLLECT,
+        channel=PurchaseChannel.HOME_DELIVERY if order.is_delivery else PurchaseChannel.CLICK_AND_COLLECT,
         location_id=order.location_id, purchased_at=purchased_at, reference=order.order_id,
         customer_id=order.customer_id, receipt_email=order.contact.email,
         points_discount_cents=order.points_discount_cents,
@@ -312,13 +337,18 @@ def collect(*, orders: OrderStore, reservations: ReservationStore, counters: Hol
 
 
 def cancel(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
-           transactions: Transactions, caller: Caller, order_id: str, loyalty: LoyaltyStore | None = None) -> Order:
+           transactions: Transactions, caller: Caller, order_id: str, loyalty: LoyaltyStore | None = None,
+           slots: SlotStore | None = None) -> Order:
     order = _visible(caller, orders.get(order_id), order_id)
     if order.status is OrderStatus.CANCELLED:
         return order
+    if any(f.status not in BEFORE_SHIPPING and f.status is not FulfilmentStatus.REJECTED for f in order.fulfilments) \
+            and order.is_delivery:
+        raise Conflict(f"Order {order_id} is on its way: refuse the parcel or return it instead.",
+                       current_status=order.status.value)
     return finish(orders=orders, reservations=reservations, counters=counters, stock=stock, transactions=transactions,
                   before=order, after=order.moved_to(OrderStatus.CANCELLED), hold_ends_as=ReservationStatus.CANCELLED,
-                  loyalty=loyalty)
+                  loyalty=loyalty, slots=slots)
 
 
 def sweep(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,

@@ -10,6 +10,7 @@ from enum import StrEnum
 class PurchaseChannel(StrEnum):
     STORE = "store"  # a till sale
     CLICK_AND_COLLECT = "click_and_collect"  # a web/app order collected in a store
+    HOME_DELIVERY = "home_delivery"  # an order delivered at the customer's address
 
 
 @dataclass(frozen=True)

@@ -68,12 +68,14 @@ def add_hold(tx: Transaction, *, reservations: ReservationStore, counters: HoldC
 
 
 def add_end(tx: Transaction, *, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
-            before: Reservation, after: Reservation, overdue_at: datetime | None = None) -> None:
-    """The new status, the units handed over (collected) or released, the count out."""
+            before: Reservation, after: Reservation, overdue_at: datetime | None = None,
+            leaves_as: Effect | None = None) -> None:
+    """The new status, the units handed over (collected) or released, the count out.
+    ``leaves_as``: how fulfilled units leave instead of a handover (a transfer's dispatch)."""
     reservations.add_ended(tx, before=before, after=after, overdue_at=overdue_at)
-    effect = HANDOVER if after.status is ReservationStatus.FULFILLED else RELEASE
+    effect = (leaves_as or HANDOVER) if after.status is ReservationStatus.FULFILLED else RELEASE
     add_moves(tx, stock=stock, reservation=before, lines=before.lines, effect=effect,
-              kind=_KIND_OF_END[after.status])
+              kind=effect.name if leaves_as else _KIND_OF_END[after.status])
     if before.limited:
         counters.add_counted_out(tx, reservation=before, lines=before.lines, hold_ends=True)
 

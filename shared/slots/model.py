@@ -20,6 +20,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from shared.errors import Conflict, DomainError, InvalidRequest
+from shared.locations.model import Coordinates
 
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 MAX_DAYS = 31  # the longest range of days one question for slots may cover (bounded reads)
@@ -84,11 +85,13 @@ class PostcodeRange:
 
 @dataclass(frozen=True)
 class DeliveryZone:
-    """Where a home delivery can go: the postcode areas one set of delivery slots serves."""
+    """Where a home delivery can go: the postcode areas one set of delivery slots serves.
+    ``centre`` stands for every address in it when routing measures distances (no geocoding)."""
 
     zone_id: str
     ranges: tuple[PostcodeRange, ...]
     name: str = ""
+    centre: Coordinates | None = None
 
     def __post_init__(self) -> None:
         if not ID_PATTERN.match(self.zone_id):

@@ -1,4 +1,4 @@
-"""Click & collect orders in memory: each change on condition of the version read, as in DynamoDB."""
+"""Orders in memory: each change on condition of the version read, as in DynamoDB."""
 
 from __future__ import annotations
 
@@ -58,6 +58,16 @@ class MemoryOrderStore:
                      cursor: str | None = None) -> tuple[list[Order], str | None]:
         found = [o for o in self.orders.values() if o.is_open and o.location_id == location_id]
         return sorted(found, key=lambda o: (o.placed_at, o.order_id))[:limit], None
+
+    def tasks_at(self, location_id: str, limit: int = 50,
+                 cursor: str | None = None) -> tuple[list[tuple[Order, str]], str | None]:
+        found = [(o, fulfilment_id) for o in self.orders.values() for loc, fulfilment_id in sorted(o.tasks())
+                 if loc == location_id]
+        return sorted(found, key=lambda x: (x[0].placed_at, x[0].order_id, x[1]))[:limit], None
+
+    def tracked(self, carrier: str, tracking_number: str) -> tuple[str, str] | None:
+        return next(((o.order_id, f.fulfilment_id) for o in self.orders.values() for f in o.fulfilments
+                     if f.label and (f.label.carrier, f.label.tracking_number) == (carrier, tracking_number)), None)
 
     def waiting_until(self, moment: datetime) -> list[Order]:
         return sorted((o for o in self.orders.values() if o.status is OrderStatus.READY_FOR_PICKUP
