@@ -98,3 +98,17 @@ def test_updates_of_other_carriers_or_unknown_parcels_advance_nothing() -> None:
     assert not sandbox.advanced(type(update)(carrier="sandbox", tracking_number="SBX000000000000",
                                              status=update.status, occurred_at=update.occurred_at, event_id="y"))
     assert sandbox.due(T0 + HOUR) == [update]
+
+
+def test_a_step_takes_an_hour_unless_the_environment_says_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared.settings import settings
+
+    monkeypatch.delenv("CARRIER_STEP_SECONDS", raising=False)
+    monkeypatch.setenv("TABLE_NAME", "retail")
+    settings.cache_clear()
+    default = settings().carrier_step
+    monkeypatch.setenv("CARRIER_STEP_SECONDS", "2")
+    settings.cache_clear()
+    local = settings().carrier_step
+    settings.cache_clear()
+    assert (default, local) == (HOUR, timedelta(seconds=2))
