@@ -316,6 +316,16 @@ TOPOLOGY = Topology(
                                      indexes=("gsi1", "gsi2")),
         ),
         Function(
+            name="fulfilment-api",
+            handler="functions.fulfilment_api.handler",
+            description="Fulfilment options for a basket (any store or warehouse, pickup or delivery) and open slots",
+            routes=(
+                Route("POST", "/fulfilment-options", ANYONE),
+                Route("GET", "/slots", ANYONE),
+            ),
+            table_access=TableAccess(actions=("BatchGetItem", "GetItem"), indexes=("gsi1",)),
+        ),
+        Function(
             name="purchases-api",
             handler="functions.purchases_api.handler",
             description="Store sales from the till, and every customer's purchases from every channel",

@@ -1,0 +1,1 @@
+"""Lambda entry point: see handler.py."""
