@@ -9,6 +9,7 @@ from pydantic import BaseModel, EmailStr, Field, StrictInt, model_validator
 
 from events.patterns import LOCATION_PATTERN
 from shared.http.bodies import ApiModel
+from shared.http.fulfilment_models import PickupDestinationBody
 from shared.http.reservation_models import LineBody
 from shared.loyalty.model import REDEEM_BLOCK_CENTS, REDEEM_BLOCK_POINTS
 from shared.orders.fulfilments import DeliverTo, DeliveryAddress, Fulfilment, FulfilmentKind, FulfilmentStatus
@@ -45,12 +46,7 @@ class AddressBody(ApiModel):
                                postal_code=self.postal_code.upper(), city=self.city)
 
 
-class PickupDestinationBody(ApiModel):
-    type: Literal["pickup"]
-    location_id: str = Field(pattern=LOCATION_PATTERN, description="A store or pickup point")
-
-
-class DeliveryDestinationBody(ApiModel):
+class DeliverToBody(ApiModel):
     type: Literal["delivery"]
     address: AddressBody
 
@@ -58,7 +54,7 @@ class DeliveryDestinationBody(ApiModel):
 class OrderBody(ApiModel):
     location_id: str | None = Field(default=None, pattern=LOCATION_PATTERN, description=(
         "Click & collect from this store's own shelves (or give a destination instead)"))
-    destination: Annotated[PickupDestinationBody | DeliveryDestinationBody, Field(discriminator="type")] | None = \
+    destination: Annotated[PickupDestinationBody | DeliverToBody, Field(discriminator="type")] | None = \
         Field(default=None, description="Collect anywhere or deliver home: the server routes the lines to the "
                                         "locations that have them (POST /fulfilment-options shows how)")
     customer_id: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
@@ -188,7 +184,7 @@ class DestinationView(BaseModel, defer_build=True):
     address: AddressView | None = None
 
 
-class SlotView(BaseModel, defer_build=True):
+class BookedSlotView(BaseModel, defer_build=True):
     slot_id: str
     starts_at: datetime
     ends_at: datetime
@@ -209,7 +205,7 @@ class OrderView(BaseModel, defer_build=True):
     redeemed_points: int = 0
     points_discount_cents: int = 0  # off the lines' total, paid with the points
     destination: DestinationView
-    slot: SlotView | None = None
+    slot: BookedSlotView | None = None
     earliest_date: date | None = Field(default=None, description="The promise: ready or delivered on this day")
     delivery_fee_cents: int = 0
     amount_due_cents: int = Field(description="Lines, delivery fee, less points: what the customer pays")
@@ -229,7 +225,7 @@ class OrderView(BaseModel, defer_build=True):
             customer_name=order.contact.name, redeemed_points=order.redeemed_points,
             points_discount_cents=order.points_discount_cents,
             destination=_destination_view(order), delivery_fee_cents=order.delivery_fee_cents,
-            slot=SlotView(slot_id=order.slot_id, starts_at=order.slot_starts_at, ends_at=order.slot_ends_at)
+            slot=BookedSlotView(slot_id=order.slot_id, starts_at=order.slot_starts_at, ends_at=order.slot_ends_at)
             if order.slot_id and order.slot_starts_at and order.slot_ends_at else None,
             earliest_date=order.earliest_date, amount_due_cents=order.amount_due_cents, paid_at=order.paid_at,
             placed_by=order.placed_by, fulfilments=[FulfilmentView.of(f) for f in order.fulfilments],
