@@ -25,6 +25,7 @@ from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
 from shared.loyalty.model import PointsAccount, PointsEntry
 from shared.loyalty.ports import LoyaltyStore
+from shared.orders.fulfilments import DeliverTo, DeliveryAddress
 from shared.orders.model import Contact, Order
 from shared.orders.ports import OrderStore
 from shared.purchases.model import Purchase
@@ -244,10 +245,20 @@ def _forget_contacts(*, transactions: Transactions, purchases: PurchaseStore, or
         _until_written(ret.return_id, returns.get, _return_without_contact, returns.add_saved, transactions)
 
 
+ERASED_ADDRESS = DeliveryAddress(name="", street="", house_number="", postal_code="", city="")
+
+
 def _order_without_contact(order: Order) -> Order | None:
-    if not order.contact.email and not order.contact.phone and not order.contact.name:
+    """The order without its contact and, for a delivery, without the address it went to (the
+    delivery zone stays: it names an area, not a person)."""
+    destination = order.destination
+    addressed = isinstance(destination, DeliverTo) and destination.address != ERASED_ADDRESS
+    if not order.contact.email and not order.contact.phone and not order.contact.name and not addressed:
         return None
-    return replace(order, contact=Contact(email="", language=order.contact.language), version=order.version + 1)
+    if isinstance(destination, DeliverTo):
+        destination = replace(destination, address=ERASED_ADDRESS)
+    return replace(order, contact=Contact(email="", language=order.contact.language), destination=destination,
+                   version=order.version + 1)
 
 
 def _return_without_contact(ret: Return) -> Return | None:

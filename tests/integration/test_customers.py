@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -16,6 +17,9 @@ from local.outbox import captured
 from local.provision import Provisioned
 from shared import wiring
 from shared.customers.model import card_number_for, is_valid_card_number
+from shared.orders.fulfilments import DeliverTo, DeliveryAddress
+from shared.orders.model import Contact, Order, OrderLine, OrderStatus, Payment
+from shared.settings import settings
 from tests.integration.conftest import CLAIMS, http
 from tests.integration.test_orders import deliver_messages
 from tests.integration.test_reservations import stock
@@ -190,3 +194,26 @@ def test_an_online_sign_up_gets_its_account_on_first_call(aws: Provisioned) -> N
     assert enrol({**ANNA, "email": "bo@example.nl"})[0] == 409  # the address is the online customer's
     deliver_messages(aws)
     assert captured("bo@example.nl")["emails"] == []  # an online sign-up has its account: no invitation
+
+
+def test_erasure_blanks_a_delivery_orders_address_and_contact_in_dynamodb(aws: Provisioned) -> None:
+    # given an online customer with a delivery order to their home
+    customer_id = http(customers_api, "GET /me", as_="online-shopper")[1]["customer_id"]
+    order = Order(order_id=unique("order"), customer_id=customer_id, location_id=AMSTERDAM,
+                  lines=(OrderLine("ME-1", 1, 995),), payment=Payment.PAID_ONLINE,
+                  contact=Contact("bo@example.nl", "nl", "+31612345678", name="Bo"), reservation_id=unique("hold"),
+                  status=OrderStatus.DELIVERED, placed_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC), fingerprint="f",
+                  destination=DeliverTo(DeliveryAddress("Bo Bakker", "Damrak", "1", "1012 LG", "Amsterdam"),
+                                        zone_id="amsterdam"))
+    tx = wiring.transactions().begin()
+    wiring.order_store().add_placed(tx, order=order)
+    tx.commit()
+    # when they erase their account
+    assert http(customers_api, "DELETE /me", as_="online-shopper")[0] == 204
+    # then the stored order keeps its lines but neither contact nor address
+    item = boto3.client("dynamodb").get_item(TableName=settings().table_name,
+                                             Key={"pk": {"S": f"ORD#{order.order_id}"}, "sk": {"S": "#"}})["Item"]
+    assert not any(word in json.dumps(item) for word in ("Damrak", "Bakker", "1012", "bo@example.nl", "+3161"))
+    kept = wiring.order_store().get(order.order_id)
+    assert kept is not None and kept.lines == order.lines and kept.destination == DeliverTo(
+        DeliveryAddress("", "", "", "", ""), zone_id="amsterdam")

@@ -23,6 +23,7 @@ from shared.errors import Conflict, Forbidden, IdempotencyKeyReused, InvalidRequ
 from shared.identity import Caller, caller_from_claims, customer_id_from_claims
 from shared.loyalty.model import PointsEntry, Reason
 from shared.notifications.service import invite_customer
+from shared.orders.fulfilments import DeliverTo, DeliveryAddress
 from shared.orders.model import Contact, Order, OrderLine, OrderStatus, Payment
 from shared.purchases.model import Purchase, PurchaseChannel, PurchasedLine
 from shared.returns.model import Return, ReturnLine, ReturnStatus
@@ -263,6 +264,27 @@ def test_erasure_removes_personal_data_and_keeps_purchases_pseudonymous(shop: Sh
     with pytest.raises(NotFound):
         service.find(customers=shop.customers, caller=TILL, card=customer.card_number)
     assert enrol(shop, "enrol-0003")[1]  # the address is free again
+
+
+def test_erasure_blanks_the_address_a_delivery_order_went_to(shop: Shop) -> None:
+    # given a delivered home delivery order, addressed to the customer by name
+    customer, _ = enrol(shop)
+    home = DeliveryAddress(name="Anna de Vries", street="Damrak", house_number="1", postal_code="1012 LG",
+                           city="Amsterdam")
+    shop.orders.orders["o-2"] = Order(
+        order_id="o-2", customer_id=customer.customer_id, location_id=AMSTERDAM, lines=(OrderLine("SKU-2", 1, 2995),),
+        payment=Payment.PAID_ONLINE, contact=Contact("anna@example.nl", "nl", "+31612345678", name="Anna"),
+        reservation_id="r-2", status=OrderStatus.DELIVERED, placed_at=ENROLLED_AT, fingerprint="f",
+        destination=DeliverTo(home, zone_id="amsterdam"))
+    # when the customer erases their account
+    service.erase_me(customers=shop.customers, accounts=shop.accounts, transactions=shop.transactions,
+                     purchases=shop.purchases, orders=shop.orders, returns=shop.returns,
+                     caller=as_customer(customer.customer_id))
+    # then the order stays for the books, with neither contact nor address (the zone is an area, not a person)
+    kept = shop.orders.orders["o-2"]
+    assert kept.contact == Contact(email="", language="nl")
+    assert kept.destination == DeliverTo(DeliveryAddress("", "", "", "", ""), zone_id="amsterdam")
+    assert "Damrak" not in repr(kept) and kept.lines == (OrderLine("SKU-2", 1, 2995),)
 
 
 # -- events and the invitation ----------------------------------------------------------------
