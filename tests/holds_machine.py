@@ -35,6 +35,7 @@ from shared.reservations import service as reservations
 from shared.reservations.holding import HoldWrites
 from shared.reservations.model import Channel, Line
 from shared.reservations.ports import HoldCounters, ReservationStore
+from shared.slots.calendar import CALENDAR
 from shared.stock import service as stock
 from shared.stock.model import ChangeKind, StockLevel
 from shared.stock.ports import StockStore
@@ -86,7 +87,8 @@ class HoldsMachine(RuleBasedStateMachine):
 
     def _resolve(self, sku: str) -> None:
         """What the stock consumer does with the StockShortfall the stream publishes."""
-        resolve_shortfall(**self.world.holds(), orders=self.world.orders, sku=sku, location_id=STORE)
+        resolve_shortfall(**self.world.holds(), orders=self.world.orders, directory=self.world.directory,
+                          calendar=CALENDAR, sku=sku, location_id=STORE)
 
     def teardown(self) -> None:
         self.world.stop()

@@ -8,6 +8,8 @@ conditional on the version read, so two associates tapping at once cannot both w
 A store's work on other stores' orders (ship a parcel, receive a transfer) is listed by task
 items, pk=ORD#<id>, sk=TASK#<fulfilment>, in gsi1 under TASKS#<location> while the step is due
 (written with the order, in its transaction; a done task leaves the index and expires). A
+fulfilment waiting for payment in a store has no step due yet, but its hold at the source is
+there: its item is in gsi1 under WAITING#<source>, so a shortfall at the source finds it. A
 shipment's tracking number finds its order through pk=TRACK#<carrier>#<tracking number>.
 """
 
@@ -22,6 +24,7 @@ from shared.adapters.dynamodb_transaction import dynamodb
 from shared.adapters.expressions import Update
 from shared.catalog.model import Text
 from shared.orders.fulfilments import (
+    BEFORE_SHIPPING,
     DeliverTo,
     DeliveryAddress,
     Fulfilment,
@@ -38,6 +41,7 @@ from shared.transactions import Transaction
 
 READY = "PICKUP#READY"
 TASKS = "TASKS#"
+WAITING = "WAITING#"  # a pay-in-store order's fulfilment, held at its source, not yet to ship
 TRACKING_PREFIX = "TRACK#"
 KEEP_DONE_TASKS = timedelta(days=120)  # after placing; the index entry is gone at once
 
@@ -191,15 +195,29 @@ def order_from_item(item: dict[str, Any]) -> Order:
     )
 
 
-def _task_item(order: Order, location_id: str, fulfilment_id: str, due: bool) -> dict[str, Any]:
-    """The work-list entry; a task no longer due leaves the index and expires."""
+def _task_item(order: Order, location_id: str, fulfilment_id: str, index: str | None) -> dict[str, Any]:
+    """The work-list entry, listed under ``index`` (TASKS# or WAITING#) + location; one listed
+    nowhere leaves the index and expires."""
     values: dict[str, Any] = {"order_id": order.order_id, "fulfilment_id": fulfilment_id, "task_location": location_id}
-    if due:
-        values |= {"gsi1pk": f"{TASKS}{location_id}",
+    if index:
+        values |= {"gsi1pk": f"{index}{location_id}",
                    "gsi1sk": f"{items.stamp(order.placed_at)}#{order.order_id}#{fulfilment_id}"}
     else:
         values["expires_at_epoch"] = int((order.placed_at + KEEP_DONE_TASKS).timestamp())
     return _task_key(order.order_id, fulfilment_id) | items.to_item(values)
+
+
+def _listed(order: Order | None) -> dict[str, tuple[str, str]]:
+    """fulfilment id -> (index, location): the step due where a store must act; otherwise, for
+    an open order, a fulfilment waiting for payment at its source (its hold is there)."""
+    if order is None:
+        return {}
+    found = {fulfilment_id: (TASKS, location_id) for location_id, fulfilment_id in order.tasks()}
+    if order.is_open:
+        for f in order.fulfilments:
+            if f.status is FulfilmentStatus.WAITING:
+                found.setdefault(f.fulfilment_id, (WAITING, f.source_id))
+    return found
 
 
 class DynamoDBOrderStore:
@@ -231,12 +249,14 @@ class DynamoDBOrderStore:
 
     @staticmethod
     def _add_tasks(tx: Transaction, *, before: Order | None, after: Order) -> None:
-        was, now = (before.tasks() if before else frozenset()), after.tasks()
-        for location_id, fulfilment_id in sorted(now - was):
-            dynamodb(tx).put(_task_item(after, location_id, fulfilment_id, due=True), subject=after)
-        for location_id, fulfilment_id in sorted(was - now):
-            if not any(f == fulfilment_id for _, f in now):  # one task item per fulfilment
-                dynamodb(tx).put(_task_item(after, location_id, fulfilment_id, due=False), subject=after)
+        """One write per fulfilment whose listing changed (one task item per fulfilment)."""
+        was, now = _listed(before), _listed(after)
+        for fulfilment_id, (index, location_id) in sorted(now.items()):
+            if was.get(fulfilment_id) != (index, location_id):
+                dynamodb(tx).put(_task_item(after, location_id, fulfilment_id, index), subject=after)
+        for fulfilment_id, (_, location_id) in sorted(was.items()):
+            if fulfilment_id not in now:
+                dynamodb(tx).put(_task_item(after, location_id, fulfilment_id, None), subject=after)
 
     def record_wrong_code(self, order: Order, max_attempts: int) -> int:
         """One atomic increment per wrong guess, only for the code guessed at and below the limit.
@@ -274,6 +294,19 @@ class DynamoDBOrderStore:
         wanted = [(it["order_id"]["S"], it["fulfilment_id"]["S"]) for it in found]
         orders = self._get_many(sorted({order_id for order_id, _ in wanted}))
         return [(orders[o], f) for o, f in wanted if o in orders], after
+
+    def supplied_from(self, location_id: str) -> list[Order]:
+        """Open orders with a fulfilment still to ship from this location (requested or waiting
+        for payment): its work list and its waiting list, every page, then one batch read."""
+        order_ids: set[str] = set()
+        for index in (TASKS, WAITING):
+            order_ids |= {it["order_id"]["S"] for it in cursors.every_page(self._db, {
+                "TableName": self._table, "IndexName": "gsi1", "KeyConditionExpression": "gsi1pk = :pk",
+                "ExpressionAttributeValues": {":pk": items.to_attr(f"{index}{location_id}")}})}
+        found = self._get_many(sorted(order_ids))
+        return sorted((o for o in found.values() if o.is_open and any(
+            f.source_id == location_id and f.status in BEFORE_SHIPPING for f in o.fulfilments)),
+            key=lambda o: (o.placed_at, o.order_id))
 
     def _get_many(self, order_ids: list[str]) -> dict[str, Order]:
         found: dict[str, Order] = {}

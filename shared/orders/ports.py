@@ -38,6 +38,11 @@ class OrderStore(Protocol):
         """Orders with a step due at the location (``Order.tasks``), oldest first, with the fulfilment."""
         ...
 
+    def supplied_from(self, location_id: str) -> list[Order]:
+        """Every open order with a fulfilment still to ship from this location (REQUESTED or
+        WAITING): the holds there that are its orders', found by a shortfall at the source."""
+        ...
+
     def tracked(self, carrier: str, tracking_number: str) -> tuple[str, str] | None:
         """(order id, fulfilment id) of a shipped parcel, found by its carrier's tracking number."""
         ...

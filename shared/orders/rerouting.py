@@ -33,7 +33,9 @@ from shared.slots.ports import SlotStore
 from shared.stock.ports import StockStore
 from shared.transactions import Transactions
 
-REASONS = ("not_found", "damaged", "other")
+STAFF_REASONS = ("not_found", "damaged", "other")  # what a source's staff give for a line they reject
+SHORTFALL = "shortfall"  # a till sale or count took the held units at the source (shared.orders.shortfall)
+REASONS = (*STAFF_REASONS, SHORTFALL)
 
 
 def _now() -> datetime:
@@ -59,18 +61,44 @@ def reject_line(*, orders: OrderStore, reservations: ReservationStore, counters:
                 caller: Caller, order_id: str, fulfilment_id: str, sku: str, reason: str = "not_found",
                 loyalty: LoyaltyStore | None = None, slots: SlotStore | None = None) -> Order:
     """The source cannot supply ``sku``: back on sale there, re-routed elsewhere (or dropped)."""
-    if reason not in REASONS:
-        raise InvalidRequest(f"A reason is one of {', '.join(REASONS)}.", field="reason")
+    if reason not in STAFF_REASONS:
+        raise InvalidRequest(f"A reason is one of {', '.join(STAFF_REASONS)}.", field="reason")
+    order, _ = _reject(orders=orders, reservations=reservations, counters=counters, stock=stock,
+                       transactions=transactions, directory=directory, calendar=calendar, caller=caller,
+                       order_id=order_id, fulfilment_id=fulfilment_id, sku=sku, reason=reason, loyalty=loyalty,
+                       slots=slots)
+    return order
 
-    def step() -> Order:
+
+def reject_for_shortfall(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters,
+                         stock: StockStore, transactions: Transactions, directory: LocationDirectory,
+                         calendar: SlotCalendar, order_id: str, fulfilment_id: str, sku: str,
+                         loyalty: LoyaltyStore | None = None, slots: SlotStore | None = None) -> bool:
+    """A fact took the units the source held for this fulfilment: the line is rejected there and
+    re-routed exactly as when its staff reject it (reason ``shortfall``). False: it was already."""
+    _, changed = _reject(orders=orders, reservations=reservations, counters=counters, stock=stock,
+                         transactions=transactions, directory=directory, calendar=calendar, caller=None,
+                         order_id=order_id, fulfilment_id=fulfilment_id, sku=sku, reason=SHORTFALL, loyalty=loyalty,
+                         slots=slots)
+    return changed
+
+
+def _reject(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
+            transactions: Transactions, directory: LocationDirectory, calendar: SlotCalendar, caller: Caller | None,
+            order_id: str, fulfilment_id: str, sku: str, reason: str, loyalty: LoyaltyStore | None,
+            slots: SlotStore | None) -> tuple[Order, bool]:
+    """(the order after, whether this call changed it); ``caller`` None: the system itself."""
+
+    def step() -> tuple[Order, bool]:
         order = _order(orders, order_id)
         before = order.fulfilment(fulfilment_id)
-        _at(caller, before.source_id, order_id)
+        if caller is not None:
+            _at(caller, before.source_id, order_id)
         if before.quantity(sku) == 0 and any(line.sku == sku for line in before.rejected):
-            return order  # rejected before
+            return order, False  # rejected before
         rejected = before.without(sku, reason)
         if not order.is_open:
-            return order
+            return order, False
         now = _now()
         local_hold = reservations.get(order.reservation_id)
         local = local_hold.lines if local_hold is not None and local_hold.is_active else ()
@@ -97,7 +125,7 @@ def reject_line(*, orders: OrderStore, reservations: ReservationStore, counters:
                 return service.finish(orders=orders, reservations=reservations, counters=counters, stock=stock,
                                       transactions=transactions, before=order,
                                       after=after.moved_to(OrderStatus.CANCELLED),
-                                      hold_ends_as=ReservationStatus.CANCELLED, loyalty=loyalty, slots=slots)
+                                      hold_ends_as=ReservationStatus.CANCELLED, loyalty=loyalty, slots=slots), True
             except Conflict:
                 raise _Changed() from None
         tx = transactions.begin()
@@ -121,7 +149,7 @@ def reject_line(*, orders: OrderStore, reservations: ReservationStore, counters:
                                  expires_at=now + service.PREPARE_WITHIN, fingerprint=order.fingerprint,
                                  order_id=order.order_id))
         _commit(tx)
-        return after
+        return after, True
     return _again(step)
 
 

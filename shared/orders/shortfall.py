@@ -3,10 +3,13 @@
 A till sale or a count is recorded even when it leaves fewer units than are held
 (``StockLevel.shortfall``). The stock stream then publishes ``StockShortfall``; the stock
 consumer calls :func:`resolve_shortfall`, which ends the newest holds of that SKU there until
-``reserved`` fits in ``on_hand`` again: an order's line goes short (the customer is told by
-``OrderLineShort``; an order left with nothing becomes CANCELLED), a plain reservation is
-cancelled (``ReservationCancelled``). It reads the current state on every step, so a
-redelivered event, or two consumers at once, resolve nothing twice.
+``reserved`` fits in ``on_hand`` again: the pickup store's own line of an order goes short (the
+customer is told by ``OrderLineShort``; an order left with nothing becomes CANCELLED); a
+fulfilment's hold at a source (ship-from-store, ship-to-store) is rejected there and re-routed
+as when the source's staff reject it (``LineRejected`` with reason ``shortfall``), so the
+customer keeps the order when another location has the units; a plain reservation is cancelled
+(``ReservationCancelled``). It reads the current state on every step, so a redelivered event,
+or two consumers at once, resolve nothing twice.
 """
 
 from __future__ import annotations
@@ -15,13 +18,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.errors import Conflict
+from shared.locations.directory import LocationDirectory
 from shared.loyalty.ports import LoyaltyStore
-from shared.orders import service
+from shared.orders import rerouting, service
+from shared.orders.fulfilments import BEFORE_SHIPPING
 from shared.orders.model import Order, OrderStatus
 from shared.orders.ports import OrderStore
 from shared.reservations import holding
 from shared.reservations.model import ReservationStatus
 from shared.reservations.ports import HoldCounters, ReservationStore
+from shared.slots.model import SlotCalendar
+from shared.slots.ports import SlotStore
 from shared.stock.ports import StockStore
 from shared.transactions import Transactions
 
@@ -36,6 +43,7 @@ class Affected:
     hold_id: str
     quantity: int
     order_id: str | None
+    fulfilment_id: str | None = None  # the order's fulfilment whose hold (at its source) this is
 
 
 def _affected(reservations: ReservationStore, orders: OrderStore, sku: str, location_id: str) -> list[Affected]:
@@ -44,7 +52,15 @@ def _affected(reservations: ReservationStore, orders: OrderStore, sku: str, loca
              for r in reservations.active_at(location_id) if not r.order_id  # orders' holds: below
              for line in r.lines if line.sku == sku]
     found += [Affected(o.placed_at, o.reservation_id, line.quantity, o.order_id)
-              for o in _open_at(orders, location_id) for line in o.lines if line.sku == sku and not line.short]
+              for o in _open_at(orders, location_id) for line in o.local_lines if line.sku == sku]
+    for order in orders.supplied_from(location_id):
+        for f in order.fulfilments:
+            if f.source_id != location_id or f.status not in BEFORE_SHIPPING or not f.quantity(sku):
+                continue
+            hold = reservations.get(f.reservation_id)
+            if hold is not None and hold.is_active:  # a re-routed fulfilment's hold is newer than its order
+                found.append(Affected(hold.created_at, f.reservation_id, f.quantity(sku), order.order_id,
+                                      f.fulfilment_id))
     return sorted(found, key=lambda a: (a.created_at, a.hold_id), reverse=True)
 
 
@@ -66,7 +82,10 @@ class _Stores:
     counters: HoldCounters
     orders: OrderStore
     transactions: Transactions
+    directory: LocationDirectory  # where a source's rejected line is re-routed to
+    calendar: SlotCalendar
     loyalty: LoyaltyStore | None = None  # an ended order's redeemed points go back
+    slots: SlotStore | None = None  # a cancelled delivery's slot is free again
 
 
 def _short_order(stores: _Stores, order: Order, sku: str) -> None:
@@ -82,10 +101,25 @@ def _short_order(stores: _Stores, order: Order, sku: str) -> None:
                              sku=sku)
 
 
+def _reject_at_source(stores: _Stores, hold: Affected, sku: str) -> bool:
+    """The source's hold for a fulfilment gives way: its line is re-routed (or dropped)."""
+    assert hold.order_id is not None and hold.fulfilment_id is not None
+    order = stores.orders.get(hold.order_id)
+    f = next((x for x in order.fulfilments if x.fulfilment_id == hold.fulfilment_id), None) if order else None
+    if order is None or not order.is_open or f is None or f.status not in BEFORE_SHIPPING or not f.quantity(sku):
+        return False  # shipped, rejected or ended meanwhile
+    return rerouting.reject_for_shortfall(
+        orders=stores.orders, reservations=stores.reservations, counters=stores.counters, stock=stores.stock,
+        transactions=stores.transactions, directory=stores.directory, calendar=stores.calendar,
+        order_id=order.order_id, fulfilment_id=f.fulfilment_id, sku=sku, loyalty=stores.loyalty, slots=stores.slots)
+
+
 def _resolve_one(stores: _Stores, hold: Affected, sku: str) -> bool:
     """End one hold's claim on the SKU; False when it had ended already (nothing to do)."""
     for _ in range(MAX_ATTEMPTS):
         try:
+            if hold.fulfilment_id:
+                return _reject_at_source(stores, hold, sku)
             if hold.order_id:
                 order = stores.orders.get(hold.order_id)
                 if order is None or not order.is_open or not any(
@@ -106,10 +140,12 @@ def _resolve_one(stores: _Stores, hold: Affected, sku: str) -> bool:
 
 
 def resolve_shortfall(*, stock: StockStore, reservations: ReservationStore, counters: HoldCounters,
-                      orders: OrderStore, transactions: Transactions, sku: str, location_id: str,
-                      loyalty: LoyaltyStore | None = None) -> list[str]:
-    """Ends the newest holds until ``reserved <= on_hand``; returns the ids of what it ended."""
-    stores = _Stores(stock, reservations, counters, orders, transactions, loyalty)
+                      orders: OrderStore, transactions: Transactions, directory: LocationDirectory,
+                      calendar: SlotCalendar, sku: str, location_id: str, loyalty: LoyaltyStore | None = None,
+                      slots: SlotStore | None = None) -> list[str]:
+    """Ends the newest holds until ``reserved <= on_hand``; returns the ids of what it ended
+    (an order's id for its line, plain or at a source)."""
+    stores = _Stores(stock, reservations, counters, orders, transactions, directory, calendar, loyalty, slots)
     ended: list[str] = []
     for hold in _affected(reservations, orders, sku, location_id):
         level = stock.get(sku, location_id, consistent=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from shared.orders.fulfilments import BEFORE_SHIPPING
 from shared.orders.model import Order, OrderStatus
 from shared.transactions import Failure, Transaction
 from tests.fakes.transaction import LOCK, memory
@@ -64,6 +65,11 @@ class MemoryOrderStore:
         found = [(o, fulfilment_id) for o in self.orders.values() for loc, fulfilment_id in sorted(o.tasks())
                  if loc == location_id]
         return sorted(found, key=lambda x: (x[0].placed_at, x[0].order_id, x[1]))[:limit], None
+
+    def supplied_from(self, location_id: str) -> list[Order]:
+        return sorted((o for o in self.orders.values() if o.is_open and any(
+            f.source_id == location_id and f.status in BEFORE_SHIPPING for f in o.fulfilments)),
+            key=lambda o: (o.placed_at, o.order_id))
 
     def tracked(self, carrier: str, tracking_number: str) -> tuple[str, str] | None:
         return next(((o.order_id, f.fulfilment_id) for o in self.orders.values() for f in o.fulfilments

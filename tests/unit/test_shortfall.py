@@ -12,6 +12,7 @@ from shared.orders.model import Contact, Order, OrderStatus, Payment
 from shared.orders.shortfall import resolve_shortfall
 from shared.reservations import service as reservations
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus
+from shared.slots.calendar import CALENDAR
 from shared.stock import service as stock
 from shared.stock.model import ChangeKind
 from tests.holds_machine import ERP, STORE, World, memory_world
@@ -50,7 +51,8 @@ def order(world: World, lines: list[tuple[str, int]], key: str) -> Order:
 
 def resolve(world: World, sku: str) -> list[str]:
     return resolve_shortfall(stock=world.stock, reservations=world.reservations, counters=world.counters,
-                             orders=world.orders, transactions=world.transactions, sku=sku, location_id=STORE)
+                             orders=world.orders, transactions=world.transactions, directory=world.directory,
+                             calendar=CALENDAR, sku=sku, location_id=STORE)
 
 
 def test_a_sale_of_held_units_ends_the_newest_hold_and_keeps_the_older_one(world: World) -> None:
