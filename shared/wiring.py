@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from shared.adapters.cognito_accounts import CognitoAccounts
+    from shared.adapters.dynamodb_capacity import DynamoDBShipCapacity
     from shared.adapters.dynamodb_catalog import DynamoDBCatalog
     from shared.adapters.dynamodb_catalog_browsing import DynamoDBBoughtTogether, DynamoDBProductListing
     from shared.adapters.dynamodb_customers import DynamoDBCustomerStore
@@ -178,6 +179,14 @@ def slot_store() -> DynamoDBSlotStore:
     return DynamoDBSlotStore()
 
 
+@cache
+def ship_capacity() -> DynamoDBShipCapacity:
+    """Each source's fulfilments per local day, counted in the transaction that gives it one."""
+    from shared.adapters.dynamodb_capacity import DynamoDBShipCapacity
+
+    return DynamoDBShipCapacity()
+
+
 def slot_calendar() -> SlotCalendar:
     """The delivery zones and slot templates: data shipped with the code (no read)."""
     from shared.slots.calendar import CALENDAR
@@ -207,7 +216,7 @@ def reset() -> None:
 
     for made in (transactions, stock_store, location_store, location_directory, reservation_store, order_store,
                  hold_counters, purchase_store, return_store, loyalty_store, catalog, product_listing, bought_together,
-                 device_store, review_schedule, customer_store, accounts, slot_store, event_publisher, carrier,
-                 settings):
+                 device_store, review_schedule, customer_store, accounts, slot_store, ship_capacity, event_publisher,
+                 carrier, settings):
         made.cache_clear()
     reset_clients()

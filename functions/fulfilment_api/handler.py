@@ -33,7 +33,7 @@ def fulfilment_options(body: OptionsBody) -> OptionsView:
     answer = service.options(directory=wiring.location_directory(), stock=wiring.stock_store(),
                              calendar=wiring.slot_calendar(), slots=wiring.slot_store(), lines=lines,
                              location_id=body.location_id, postal_code=body.postal_code, at=at,
-                             goods_cents=goods_cents)
+                             goods_cents=goods_cents, capacity=wiring.ship_capacity())
     return OptionsView.of(answer, goods_cents=goods_cents)
 
 

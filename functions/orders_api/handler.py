@@ -70,7 +70,7 @@ def _place_anywhere(body: OrderBody, idempotency_key: str) -> Response[OrderView
         lines=[line.to_domain() for line in body.lines], payment=body.payment, contact=body.contact.to_domain(),
         channel=body.channel_value, idempotency_key=idempotency_key, customer_id=body.customer_id,
         slot_id=body.slot_id, prices=body.prices, redeem_points=body.redeem_points or 0,
-        loyalty=wiring.loyalty_store(), customers=wiring.customer_store())
+        loyalty=wiring.loyalty_store(), customers=wiring.customer_store(), capacity=wiring.ship_capacity())
     return created_or_replayed(_view(order), created=created)
 
 
@@ -186,7 +186,8 @@ def reject(order_id: OrderId, fulfilment_id: FulfilmentId, sku: Sku, body: Rejec
     return _view(rerouting.reject_line(
         **wiring.holds(), orders=wiring.order_store(), directory=wiring.location_directory(),
         calendar=wiring.slot_calendar(), caller=current_caller(app), order_id=order_id, fulfilment_id=fulfilment_id,
-        sku=sku, reason=body.reason, loyalty=wiring.loyalty_store(), slots=wiring.slot_store()))
+        sku=sku, reason=body.reason, loyalty=wiring.loyalty_store(), slots=wiring.slot_store(),
+        capacity=wiring.ship_capacity()))
 
 
 @app.post(**declared("POST /orders/{order_id}/fulfilments/{fulfilment_id}/receive", conflict=True, contended=True),

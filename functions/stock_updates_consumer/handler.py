@@ -68,7 +68,8 @@ def record_sale(caller: Caller, data: SaleRecorded, meta: Metadata) -> None:
 def resolve(data: StockShortfall) -> None:
     ended = resolve_shortfall(**wiring.holds(), orders=wiring.order_store(), loyalty=wiring.loyalty_store(),
                               directory=wiring.location_directory(), calendar=wiring.slot_calendar(),
-                              slots=wiring.slot_store(), sku=data.sku, location_id=data.location_id)
+                              slots=wiring.slot_store(), capacity=wiring.ship_capacity(), sku=data.sku,
+                              location_id=data.location_id)
     logger.info("shortfall resolved", extra={"sku": data.sku, "location_id": data.location_id,
                                              "holds_ended": len(ended)})
     metrics.add_metric(name="ShortfallHoldsEnded", unit=MetricUnit.Count, value=len(ended))

@@ -64,7 +64,8 @@ class OnlyShipFromStore:
 
 @dataclass(frozen=True)
 class DailyCapacity:
-    """Filter: a location whose orders for today have reached its daily capacity takes no new one."""
+    """Filter: a location whose orders for today have reached its daily capacity takes no new one
+    (it counts what it ships: the pickup store's own shelves, shipping nothing, are not limited)."""
 
 
 Rule = PreferPickupStore | SingleSourceFirst | Nearest | FewestSplits | OnlyShipFromStore | DailyCapacity
@@ -138,7 +139,7 @@ def _allowed(location: Location, ctx: _Context, *, already_sourcing: bool = Fals
             if (location.type is LocationType.STORE and not ctx.is_pickup(location.location_id)
                     and not location.offers(Service.SHIP_FROM_STORE)):
                 return False
-        elif isinstance(rule, DailyCapacity) and not already_sourcing:
+        elif isinstance(rule, DailyCapacity) and not already_sourcing and not ctx.is_pickup(location.location_id):
             capacity = ctx.network.capacity.get(location.location_id)
             if capacity is not None and not capacity.has_room:
                 return False

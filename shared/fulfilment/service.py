@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from shared.errors import InvalidRequest
 from shared.fulfilment.model import (
     Basket,
+    Capacity,
     Delivery,
     Destination,
     Method,
@@ -23,6 +24,7 @@ from shared.fulfilment.model import (
     Shipment,
     normalise_postcode,
 )
+from shared.fulfilment.ports import ShipCapacity
 from shared.fulfilment.routing import options_for
 from shared.locations.directory import LocationDirectory
 from shared.locations.model import LocationType, Service
@@ -64,13 +66,23 @@ class OptionsAnswer:
     unavailable: tuple[str, ...] = ()
 
 
-def network(*, directory: LocationDirectory, stock: StockStore, skus: Sequence[str]) -> Network:
-    """Every active location with what it has available of ``skus``: one batch read of the
-    SKUs at every location (the store reads 100 keys at a time)."""
+def network(*, directory: LocationDirectory, stock: StockStore, skus: Sequence[str],
+            capacity: ShipCapacity | None = None, today: date | None = None) -> Network:
+    """Every active location with what it has available of ``skus`` (one batch read of the SKUs
+    at every location, 100 keys at a time) and, with ``capacity``, how many fulfilments each
+    location with a ``ship_capacity_per_day`` took on ``today`` (one batch read of their counts)."""
     locations = [location for location in directory.all() if location.active]
     wanted = list(dict.fromkeys(skus))
     levels = stock.get_many([(sku, location.location_id) for sku in wanted for location in locations])
-    return Network.of(locations=locations, levels=levels)
+    limited = {loc.location_id: loc.ship_capacity_per_day for loc in locations if loc.ship_capacity_per_day is not None}
+    if capacity is None or not limited:
+        return Network.of(locations=locations, levels=levels)
+    if today is None:
+        raise ValueError("Daily capacity is counted per day: pass today.")
+    used = capacity.used_on(today, sorted(limited))
+    return Network.of(locations=locations, levels=levels, capacity={
+        location_id: Capacity(per_day=per_day, used=used.get(location_id, 0))
+        for location_id, per_day in limited.items()})
 
 
 def destination_for(*, calendar: SlotCalendar, directory: LocationDirectory, location_id: str | None,
@@ -106,7 +118,7 @@ def local_today(at: datetime) -> date:
 
 def options(*, directory: LocationDirectory, stock: StockStore, calendar: SlotCalendar, slots: SlotStore,
             lines: Sequence[Line], location_id: str | None, postal_code: str | None, at: datetime,
-            goods_cents: int = 0) -> OptionsAnswer:
+            goods_cents: int = 0, capacity: ShipCapacity | None = None) -> OptionsAnswer:
     """The ways to fulfil ``lines`` at the destination, best first, each with its cost and the
     slots open at ``at`` from its earliest date for a week (one read of the slot counts for all).
     ``goods_cents``: the basket's value, for free delivery (0: unknown, the fee applies)."""
@@ -114,7 +126,8 @@ def options(*, directory: LocationDirectory, stock: StockStore, calendar: SlotCa
     destination, owner = destination_for(calendar=calendar, directory=directory, location_id=location_id,
                                          postal_code=postal_code)
     found = options_for(basket=basket, destination=destination,
-                        network=network(directory=directory, stock=stock, skus=[line.sku for line in basket.lines]),
+                        network=network(directory=directory, stock=stock, skus=[line.sku for line in basket.lines],
+                                        capacity=capacity, today=local_today(at)),
                         today=local_today(at))
     if not found.options:
         return OptionsAnswer(destination, owner, (), found.unavailable)

@@ -60,6 +60,7 @@ class LocationBody(ApiModel):
     active: StrictBool = True
     max_units_per_sku_per_customer: StrictInt = Field(default=5, ge=1, le=10_000)
     max_active_holds_per_customer: StrictInt = Field(default=10, ge=1, le=1_000)
+    ship_capacity_per_day: StrictInt | None = Field(default=None, ge=0, le=100_000)  # parcels a day; none: no limit
 
     @field_validator("coordinates", mode="before")
     @classmethod
@@ -85,6 +86,7 @@ class LocationView(ApiModel):
     language: str
     max_units_per_sku_per_customer: int  # what one customer may hold here at a time
     max_active_holds_per_customer: int
+    ship_capacity_per_day: int | None = None  # fulfilments it takes on per day (absent: no limit)
 
     @staticmethod
     def of(location: Location) -> LocationView:
@@ -94,6 +96,7 @@ class LocationView(ApiModel):
             services=sorted(location.services), pickup_hold_hours=location.pickup_hold_hours,
             language=location.language, max_units_per_sku_per_customer=location.max_units_per_sku_per_customer,
             max_active_holds_per_customer=location.max_active_holds_per_customer,
+            ship_capacity_per_day=location.ship_capacity_per_day,
         )
 
 

@@ -54,6 +54,8 @@ class Location(BaseModel):
     # What one customer may hold here at a time (reservations and click & collect together)
     max_units_per_sku_per_customer: int = Field(default=5, ge=1, le=10_000)
     max_active_holds_per_customer: int = Field(default=10, ge=1, le=1_000)
+    # Fulfilments (parcels, transfers) it can pick and pack per local day; None: no limit
+    ship_capacity_per_day: int | None = Field(default=None, ge=0, le=100_000)
 
     def offers(self, service: Service) -> bool:
         return service in self.services

@@ -3,9 +3,10 @@ ship-to-store, home delivery in a time slot).
 
 The server routes the basket (``shared.fulfilment.routing``), prices it, and writes in one
 transaction: a hold at every source (the pickup store's own shelves included), the order with
-one fulfilment per other source, the booked slot and the points paid with. Should stock move
-meanwhile, the refused transaction changes nothing and the basket is routed again on what is
-there now; a retry of the same request gets the first order back.
+one fulfilment per other source, the booked slot, the points paid with and, at a source with a
+daily capacity, one more fulfilment taken on today. Should stock move (or a source's capacity
+fill up) meanwhile, the refused transaction changes nothing and the basket is routed again on
+what is there now; a retry of the same request gets the first order back.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from shared import pricing
 from shared.catalog.ports import PriceLists
@@ -21,6 +22,7 @@ from shared.customers.ports import CustomerStore
 from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock, InvalidRequest
 from shared.fulfilment import service as fulfilment
 from shared.fulfilment.model import Basket, Delivery, FulfilmentOption, ShipmentKind
+from shared.fulfilment.ports import CapacityTaken, ShipCapacity
 from shared.fulfilment.routing import DEFAULT_RULES, Rule, options_for
 from shared.idempotency import IdempotencyClaim
 from shared.identity import Caller
@@ -41,7 +43,7 @@ from shared.slots import service as slot_service
 from shared.slots.model import LOCAL_TIME, SlotBooking, SlotCalendar, SlotOwner
 from shared.slots.ports import SlotStore
 from shared.stock.ports import StockStore
-from shared.transactions import MAX_WRITES, Refused, Transactions
+from shared.transactions import MAX_WRITES, Refused, Transaction, Transactions
 
 _NAMESPACE = uuid.UUID("9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d")
 ATTEMPTS = 3  # routings tried when stock moves between reading it and holding it
@@ -85,7 +87,8 @@ def _customer(caller: Caller, customer_id: str | None, customers: CustomerStore 
 
 def _writes(option: FulfilmentOption, slot: bool, points: bool) -> int:
     holds = len({p.location_id for p in option.picks})
-    return len(option.picks) + 2 * holds + 1 + (2 if slot else 0) + (1 if points else 0)
+    capacity = len(option.shipments)  # at most one count per source
+    return len(option.picks) + 2 * holds + 1 + (2 if slot else 0) + (1 if points else 0) + capacity
 
 
 def _fulfilments(option: FulfilmentOption, *, order_id: str, pickup_id: str | None,
@@ -108,9 +111,10 @@ def place_anywhere(*, orders: OrderStore, reservations: ReservationStore, counte
                    customer_id: str | None = None, slot_id: str | None = None, prices: dict[str, int] | None = None,
                    redeem_points: int = 0, loyalty: LoyaltyStore | None = None,
                    customers: CustomerStore | None = None, rules: Sequence[Rule] = DEFAULT_RULES,
-                   now: datetime | None = None) -> tuple[Order, bool]:
+                   now: datetime | None = None, capacity: ShipCapacity | None = None) -> tuple[Order, bool]:
     """Route, hold everywhere and record the order with its slot, in one transaction. Returns
-    (order, created); a retry returns the first order."""
+    (order, created); a retry returns the first order. ``capacity``: the sources' daily counts
+    (None: no daily capacity is counted or kept)."""
     for_customer = _customer(caller, customer_id, customers)
     destination, owner = fulfilment.destination_for(calendar=calendar, directory=directory,
                                                     location_id=where.location_id,
@@ -142,10 +146,11 @@ def place_anywhere(*, orders: OrderStore, reservations: ReservationStore, counte
     pickup = directory.get(where.location_id) if where.location_id else None
     order_destination = PickupAt(pickup.location_id) if pickup else DeliverTo(address, owner.owner_id)  # type: ignore[arg-type]
     basket = Basket(merged)
+    today = moment.astimezone(LOCAL_TIME).date()
     for _ in range(ATTEMPTS):
-        network = fulfilment.network(directory=directory, stock=stock, skus=[line.sku for line in merged])
-        found = options_for(basket=basket, destination=destination, network=network, rules=rules,
-                            today=moment.astimezone(LOCAL_TIME).date())
+        network = fulfilment.network(directory=directory, stock=stock, skus=[line.sku for line in merged],
+                                     capacity=capacity, today=today)
+        found = options_for(basket=basket, destination=destination, network=network, rules=rules, today=today)
         if not found.options:
             raise InsufficientStock("Not every line can be supplied from the locations that ship.",
                                     lines=[{"sku": sku, "requested": basket.quantity(sku)}
@@ -174,7 +179,7 @@ def place_anywhere(*, orders: OrderStore, reservations: ReservationStore, counte
             return _commit(order=order, local=local, channel=channel, slot_id=slot_id, owner=owner, moment=moment,
                            orders=orders, reservations=reservations, counters=counters, stock=stock,
                            transactions=transactions, directory=directory, calendar=calendar, slots=slots,
-                           caller=caller, loyalty=loyalty), True
+                           caller=caller, loyalty=loyalty, capacity=capacity), True
         except _StockMoved:
             continue
     raise InsufficientStock("The stock moved while the order was placed; not every line can be held now.",
@@ -182,13 +187,14 @@ def place_anywhere(*, orders: OrderStore, reservations: ReservationStore, counte
 
 
 class _StockMoved(Exception):
-    """A source's stock changed between routing and holding: route again."""
+    """A source's stock (or its room for today) changed between routing and holding: route again."""
 
 
 def _commit(*, order: Order, local: tuple[Line, ...], channel: Channel, slot_id: str | None, owner: SlotOwner,
             moment: datetime, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters,
             stock: StockStore, transactions: Transactions, directory: LocationDirectory, calendar: SlotCalendar,
-            slots: SlotStore, caller: Caller, loyalty: LoyaltyStore | None) -> Order:
+            slots: SlotStore, caller: Caller, loyalty: LoyaltyStore | None,
+            capacity: ShipCapacity | None = None) -> Order:
     tx = transactions.begin()
     booking = None
     if slot_id is not None:
@@ -217,6 +223,8 @@ def _commit(*, order: Order, local: tuple[Line, ...], channel: Channel, slot_id:
         holding.add_hold(tx, reservations=reservations, counters=counters, stock=stock, reservation=hold,
                          limits=None, default_threshold=directory.get(f.source_id).low_stock_threshold)
         holds.append(hold)
+    add_capacity_taken(tx, capacity=capacity, directory=directory, fulfilments=order.fulfilments,
+                       day=moment.astimezone(LOCAL_TIME).date())
     orders.add_placed(tx, order=order)
     try:
         tx.commit()
@@ -230,6 +238,8 @@ def _commit(*, order: Order, local: tuple[Line, ...], channel: Channel, slot_id:
             refused_slot = slot_service.booking_refusal(refused=refusal, booking=booking)
             if refused_slot is not None:
                 raise refused_slot from None
+        if refusal.of(CapacityTaken):  # a source's day filled up meanwhile: route again without it
+            raise _StockMoved() from None
         if loyalty_service.refused_by_points(refused=refusal):
             raise NotEnoughPoints("The points were spent meanwhile.",
                                   balance=loyalty.account(order.customer_id).balance if loyalty else 0) from None
@@ -241,6 +251,17 @@ def _commit(*, order: Order, local: tuple[Line, ...], channel: Channel, slot_id:
                     raise error from None
         raise _StockMoved() from None
     return order
+
+
+def add_capacity_taken(tx: Transaction, *, capacity: ShipCapacity | None, directory: LocationDirectory,
+                       fulfilments: Sequence[Fulfilment], day: date) -> None:
+    """One fulfilment more today at each source with a daily capacity, refused once it is full."""
+    if capacity is None:
+        return
+    for f in fulfilments:
+        per_day = directory.get(f.source_id).ship_capacity_per_day
+        if per_day is not None:
+            capacity.add_taken(tx, taken=CapacityTaken(location_id=f.source_id, day=day, per_day=per_day))
 
 
 def _with_slot(order: Order, booking: SlotBooking) -> Order:

@@ -16,10 +16,11 @@ from shared.errors import Conflict, InvalidRequest
 from shared.fulfilment import routing
 from shared.fulfilment import service as fulfilment
 from shared.fulfilment.model import FulfilmentOption, Method, Network, Pick, Shipment, ShipmentKind
+from shared.fulfilment.ports import ShipCapacity
 from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.loyalty.ports import LoyaltyStore
-from shared.orders import service
+from shared.orders import placing, service
 from shared.orders.fulfilling import _again, _at, _Changed, _commit, _order
 from shared.orders.fulfilments import BEFORE_SHIPPING, DeliverTo, Fulfilment, FulfilmentKind, FulfilmentStatus
 from shared.orders.model import Order, OrderStatus
@@ -59,34 +60,36 @@ def allocation_of(order: Order, local: Sequence[Line]) -> FulfilmentOption:
 def reject_line(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
                 transactions: Transactions, directory: LocationDirectory, calendar: SlotCalendar,
                 caller: Caller, order_id: str, fulfilment_id: str, sku: str, reason: str = "not_found",
-                loyalty: LoyaltyStore | None = None, slots: SlotStore | None = None) -> Order:
+                loyalty: LoyaltyStore | None = None, slots: SlotStore | None = None,
+                capacity: ShipCapacity | None = None) -> Order:
     """The source cannot supply ``sku``: back on sale there, re-routed elsewhere (or dropped)."""
     if reason not in STAFF_REASONS:
         raise InvalidRequest(f"A reason is one of {', '.join(STAFF_REASONS)}.", field="reason")
     order, _ = _reject(orders=orders, reservations=reservations, counters=counters, stock=stock,
                        transactions=transactions, directory=directory, calendar=calendar, caller=caller,
                        order_id=order_id, fulfilment_id=fulfilment_id, sku=sku, reason=reason, loyalty=loyalty,
-                       slots=slots)
+                       slots=slots, capacity=capacity)
     return order
 
 
 def reject_for_shortfall(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters,
                          stock: StockStore, transactions: Transactions, directory: LocationDirectory,
                          calendar: SlotCalendar, order_id: str, fulfilment_id: str, sku: str,
-                         loyalty: LoyaltyStore | None = None, slots: SlotStore | None = None) -> bool:
+                         loyalty: LoyaltyStore | None = None, slots: SlotStore | None = None,
+                         capacity: ShipCapacity | None = None) -> bool:
     """A fact took the units the source held for this fulfilment: the line is rejected there and
     re-routed exactly as when its staff reject it (reason ``shortfall``). False: it was already."""
     _, changed = _reject(orders=orders, reservations=reservations, counters=counters, stock=stock,
                          transactions=transactions, directory=directory, calendar=calendar, caller=None,
                          order_id=order_id, fulfilment_id=fulfilment_id, sku=sku, reason=SHORTFALL, loyalty=loyalty,
-                         slots=slots)
+                         slots=slots, capacity=capacity)
     return changed
 
 
 def _reject(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
             transactions: Transactions, directory: LocationDirectory, calendar: SlotCalendar, caller: Caller | None,
             order_id: str, fulfilment_id: str, sku: str, reason: str, loyalty: LoyaltyStore | None,
-            slots: SlotStore | None) -> tuple[Order, bool]:
+            slots: SlotStore | None, capacity: ShipCapacity | None = None) -> tuple[Order, bool]:
     """(the order after, whether this call changed it); ``caller`` None: the system itself."""
 
     def step() -> tuple[Order, bool]:
@@ -103,14 +106,14 @@ def _reject(*, orders: OrderStore, reservations: ReservationStore, counters: Hol
         local_hold = reservations.get(order.reservation_id)
         local = local_hold.lines if local_hold is not None and local_hold.is_active else ()
         current = allocation_of(order, local)
-        network = _network_without_pickup(order, fulfilment.network(directory=directory, stock=stock, skus=[sku]),
-                                          sku)
+        today = now.astimezone(LOCAL_TIME).date()
+        network = _network_without_pickup(order, fulfilment.network(directory=directory, stock=stock, skus=[sku],
+                                                                    capacity=capacity, today=today), sku)
         destination, _ = fulfilment.destination_for(
             calendar=calendar, directory=directory, location_id=None if order.is_delivery else order.location_id,
             postal_code=order.destination.address.postal_code if isinstance(order.destination, DeliverTo) else None)
         found = routing.reroute(option=current, rejected_sku=sku, rejected_location_id=before.source_id,
-                                destination=destination, network=network,
-                                today=now.astimezone(LOCAL_TIME).date())
+                                destination=destination, network=network, today=today)
         after = order.with_fulfilment(rejected)
         new: list[Fulfilment] = []
         if found.option is not None:
@@ -148,6 +151,10 @@ def _reject(*, orders: OrderStore, reservations: ReservationStore, counters: Hol
                                  status=ReservationStatus.ACTIVE, created_at=now,
                                  expires_at=now + service.PREPARE_WITHIN, fingerprint=order.fingerprint,
                                  order_id=order.order_id))
+        # a source new to this order takes on one more fulfilment today (one already supplying it counted it)
+        sourcing = {p.location_id for p in current.picks if (p.sku, p.location_id) != (sku, before.source_id)}
+        placing.add_capacity_taken(tx, capacity=capacity, directory=directory, day=today,
+                                   fulfilments=[f for f in new if f.source_id not in sourcing])
         _commit(tx)
         return after, True
     return _again(step)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.errors import Conflict
+from shared.fulfilment.ports import ShipCapacity
 from shared.locations.directory import LocationDirectory
 from shared.loyalty.ports import LoyaltyStore
 from shared.orders import rerouting, service
@@ -86,6 +87,7 @@ class _Stores:
     calendar: SlotCalendar
     loyalty: LoyaltyStore | None = None  # an ended order's redeemed points go back
     slots: SlotStore | None = None  # a cancelled delivery's slot is free again
+    capacity: ShipCapacity | None = None  # the daily counts of the sources a line is re-routed to
 
 
 def _short_order(stores: _Stores, order: Order, sku: str) -> None:
@@ -111,7 +113,8 @@ def _reject_at_source(stores: _Stores, hold: Affected, sku: str) -> bool:
     return rerouting.reject_for_shortfall(
         orders=stores.orders, reservations=stores.reservations, counters=stores.counters, stock=stores.stock,
         transactions=stores.transactions, directory=stores.directory, calendar=stores.calendar,
-        order_id=order.order_id, fulfilment_id=f.fulfilment_id, sku=sku, loyalty=stores.loyalty, slots=stores.slots)
+        order_id=order.order_id, fulfilment_id=f.fulfilment_id, sku=sku, loyalty=stores.loyalty, slots=stores.slots,
+        capacity=stores.capacity)
 
 
 def _resolve_one(stores: _Stores, hold: Affected, sku: str) -> bool:
@@ -142,10 +145,11 @@ def _resolve_one(stores: _Stores, hold: Affected, sku: str) -> bool:
 def resolve_shortfall(*, stock: StockStore, reservations: ReservationStore, counters: HoldCounters,
                       orders: OrderStore, transactions: Transactions, directory: LocationDirectory,
                       calendar: SlotCalendar, sku: str, location_id: str, loyalty: LoyaltyStore | None = None,
-                      slots: SlotStore | None = None) -> list[str]:
+                      slots: SlotStore | None = None, capacity: ShipCapacity | None = None) -> list[str]:
     """Ends the newest holds until ``reserved <= on_hand``; returns the ids of what it ended
     (an order's id for its line, plain or at a source)."""
-    stores = _Stores(stock, reservations, counters, orders, transactions, directory, calendar, loyalty, slots)
+    stores = _Stores(stock, reservations, counters, orders, transactions, directory, calendar, loyalty, slots,
+                     capacity)
     ended: list[str] = []
     for hold in _affected(reservations, orders, sku, location_id):
         level = stock.get(sku, location_id, consistent=True)
