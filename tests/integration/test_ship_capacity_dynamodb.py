@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from functions.locations_api import handler as locations_api
 from local.seed import LOCATIONS
 from shared import wiring
 from shared.errors import InsufficientStock
@@ -19,6 +20,7 @@ from shared.orders.fulfilments import DeliveryAddress
 from shared.orders.model import Contact, Order, Payment
 from shared.reservations.model import Channel, Line
 from shared.transactions import Refused
+from tests.integration.conftest import http
 from tests.integration.test_reservations import stock
 from tests.names import Names
 
@@ -38,9 +40,13 @@ def _in_the_catalog(priced: Callable[..., None]) -> None:
 
 
 def limit(location_id: str, per_day: int) -> None:
+    """Head office sets the location's capacity through the locations API."""
     location = next(x for x in LOCATIONS if x.location_id == location_id)
-    wiring.location_store().put(location.model_copy(update={"ship_capacity_per_day": per_day}))
-    wiring.location_directory.cache_clear()
+    body = location.model_dump(mode="json", exclude={"location_id"}) | {"ship_capacity_per_day": per_day}
+    status, view, _ = http(locations_api, "PUT /locations/{location_id}", {"location_id": location_id}, body,
+                           as_="admin")
+    assert status == 200 and view["ship_capacity_per_day"] == per_day
+    wiring.location_directory().invalidate()
 
 
 def place(sku: str) -> Order:
