@@ -11,6 +11,7 @@ import pytest
 from shared.orders import fulfilling, placing, rerouting, service
 from shared.orders.fulfilments import FulfilmentStatus
 from shared.orders.model import Order, OrderStatus
+from shared.orders.publishing import events_for_order
 from shared.orders.shortfall import resolve_shortfall
 from shared.stock import service as stock_service
 from shared.stock.model import ChangeKind
@@ -74,6 +75,10 @@ def test_a_sale_at_the_source_of_a_waiting_delivery_reroutes_its_line_to_the_nex
     assert level(stores, "JKT-M", source).shortfall == 0 and level(stores, "JKT-M", source).reserved == 0
     assert level(stores, "JKT-M", other).reserved == 1
     assert not any(line.short for line in after.lines)
+    # and the source is told why, the new source is asked (events from the order's change)
+    told = {e.detail_type: e.detail["data"] for e in events_for_order(order, after, NOW)}
+    assert told["LineRejected"]["reason"] == "shortfall" and told["LineRejected"]["rerouted"] is True
+    assert told["LineRejected"]["location_id"] == source
     # and a redelivered event resolves nothing twice
     assert resolve(stores, source) == [] and stores.world.orders.get(order.order_id) == after
 
