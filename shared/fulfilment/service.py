@@ -100,7 +100,7 @@ def delivery_fee_cents(*, method: Method, goods_cents: int) -> int:
     return DELIVERY_FEE_CENTS
 
 
-def local_today(at: datetime) -> date:
+def local_today(*, at: datetime) -> date:
     return at.astimezone(LOCAL_TIME).date()
 
 
@@ -115,7 +115,7 @@ def options(*, directory: LocationDirectory, stock: StockStore, calendar: SlotCa
                                          postal_code=postal_code)
     found = options_for(basket=basket, destination=destination,
                         network=network(directory=directory, stock=stock, skus=[line.sku for line in basket.lines]),
-                        today=local_today(at))
+                        today=local_today(at=at))
     if not found.options:
         return OptionsAnswer(destination, owner, (), found.unavailable)
     first = min(option.earliest_date for option in found.options)
