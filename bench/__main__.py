@@ -286,6 +286,15 @@ def till_and_points(base: str, meter: DynamoDBMeter, sku: str) -> list[dict[str,
                                                                                token=customer), 200)]
 
 
+def fulfilment_options(base: str, meter: DynamoDBMeter, skus: list[str]) -> list[dict[str, Any]]:
+    """The webshop asks how a basket can reach a postcode: the catalog prices it, one batch read of
+    its SKUs at every location, one of the zone's slot counts for the options' dates."""
+    basket = {"lines": [{"sku": sku, "quantity": 1} for sku in skus[:3]],
+              "destination": {"type": "delivery", "postal_code": "3512 AB"}}
+    return [measure("fulfilment options for a 3-line basket", meter,
+                    lambda i: http("POST", f"{base}/fulfilment-options", basket), 200)]
+
+
 def notification_latency(system: Any, sku: str, runs: int = 15) -> dict[str, Any]:
     """Places orders and times until the store's live feed receives each one's notification."""
     from websockets.sync.client import connect
@@ -374,6 +383,7 @@ def main() -> None:
     rows += pricing(base, meter, SKUS)
     rows += catalog_reads(base, meter)
     rows += till_and_points(base, meter, SKUS[2])
+    rows += fulfilment_options(base, meter, SKUS)
     latency = notification_latency(system, SKUS[3])
     system.stop()
     imports = import_times()

@@ -47,7 +47,7 @@ def open_slots(
     at = datetime.now(UTC)
     _, owner = service.destination_for(calendar=wiring.slot_calendar(), directory=wiring.location_directory(),
                                        location_id=location_id, postal_code=postal_code)
-    first = first_day or service.local_today(at)
+    first = first_day or service.local_today(at=at)
     last = last_day or first + timedelta(days=6)
     found = slots_service.offered(calendar=wiring.slot_calendar(), slots=wiring.slot_store(), owner=owner,
                                   first_day=first, last_day=last, at=at)

@@ -137,7 +137,7 @@ def order_to_item(o: Order) -> dict[str, Any]:
         "delivery_fee_cents": o.delivery_fee_cents or None, "paid_at": _stamp(o.paid_at), "placed_by": o.placed_by,
         "gsi2pk": f"CUST#{o.customer_id}", "gsi2sk": f"ORD#{items.stamp(o.placed_at)}#{o.order_id}",
     }
-    if o.is_open:
+    if o.is_open and not o.is_delivery:  # a store's click & collect list; deliveries are its sources' work
         values |= {"gsi1pk": f"OPEN#{o.location_id}", "gsi1sk": f"{items.stamp(o.placed_at)}#{o.order_id}"}
     if o.status is OrderStatus.READY_FOR_PICKUP and o.pickup_deadline:
         values |= {"gsi3pk": READY, "gsi3sk": f"{items.stamp(o.pickup_deadline)}#{o.order_id}"}

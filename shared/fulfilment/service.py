@@ -112,7 +112,7 @@ def delivery_fee_cents(*, method: Method, goods_cents: int) -> int:
     return DELIVERY_FEE_CENTS
 
 
-def local_today(at: datetime) -> date:
+def local_today(*, at: datetime) -> date:
     return at.astimezone(LOCAL_TIME).date()
 
 
@@ -127,8 +127,8 @@ def options(*, directory: LocationDirectory, stock: StockStore, calendar: SlotCa
                                          postal_code=postal_code)
     found = options_for(basket=basket, destination=destination,
                         network=network(directory=directory, stock=stock, skus=[line.sku for line in basket.lines],
-                                        capacity=capacity, today=local_today(at)),
-                        today=local_today(at))
+                                        capacity=capacity, today=local_today(at=at)),
+                        today=local_today(at=at))
     if not found.options:
         return OptionsAnswer(destination, owner, (), found.unavailable)
     first = min(option.earliest_date for option in found.options)

@@ -11,20 +11,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from events.patterns import LOCATION_PATTERN
 from shared.fulfilment.model import Method, Pick, Shipment, ShipmentKind
 from shared.fulfilment.service import OptionAnswer, OptionsAnswer
-from shared.http.bodies import ApiModel
+from shared.http.bodies import ApiModel, PickupDestinationBody
 from shared.http.reservation_models import LineBody
 from shared.reservations.model import MAX_LINES
 from shared.slots.model import AvailableSlot, SlotKind, SlotOwner
 
 POSTCODE_PATTERN = r"^\s*[1-9][0-9]{3}\s?[A-Za-z]{2}\s*$"
-
-
-class PickupDestinationBody(ApiModel):
-    type: Literal["pickup"]
-    location_id: str = Field(pattern=LOCATION_PATTERN, description="The store or pickup point to collect at")
 
 
 class DeliveryDestinationBody(ApiModel):

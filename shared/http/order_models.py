@@ -8,8 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, EmailStr, Field, StrictInt, model_validator
 
 from events.patterns import LOCATION_PATTERN
-from shared.http.bodies import ApiModel
-from shared.http.fulfilment_models import PickupDestinationBody
+from shared.http.bodies import ApiModel, PickupDestinationBody
 from shared.http.reservation_models import LineBody
 from shared.loyalty.model import REDEEM_BLOCK_CENTS, REDEEM_BLOCK_POINTS
 from shared.orders.fulfilments import DeliverTo, DeliveryAddress, Fulfilment, FulfilmentKind, FulfilmentStatus

@@ -56,11 +56,11 @@ def notify_customer(*, event_type: str, order: Order, directory: LocationDirecto
         "lines": "\n".join(_line(x.quantity, x.sku, x.name, language) for x in order.lines if not x.short),
         "short_lines": "\n".join(_line(x.quantity, x.sku, x.name, language) for x in order.lines if x.short),
         "status": STATUS[language].format(url=links.order(order.order_id)),
-        "ready": READY[language].format(day=day_text(news.earliest_date, language)) if news.earliest_date else "",
+        "ready": READY[language].format(day=_day_text(news.earliest_date, language)) if news.earliest_date else "",
         "when": _when(news, language),
         "fee": euros(cents=news.delivery_fee_cents, language=language) if news.delivery_fee_cents else FREE[language],
         "tracking": _tracking(news.tracking_urls, language),
-        "new_date": day_text(news.earliest_date, language) if news.earliest_date else "",
+        "new_date": _day_text(news.earliest_date, language) if news.earliest_date else "",
         "parcel": "\n".join(_line(quantity, sku, names.get(sku), language) for sku, quantity in news.lines),
     }
     message = render(template, language, values)
@@ -71,7 +71,7 @@ def notify_customer(*, event_type: str, order: Order, directory: LocationDirecto
     return sent
 
 
-def day_text(day: date, language: str) -> str:
+def _day_text(day: date, language: str) -> str:
     """``woensdag 25-11-2026`` / ``Wednesday 25-11-2026``: the weekday in the customer's language."""
     return f"{WEEKDAYS[language][day.weekday()]} {day:%d-%m-%Y}"
 
@@ -80,10 +80,10 @@ def _when(news: OrderNews, language: str) -> str:
     """A delivery's promise: its slot in local time, else the expected date."""
     if news.slot_starts_at and news.slot_ends_at:
         start, end = news.slot_starts_at.astimezone(LOCAL_TIME), news.slot_ends_at.astimezone(LOCAL_TIME)
-        return WHEN[("slot", language)].format(day=day_text(start.date(), language), start=f"{start:%H:%M}",
+        return WHEN[("slot", language)].format(day=_day_text(start.date(), language), start=f"{start:%H:%M}",
                                                end=f"{end:%H:%M}")
     if news.earliest_date:
-        return WHEN[("date", language)].format(day=day_text(news.earliest_date, language))
+        return WHEN[("date", language)].format(day=_day_text(news.earliest_date, language))
     return WHEN[("unknown", language)]
 
 

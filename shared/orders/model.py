@@ -214,6 +214,9 @@ class Order:
         return tuple(Line(line.sku, line.quantity) for line in self.lines if not line.short)
 
     def moved_to(self, status: OrderStatus) -> Order:
+        if self.is_delivery and status in (OrderStatus.ACCEPTED, OrderStatus.PICKING):
+            raise Conflict(f"Order {self.order_id} is prepared by the stores that ship it.",
+                           current_status=self.status.value)
         if status not in NEXT.get(self.status, set()):
             raise Conflict(f"Order {self.order_id} is {self.status.value}; it cannot become {status.value}.",
                            current_status=self.status.value)
@@ -222,6 +225,13 @@ class Order:
     def ready(self, now: datetime, hold_hours: int) -> Order:
         if not self.held_lines:
             raise Conflict("Every line is short: cancel the order instead.")
+        if self.is_delivery:
+            raise Conflict(f"Order {self.order_id} is delivered to the customer, not collected.",
+                           current_status=self.status.value)
+        if any(f.kind is FulfilmentKind.TRANSFER and f.is_live and f.status is not FulfilmentStatus.RECEIVED
+               for f in self.fulfilments):
+            raise Conflict(f"Order {self.order_id} waits for units from other stores; it is ready when they are "
+                           "received.", current_status=self.status.value)
         moved = self.moved_to(OrderStatus.READY_FOR_PICKUP)
         return replace(moved, pickup_code=f"{secrets.randbelow(10**6):06d}", ready_at=now,
                        pickup_deadline=now + timedelta(hours=hold_hours), ready_notices=1)
@@ -238,7 +248,7 @@ class Order:
     def handed_over_at_till(self) -> Order:
         """Rung up at the till (pay at pickup): the customer has the goods, whatever step the
         store had recorded; a fact, so any open state may become COLLECTED."""
-        if not self.is_open:
+        if not self.is_open or self.is_delivery:
             raise Conflict(f"Order {self.order_id} is {self.status.value}.", current_status=self.status.value)
         return replace(self, status=OrderStatus.COLLECTED, version=self.version + 1)
 

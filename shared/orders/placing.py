@@ -210,19 +210,18 @@ def _commit(*, order: Order, local: tuple[Line, ...], channel: Channel, slot_id:
         loyalty.add_entry(tx, entry=loyalty_model.redeemed(
             account=loyalty.account(order.customer_id), order_id=order.order_id, points=order.redeemed_points,
             total_cents=order.goods_cents, at=moment))
-    holds = []
+    local_hold, limits = None, None
     if local:
         location = directory.get(order.location_id)
         limits = limits_for(caller, location)
-        hold = _hold(order, order.reservation_id, order.location_id, local, channel, moment, limited=limits is not None)
-        holding.add_hold(tx, reservations=reservations, counters=counters, stock=stock, reservation=hold,
+        local_hold = _hold(order, order.reservation_id, order.location_id, local, channel, moment,
+                           limited=limits is not None)
+        holding.add_hold(tx, reservations=reservations, counters=counters, stock=stock, reservation=local_hold,
                          limits=limits, default_threshold=location.low_stock_threshold)
-        holds.append(hold)
     for f in order.fulfilments:
         hold = _hold(order, f.reservation_id, f.source_id, f.lines, channel, moment, limited=False)
         holding.add_hold(tx, reservations=reservations, counters=counters, stock=stock, reservation=hold,
                          limits=None, default_threshold=directory.get(f.source_id).low_stock_threshold)
-        holds.append(hold)
     add_capacity_taken(tx, capacity=capacity, directory=directory, fulfilments=order.fulfilments,
                        day=moment.astimezone(LOCAL_TIME).date())
     orders.add_placed(tx, order=order)
@@ -243,12 +242,10 @@ def _commit(*, order: Order, local: tuple[Line, ...], channel: Channel, slot_id:
         if loyalty_service.refused_by_points(refused=refusal):
             raise NotEnoughPoints("The points were spent meanwhile.",
                                   balance=loyalty.account(order.customer_id).balance if loyalty else 0) from None
-        for hold in holds:
-            if hold.location_id == order.location_id and local:
-                error = holding.hold_refused(refusal, reservation=hold, limits=limits_for(
-                    caller, directory.get(order.location_id)))
-                if not isinstance(error, InsufficientStock):
-                    raise error from None
+        if local_hold is not None and limits is not None:
+            over_limits = holding.hold_refused(refusal, reservation=local_hold, limits=limits)
+            if not isinstance(over_limits, InsufficientStock):
+                raise over_limits from None  # the customer's hold limits at the pickup store (429)
         raise _StockMoved() from None
     return order
 

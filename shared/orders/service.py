@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from shared import pricing
 from shared.catalog.model import Text, UnitPrice
@@ -30,10 +31,11 @@ from shared.reservations.limits import limits_for
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus, merge_lines
 from shared.reservations.ports import HoldCounters, ReservationStore
 from shared.reservations.service import alternatives
-from shared.slots import service as slot_service
-from shared.slots.ports import SlotStore
 from shared.stock.ports import StockStore
 from shared.transactions import Refused, Transactions
+
+if TYPE_CHECKING:
+    from shared.slots.ports import SlotStore
 
 _ORDER_NAMESPACE = uuid.UUID("c7d8e9f0-1a2b-4c3d-8e4f-5a6b7c8d9e0f")
 PREPARE_WITHIN = timedelta(days=14)  # the hold's own limit; the order's deadline is set when ready
@@ -104,6 +106,8 @@ def finish(*, orders: OrderStore, reservations: ReservationStore, counters: Hold
         holding.add_end(tx, reservations=reservations, counters=counters, stock=stock, before=hold,
                         after=hold.ended(ends_as))
     if slots is not None and before.slot_id and after.status is OrderStatus.CANCELLED:
+        from shared.slots import service as slot_service  # orders with a slot only: the rest never load it
+
         slot_service.add_release(tx=tx, slots=slots, order_id=before.order_id, at=_now())
     if purchases is not None and purchase is not None:
         purchases.add_recorded(tx, purchase=purchase, fingerprint=before.fingerprint)

@@ -53,6 +53,9 @@ def test_customer_c_orders_a_size_from_another_store_for_home_delivery(system_c:
     set_count(system, erp, JACKET_L, AMSTERDAM, 0)
     set_count(system, erp, JACKET_L, UTRECHT, 2)
     email = f"{unique('c')}@example.nl"
+    status, device, _ = call("POST", url(system, f"/locations/{UTRECHT}/devices"),
+                             {"platform": "fcm", "token": unique("utrecht-tablet")}, utrecht_staff)
+    assert status == 201, device
 
     # 1. the associate enrols C: a loyalty card
     status, customer, _ = call("POST", url(system, "/customers"), {
@@ -86,7 +89,13 @@ def test_customer_c_orders_a_size_from_another_store_for_home_delivery(system_c:
     assert status == 200 and paid["paid_at"], paid
     wait_for_message(system, email, "We have received your order")
 
-    # 5. Utrecht's store app: the ship-from-store task in its work list
+    # 5. Utrecht's store app: a push to its tablet, and the ship-from-store task in its work list
+    def pushed() -> list:
+        _, found, _ = call("GET", url(system, f"/_local/pushes?location={UTRECHT}"))
+        return [p for p in found["devices"] if order_id[:8].upper() in p["message"]["default"]]
+
+    assert "Ship from store" in wait_for(pushed)[0]["message"]["default"] or \
+        "Verzenden vanuit de winkel" in wait_for(pushed)[0]["message"]["default"]
     def task() -> dict | None:
         _, work, _ = call("GET", url(system, f"/locations/{UTRECHT}/fulfilments"), token=utrecht_staff)
         return next((t for t in work["tasks"] if t["order"]["order_id"] == order_id), None)

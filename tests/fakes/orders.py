@@ -57,7 +57,7 @@ class MemoryOrderStore:
 
     def list_open_at(self, location_id: str, limit: int = 50,
                      cursor: str | None = None) -> tuple[list[Order], str | None]:
-        found = [o for o in self.orders.values() if o.is_open and o.location_id == location_id]
+        found = [o for o in self.orders.values() if o.is_open and not o.is_delivery and o.location_id == location_id]
         return sorted(found, key=lambda o: (o.placed_at, o.order_id))[:limit], None
 
     def tasks_at(self, location_id: str, limit: int = 50,
