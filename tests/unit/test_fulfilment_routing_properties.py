@@ -64,7 +64,8 @@ class World:
                 and not location.offers(Service.SHIP_FROM_STORE)):
             return False
         capacity = self.network.capacity.get(location_id)
-        return already_sourcing or DailyCapacity() not in self.rules or capacity is None or capacity.has_room
+        return (already_sourcing or is_pickup  # the pickup store's own shelves ship nothing: never limited
+                or DailyCapacity() not in self.rules or capacity is None or capacity.has_room)
 
 
 @st.composite
