@@ -30,7 +30,8 @@ def test_the_shipping_view_lists_a_ship_from_store_task_and_one_tap_ships_it(sys
     staff = issue_token("staff", "associate-ship", STORE)
     shopper = issue_token("customer", unique("shopper"))
     status, found, _ = call("POST", url(system, "/fulfilment-options"), {
-        "lines": [{"sku": sku, "quantity": 1}], "destination": {"type": "delivery", "postal_code": HOME["postal_code"]}})
+        "lines": [{"sku": sku, "quantity": 1}],
+        "destination": {"type": "delivery", "postal_code": HOME["postal_code"]}})
     assert status == 200, found
     slot = found["options"][0]["slots"][0]["slot_id"]
     ARTIFACTS.mkdir(exist_ok=True)
