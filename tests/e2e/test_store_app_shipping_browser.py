@@ -68,3 +68,41 @@ def test_the_shipping_view_lists_a_ship_from_store_task_and_one_tap_ships_it(sys
     level = stock(system, tokens["erp"], sku, STORE)
     assert (level["on_hand"], level["reserved"]) == (1, 0)
     assert Path(ARTIFACTS / "store-app-shipping.png").stat().st_size > 10_000
+
+
+def test_the_pickup_store_receives_a_transfer_with_one_tap_and_the_order_is_ready(system: Running,
+                                                                                  tokens: dict) -> None:
+    from playwright.sync_api import sync_playwright
+
+    amsterdam = "amsterdam-kalverstraat"
+    sku = unique("E2E-TRANSFER")
+    price_skus(system, [sku], 3995)
+    set_count(system, tokens["erp"], sku, STORE, 1)  # only Utrecht has it
+    shopper = issue_token("customer", unique("shopper"))
+    status, order, _ = call("POST", url(system, "/orders"), {
+        "destination": {"type": "pickup", "location_id": amsterdam}, "lines": [{"sku": sku, "quantity": 1}],
+        "payment": "paid_online", "contact": {"email": f"{unique('eva')}@example.nl", "language": "en"}}, shopper,
+        {"idempotency-key": unique()})
+    assert status == 201, order
+    status, shipped, _ = call("POST", url(system, f"/orders/{order['order_id']}/fulfilments/f1/ship"),
+                              token=issue_token("staff", "associate-ship", STORE))
+    assert status == 200, shipped
+    staff = issue_token("staff", "associate-receive", amsterdam)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 700})
+        page.goto(url(system, f"/store/?location={amsterdam}&token={staff}&lang=en"))
+        page.wait_for_selector("#live.online", timeout=15_000)
+        page.click('[data-testid="shipping-tab"]')
+        card = f'[data-testid="task"][data-order="{order["order_id"]}"][data-step="receive"]'
+        page.wait_for_selector(card, timeout=10_000)
+        shown = page.inner_text(card)
+        assert f"From: {STORE}" in shown, shown
+        assert page.inner_text(f"{card} .status") in ("SHIPPED", "IN_TRANSIT", "DELIVERED")  # not received yet
+        page.click(f'{card} button[data-action="receive"]')
+        page.wait_for_selector(card, state="detached", timeout=10_000)
+        browser.close()
+    current = call("GET", url(system, f"/orders/{order['order_id']}"), token=shopper)[1]
+    assert current["status"] == "READY_FOR_PICKUP" and current["fulfilments"][0]["status"] == "RECEIVED"
+    level = stock(system, tokens["erp"], sku, amsterdam)
+    assert (level["on_hand"], level["reserved"]) == (1, 1)
