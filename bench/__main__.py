@@ -219,6 +219,79 @@ def holds_and_orders(base: str, meter: DynamoDBMeter, erp: str, skus: list[str])
     ]
 
 
+def _priced_only_at(base: str, erp: str, sku: str, location_id: str) -> None:
+    """A SKU of the bench's own, in the catalog (PUT /products, /prices) and on the shelf at one location only."""
+    product = {"name": {"nl": f"Artikel {sku}", "en": f"Item {sku}"}, "category": "bench",
+               "variants": [{"sku": sku}], "version": 1}
+    assert http("PUT", f"{base}/products/P-{sku}", product, erp) == 200
+    prices = {"prices": [{"price_cents": 2995, "valid_from": "2020-01-01T00:00:00Z"}], "version": 1}
+    assert http("PUT", f"{base}/prices/{sku}", prices, erp) == 200
+    assert http("PUT", f"{base}/stock/{sku}/locations/{location_id}/count",
+                {"on_hand": 100000, "as_of": "2026-11-05T00:00:00Z"}, erp, f"bench-{sku}") == 201
+
+
+def orders_anywhere(base: str, meter: DynamoDBMeter, erp: str) -> list[dict[str, Any]]:
+    """Orders from other locations: a home delivery split over two stores in a slot, a store
+    shipping a parcel (the carrier's label, the units out), the pickup store receiving a transfer."""
+    from local.auth import issue_token
+
+    amsterdam, utrecht = "amsterdam-kalverstraat", "utrecht-oudegracht"
+    two_a, two_b, parcel, transfer = "BENCH-TWO-A", "BENCH-TWO-B", "BENCH-PARCEL", "BENCH-TRANSFER"
+    for sku, location_id in ((two_a, utrecht), (two_b, amsterdam), (parcel, utrecht), (transfer, utrecht)):
+        _priced_only_at(base, erp, sku, location_id)
+    shoppers = {i: issue_token("customer", f"bench-anywhere-{i}") for i in range(-1, RUNS + 1)}
+    utrecht_staff, amsterdam_staff = (issue_token("staff", "bench-sender", utrecht),
+                                      issue_token("staff", "bench-receiver", amsterdam))
+    home = {"name": "Bench", "street": "Damrak", "house_number": "1", "postal_code": "1012 LG", "city": "Amsterdam"}
+    near = {**home, "street": "Oudegracht", "postal_code": "3511 AZ", "city": "Utrecht"}
+
+    def slots_for(skus: list[str], postal_code: str) -> list[str]:
+        """The slots of the best option, used in turn: each holds only so many deliveries."""
+        status, found = http_json("POST", f"{base}/fulfilment-options", {
+            "lines": [{"sku": sku, "quantity": 1} for sku in skus],
+            "destination": {"type": "delivery", "postal_code": postal_code}})
+        assert status == 200, found
+        return [slot["slot_id"] for slot in found["options"][0]["slots"]]
+
+    two_slots, parcel_slots = slots_for([two_a, two_b], home["postal_code"]), slots_for([parcel], near["postal_code"])
+
+    def deliver(i: int, skus: list[str], to: dict[str, str], slots: list[str]) -> tuple[int, Any]:
+        return http_json("POST", f"{base}/orders", {
+            "destination": {"type": "delivery", "address": to}, "slot_id": slots[(i + 1) % len(slots)],
+            "lines": [{"sku": sku, "quantity": 1} for sku in skus], "payment": "paid_online",
+            "contact": {"email": "bench@example.nl"}}, shoppers[i], str(uuid.uuid4()))
+
+    status, split = deliver(RUNS, [two_a, two_b], home, two_slots)
+    assert status == 201 and {f["source_id"] for f in split["fulfilments"]} == {utrecht, amsterdam}, split
+
+    to_ship: list[str] = []
+
+    def parcel_order(i: int) -> None:
+        status, order = deliver(i, [parcel], near, parcel_slots)
+        assert status == 201, order
+        to_ship.append(order["order_id"])
+
+    to_receive: list[str] = []
+
+    def shipped_transfer(i: int) -> None:
+        status, order = http_json("POST", f"{base}/orders", {
+            "destination": {"type": "pickup", "location_id": amsterdam}, "lines": [{"sku": transfer, "quantity": 1}],
+            "payment": "paid_online", "contact": {"email": "bench@example.nl"}}, shoppers[i], str(uuid.uuid4()))
+        assert status == 201 and order["fulfilments"][0]["kind"] == "transfer", order
+        assert http("POST", f"{base}/orders/{order['order_id']}/fulfilments/f1/ship", None, utrecht_staff) == 200
+        to_receive.append(order["order_id"])
+
+    return [
+        measure("place a 2-source home delivery with a slot", meter,
+                lambda i: deliver(i, [two_a, two_b], home, two_slots)[0], 201),
+        measure("ship a parcel (carrier label + stock out)", meter, lambda i: http(
+            "POST", f"{base}/orders/{to_ship.pop()}/fulfilments/f1/ship", None, utrecht_staff), 200, parcel_order),
+        measure("receive a transfer", meter, lambda i: http(
+            "POST", f"{base}/orders/{to_receive.pop()}/fulfilments/f1/receive", None, amsterdam_staff), 200,
+            shipped_transfer),
+    ]
+
+
 def pricing(base: str, meter: DynamoDBMeter, skus: list[str]) -> list[dict[str, Any]]:
     """The server prices every line: the catalog read alone (one BatchGetItem for k lines and the
     promotions), and the order and till sale that include it."""
@@ -380,6 +453,7 @@ def main() -> None:
             erp, str(uuid.uuid4())), 201),
     ]
     rows += holds_and_orders(base, meter, erp, SKUS)
+    rows += orders_anywhere(base, meter, erp)
     rows += pricing(base, meter, SKUS)
     rows += catalog_reads(base, meter)
     rows += till_and_points(base, meter, SKUS[2])

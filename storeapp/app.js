@@ -170,7 +170,7 @@ function renderTask(task) {
   const card = el("article", null, { class: "order", "data-order": order.order_id,
     "data-fulfilment": fulfilment.fulfilment_id, "data-step": task.step, "data-testid": "task" });
   const head = el("h2", order.order_id.slice(0, 8).toUpperCase() + " ");
-  head.appendChild(el("span", task.step === "ship" ? fulfilment.status : t("receive"), { class: "status" }));
+  head.appendChild(el("span", fulfilment.status, { class: "status" }));  // a transfer to receive is not received yet
   card.appendChild(head);
   const to = order.destination.type === "delivery"
     ? `${t("toCustomer")}: ${order.destination.address.name}, ${order.destination.address.postal_code} `
