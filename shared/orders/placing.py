@@ -125,6 +125,8 @@ def place_anywhere(*, orders: OrderStore, reservations: ReservationStore, counte
         raise InvalidRequest("A delivery is paid online or in a store.", field="payment")
     if payment is Payment.PAY_IN_STORE and caller.role == "customer":
         raise InvalidRequest("Paying in a store is for orders an associate places.", field="payment")
+    if payment is Payment.PAID_ONLINE and caller.role != "customer":
+        raise InvalidRequest("An associate's order is paid at the till (pay_in_store) or at pickup.", field="payment")
     merged = merge_lines(lines)
     address = where.address
     claim = IdempotencyClaim.for_request(caller.principal, idempotency_key, {
