@@ -239,6 +239,7 @@ def test_a_rejected_line_is_rerouted_to_the_other_source() -> None:
         ("f1", first, "REJECTED"), ("f2", other, "REQUESTED")]
     assert (level("AW-3", first).reserved, level("AW-3", other).reserved) == (0, 1)
     assert work_at(first) == [] and work_at(other) == [(order_id, "f2", "ship")]
+    assert fulfilment_step(order_id, "f1", "ship", STAFF_OF[first])[0] == 409  # nothing left to ship there
     assert after["slot"]["slot_id"] == "delivery.amsterdam.20990109.0900" and after["status"] == "PLACED"
 
 
@@ -278,3 +279,28 @@ def test_bad_orders_are_problems_and_hold_or_book_nothing() -> None:
     assert (level("AW-4", UTRECHT).reserved, level("AW-4", UTRECHT).on_hand) == (0, 5)
     assert orders_stored() == 0
     assert wiring.slot_store().booked(list(SLOTS_SEEN)) == dict.fromkeys(SLOTS_SEEN, 0) | {BAD: 20}
+
+
+def test_a_retry_is_the_same_order_and_cancelling_gives_back_the_hold_and_the_place() -> None:
+    # given an associate's home delivery from Utrecht
+    customer_id = enrolled_customer()
+    stock("AW-4", UTRECHT, 1)
+    slot_id, key = "delivery.amsterdam.20990107.1300", unique()
+    body = delivery(customer_id, slot_id, "AW-4")
+    status, order, _ = http(api, "POST /orders", body=body, as_="staff-amsterdam", headers={"idempotency-key": key})
+    assert status == 201, order
+    # when it is sent again with the same key: the same order, nothing more held or booked
+    again = http(api, "POST /orders", body=body, as_="staff-amsterdam", headers={"idempotency-key": key})
+    assert (again[0], again[1]["order_id"]) == (200, order["order_id"])
+    other = http(api, "POST /orders", body={**body, "slot_id": "delivery.amsterdam.20990107.1800"},
+                 as_="staff-amsterdam", headers={"idempotency-key": key})
+    assert other[0] == 422 and other[1]["type"] == PROBLEM_TYPE_BASE + "idempotency-key-reused"
+    assert (level("AW-4", UTRECHT).reserved, wiring.slot_store().booked([slot_id])) == (1, {slot_id: 1})
+    # when the associate cancels it: the unit and the place are free again
+    status, cancelled, _ = http(api, "POST /orders/{order_id}/cancel", {"order_id": order["order_id"]},
+                                as_="staff-amsterdam")
+    assert status == 200 and cancelled["status"] == "CANCELLED", cancelled
+    assert cancelled["fulfilments"][0]["status"] == "CANCELLED"
+    assert (level("AW-4", UTRECHT).reserved, wiring.slot_store().booked([slot_id])) == (0, {slot_id: 0})
+    status, problem, _ = fulfilment_step(order["order_id"], "f1", "ship", "staff-utrecht")
+    assert status == 409 and problem["current_status"] == "CANCELLED", problem  # not "shipped": nothing left
