@@ -145,6 +145,8 @@ def test_an_associate_orders_another_stores_stock_home_paid_at_the_till_and_the_
     assert status == 200 and paid["paid_at"], paid
     # and Utrecht's work list shows the parcel; only Utrecht may ship it
     assert work_at(UTRECHT) == [(order_id, "f1", "ship")]
+    assert http(api, "GET /locations/{location_id}/fulfilments", {"location_id": UTRECHT},
+                as_="staff-amsterdam")[0] == 404  # another store's work list
     assert fulfilment_step(order_id, "f1", "ship", "staff-rotterdam")[0] == 404
     assert fulfilment_step(order_id, "f1", "ship", "staff-amsterdam")[0] == 404
     status, shipped, _ = fulfilment_step(order_id, "f1", "ship", "staff-utrecht")
@@ -275,6 +277,10 @@ def test_bad_orders_are_problems_and_hold_or_book_nothing() -> None:
         if slug != "validation-failed":
             assert problem["type"] == PROBLEM_TYPE_BASE + slug, problem
         assert "9999" not in str(problem) and "Damrak" not in str(problem)
+    status, problem, _ = place(delivery(None, good, "AW-4"), as_="customer")  # paying in a store is for associates
+    assert (status, problem["type"]) == (422, PROBLEM_TYPE_BASE + "invalid-request"), problem
+    status, problem, _ = place(delivery(customer_id, "delivery.amsterdam.20990106.1800", "AW-4"))
+    assert (status, problem["earliest_date"]) == (409, "2099-01-07"), problem  # says which day it can be there
     # then nothing is held, no order stored, no place taken
     assert (level("AW-4", UTRECHT).reserved, level("AW-4", UTRECHT).on_hand) == (0, 5)
     assert orders_stored() == 0
