@@ -12,11 +12,14 @@ the same path.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from shared.carriers.ports import Carrier
 from shared.errors import Conflict, DomainError, NotFound
 from shared.identity import Caller
 from shared.locations.model import Coordinates
@@ -25,11 +28,12 @@ from shared.orders.fulfilments import ON_THE_WAY, DeliveryAddress, FulfilmentKin
 from shared.orders.model import Contact, OrderStatus, Payment
 from shared.reservations.model import Channel, Line
 from shared.slots.model import DeliveryZone, PostcodeRange, SlotCalendar, SlotOwner, SlotTemplate
+from shared.slots.ports import SlotStore
 from shared.stock import service as stock
 from shared.stock.model import ChangeKind, StockLevel
 from tests.fakes.carriers import MemoryCarrier
 from tests.fakes.slots import MemorySlotStore
-from tests.holds_machine import memory_world
+from tests.holds_machine import World, memory_world
 
 SKUS = ("F-1", "F-2")
 PICKUP = "amsterdam-kalverstraat"
@@ -49,17 +53,34 @@ SLOTS = ("delivery.amsterdam.20260305.0900", "delivery.amsterdam.20260306.0900")
 HOME = DeliveryAddress(name="M. Achine", street="Damrak", house_number="1", postal_code="1012 LG", city="Amsterdam")
 
 
+@dataclass(frozen=True)
+class FulfilmentWorld:
+    """The stores the machine drives: those of holds and orders, the slots and the carrier."""
+
+    world: World
+    slots: SlotStore
+    carrier: Carrier
+
+
+def memory_fulfilment_world() -> FulfilmentWorld:
+    return FulfilmentWorld(world=memory_world(*SKUS), slots=MemorySlotStore(), carrier=MemoryCarrier())
+
+
 class FulfilmentMachine(RuleBasedStateMachine):
+    make_world: Callable[[], FulfilmentWorld] = staticmethod(memory_fulfilment_world)
+
     def __init__(self) -> None:
         super().__init__()
-        self.world = memory_world(*SKUS)
-        self.slots = MemorySlotStore()
-        self.carrier = MemoryCarrier()
+        made = type(self).make_world()
+        self.world, self.slots, self.carrier = made.world, made.slots, made.carrier
         self.order_ids: list[str] = []
         self.keys = 0
         self.came_in = {sku: 0 for sku in SKUS}
         self.sold = {sku: 0 for sku in SKUS}
         self.clock = NOW
+
+    def teardown(self) -> None:
+        self.world.stop()
 
     def _key(self) -> str:
         self.keys += 1
@@ -204,6 +225,13 @@ class FulfilmentMachine(RuleBasedStateMachine):
     def _orders(self):  # type: ignore[no-untyped-def]
         return [self.world.orders.get(order_id) for order_id in self.order_ids]
 
+    def _holds(self):  # type: ignore[no-untyped-def]
+        """Every hold the orders made: the pickup store's own, each source's and each arrival's."""
+        ids = {order.reservation_id for order in self._orders()}
+        ids |= {rid for order in self._orders() for f in order.fulfilments
+                for rid in (f.reservation_id, f.arrival_reservation_id)}
+        return [hold for rid in sorted(ids) if (hold := self.world.reservations.get(rid)) is not None]
+
     @invariant()
     def units_are_conserved(self) -> None:
         taken = dict.fromkeys(SKUS, 0)
@@ -223,7 +251,7 @@ class FulfilmentMachine(RuleBasedStateMachine):
     @invariant()
     def reserved_is_what_the_active_holds_hold(self) -> None:
         held: dict[tuple[str, str], int] = {}
-        for hold in self.world.reservations.reservations.values():
+        for hold in self._holds():
             if hold.is_active:
                 for line in hold.lines:
                     held[line.sku, hold.location_id] = held.get((line.sku, hold.location_id), 0) + line.quantity

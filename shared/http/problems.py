@@ -79,12 +79,15 @@ def problem_types() -> dict[type[DomainError], ProblemType]:
     from shared.loyalty.model import NotEnoughPoints
     from shared.orders.model import PickupCodeLocked
     from shared.pricing import PriceChanged, PriceOverrideRequired
+    from shared.slots.model import SlotClosed, SlotFull
 
     return BASE_PROBLEM_TYPES | {
         NotEnoughPoints: ProblemType(409, "not-enough-points", "Not enough loyalty points"),
         PickupCodeLocked: ProblemType(429, "pickup-code-locked", "Pickup code locked"),
         PriceChanged: ProblemType(409, "price-changed", "The price changed"),
         PriceOverrideRequired: ProblemType(422, "price-override-required", "A price override is required"),
+        SlotFull: ProblemType(409, "slot-full", "The time slot is full"),
+        SlotClosed: ProblemType(409, "slot-closed", "The time slot can no longer be booked"),
     }
 
 

@@ -92,6 +92,9 @@ def ship(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCo
         order = _order(orders, order_id)
         before = order.fulfilment(fulfilment_id)
         _at(caller, before.source_id, order_id)
+        if before.status in (FulfilmentStatus.REJECTED, FulfilmentStatus.CANCELLED):
+            raise Conflict(f"Fulfilment {fulfilment_id} of order {order_id} is {before.status.value}: "
+                           "there is nothing to ship.", current_status=before.status.value)
         if before.status not in BEFORE_SHIPPING:
             return order  # shipped before
         if not order.is_open:
