@@ -73,6 +73,32 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Provisioned]:
 
 
 @pytest.fixture
+def emulated(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """moto's server behind ``local.emulator``, one request at a time (in-process moto does not
+    lock): conditions race as on DynamoDB. Its backends live in this process, so they are reset
+    first (another test's table is gone). Yields the endpoint; the system is provisioned."""
+    import urllib.request
+
+    from local.emulator import Emulator
+
+    emulator = Emulator()
+    endpoint = emulator.start()
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")).close()
+    for key, value in LOCAL_ENVIRONMENT.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    monkeypatch.setenv("TABLE_NAME", TOPOLOGY.table.name)
+    monkeypatch.setenv("EVENT_BUS_NAME", TOPOLOGY.bus_name)
+    wiring.reset()
+    try:
+        provision(TOPOLOGY, lambda service: boto3.session.Session().client(service, endpoint_url=endpoint))
+        yield endpoint
+    finally:
+        wiring.reset()
+        emulator.stop()
+
+
+@pytest.fixture
 def locations(aws: Provisioned) -> None:
     for location in LOCATIONS:
         wiring.location_store().put(location)

@@ -8,16 +8,10 @@ request at a time: atomic per request, as DynamoDB is per item (stricter, never 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-import boto3
 import pytest
 
-from infra.topology import TOPOLOGY
-from local.emulator import Emulator
-from local.environment import LOCAL_ENVIRONMENT
-from local.provision import provision
 from local.seed import LOCATIONS
 from shared import wiring
 from shared.errors import Conflict
@@ -44,24 +38,11 @@ NOW_PRICE = 150  # 1 point per purchase now: the refunds race for the last point
 
 
 @pytest.fixture
-def emulated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    emulator = Emulator()
-    endpoint = emulator.start()
-    for key, value in LOCAL_ENVIRONMENT.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-    monkeypatch.setenv("TABLE_NAME", TOPOLOGY.table.name)
-    monkeypatch.setenv("EVENT_BUS_NAME", TOPOLOGY.bus_name)
-    wiring.reset()
-    try:
-        provision(TOPOLOGY, lambda service: boto3.session.Session().client(service, endpoint_url=endpoint))
-        for location in LOCATIONS:
-            wiring.location_store().put(location)
-        price_skus(wiring.catalog(), ["CC-1"], PRICE)  # the others are sold with a staff override
-        yield
-    finally:
-        wiring.reset()
-        emulator.stop()
+def seeded(emulated: str) -> None:
+    """The emulated system with the demo locations (and the SKUs it sells priced)."""
+    for location in LOCATIONS:
+        wiring.location_store().put(location)
+    price_skus(wiring.catalog(), ["CC-1"], PRICE)  # the others are sold with a staff override
 
 
 def sale(receipt_id: str, price: int = PRICE) -> str:
@@ -110,7 +91,7 @@ def spend_points(points: int) -> None:
     tx.commit()
 
 
-def test_50_concurrent_purchases_and_refunds_leave_the_balance_equal_to_its_ledger(emulated: None) -> None:
+def test_50_concurrent_purchases_and_refunds_leave_the_balance_equal_to_its_ledger(seeded: None) -> None:
     # given 25 earlier purchases, each with a return waiting for its refund, and most points spent
     stock.record_change(store=wiring.stock_store(), transactions=wiring.transactions(),
                         directory=wiring.location_directory(), caller=Caller(role="admin", subject="erp"),

@@ -10,8 +10,6 @@ atomic per request, as DynamoDB is per item."""
 
 from __future__ import annotations
 
-import urllib.request
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, time
 from typing import Any
@@ -20,9 +18,6 @@ import boto3
 import pytest
 
 from infra.topology import TOPOLOGY
-from local.emulator import Emulator
-from local.environment import LOCAL_ENVIRONMENT
-from local.provision import provision
 from local.seed import LOCATIONS
 from shared import wiring
 from shared.errors import DomainError, InsufficientStock
@@ -50,26 +45,11 @@ ERP = Caller(role="integration", subject="erp")
 
 
 @pytest.fixture
-def emulated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    emulator = Emulator()
-    endpoint = emulator.start()
-    # moto's backends live in this process: the other test's table is gone before this one's
-    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")).close()
-    for key, value in LOCAL_ENVIRONMENT.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-    monkeypatch.setenv("TABLE_NAME", TOPOLOGY.table.name)
-    monkeypatch.setenv("EVENT_BUS_NAME", TOPOLOGY.bus_name)
-    wiring.reset()
-    try:
-        provision(TOPOLOGY, lambda service: boto3.session.Session().client(service, endpoint_url=endpoint))
-        for location in LOCATIONS:
-            wiring.location_store().put(location)
-        price_skus(wiring.catalog(), ["RUSH-1", "RUSH-2"], 1500)
-        yield
-    finally:
-        wiring.reset()
-        emulator.stop()
+def seeded(emulated: str) -> None:
+    """The emulated system with the demo locations (and the SKUs it sells priced)."""
+    for location in LOCATIONS:
+        wiring.location_store().put(location)
+    price_skus(wiring.catalog(), ["RUSH-1", "RUSH-2"], 1500)
 
 
 def receive(sku: str, location_id: str, quantity: int) -> None:
@@ -111,7 +91,7 @@ def stored(prefix: str) -> list[dict[str, Any]]:
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def test_200_orders_for_one_delivery_slot_with_room_for_10_place_exactly_10(emulated: None) -> None:
+def test_200_orders_for_one_delivery_slot_with_room_for_10_place_exactly_10(seeded: None) -> None:
     # given stock for 50 in Tilburg's warehouse and one slot with room for 10
     receive("RUSH-1", TILBURG, 50)
     # when 200 shoppers order one unit for delivery in that slot at once
@@ -133,7 +113,7 @@ def test_200_orders_for_one_delivery_slot_with_room_for_10_place_exactly_10(emul
     assert len(holds) == 10 and {h["order_id"]["S"] for h in holds} == {o.order_id for o in placed}
 
 
-def test_200_orders_of_one_unit_for_10_units_over_three_locations_place_exactly_10(emulated: None) -> None:
+def test_200_orders_of_one_unit_for_10_units_over_three_locations_place_exactly_10(seeded: None) -> None:
     # given 10 units spread over the three locations that ship: 3 + 3 + 4
     spread = {AMSTERDAM: 3, UTRECHT: 3, TILBURG: 4}
     for location_id, quantity in spread.items():

@@ -3,20 +3,16 @@ each advanced once however many sweeps race for it, and the sweeper moving parce
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import boto3
-import pytest
 
 from functions.reservation_sweeper import handler as sweeper
 from infra.topology import TOPOLOGY
-from local.emulator import Emulator
 from local.environment import LOCAL_ENVIRONMENT
 from local.lambdas import FakeContext
-from local.provision import Provisioned, provision
-from shared import wiring
+from local.provision import Provisioned
 from shared.adapters import items
 from shared.adapters.sandbox_carrier import SandboxCarrier
 from shared.carriers.model import ParcelStatus, ShipmentRequest
@@ -93,25 +89,7 @@ def test_the_sweeper_moves_parcels_on_one_step_per_run(aws: Provisioned) -> None
     assert sweeper.lambda_handler({}, CTX)["parcels_advanced"] == 0
 
 
-@pytest.fixture
-def emulated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """moto's server, one request at a time (in-process moto does not lock): conditions race as on DynamoDB."""
-    emulator = Emulator()
-    endpoint = emulator.start()
-    for key, value in LOCAL_ENVIRONMENT.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-    monkeypatch.setenv("TABLE_NAME", TOPOLOGY.table.name)
-    wiring.reset()
-    try:
-        provision(TOPOLOGY, lambda service: boto3.session.Session().client(service, endpoint_url=endpoint))
-        yield
-    finally:
-        wiring.reset()
-        emulator.stop()
-
-
-def test_racing_creates_make_one_parcel_and_racing_sweeps_advance_a_step_once(emulated: None) -> None:
+def test_racing_creates_make_one_parcel_and_racing_sweeps_advance_a_step_once(emulated: str) -> None:
     sandbox = carrier()
     with ThreadPoolExecutor(8) as pool:
         labels = set(pool.map(lambda _: sandbox.create_shipment(request()), range(8)))

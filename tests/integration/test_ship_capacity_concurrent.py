@@ -5,16 +5,10 @@ as DynamoDB is per item): in-process moto does not lock, see ``test_slot_capacit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-import boto3
 import pytest
 
-from infra.topology import TOPOLOGY
-from local.emulator import Emulator
-from local.environment import LOCAL_ENVIRONMENT
-from local.provision import provision
 from local.seed import LOCATIONS
 from shared import wiring
 from tests.integration.conftest import price_skus
@@ -25,27 +19,14 @@ ORDERS = 8
 
 
 @pytest.fixture
-def emulated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    emulator = Emulator()
-    endpoint = emulator.start()
-    for key, value in LOCAL_ENVIRONMENT.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-    monkeypatch.setenv("TABLE_NAME", TOPOLOGY.table.name)
-    monkeypatch.setenv("EVENT_BUS_NAME", TOPOLOGY.bus_name)
-    wiring.reset()
-    try:
-        provision(TOPOLOGY, lambda service: boto3.session.Session().client(service, endpoint_url=endpoint))
-        for location in LOCATIONS:
-            limited = {"ship_capacity_per_day": 1} if location.location_id == UTRECHT else {}
-            wiring.location_store().put(location.model_copy(update=limited))
-        yield
-    finally:
-        wiring.reset()
-        emulator.stop()
+def seeded(emulated: str) -> None:
+    """The emulated system with the demo locations (and the SKUs it sells priced)."""
+    for location in LOCATIONS:
+        limited = {"ship_capacity_per_day": 1} if location.location_id == UTRECHT else {}
+        wiring.location_store().put(location.model_copy(update=limited))
 
 
-def test_orders_placed_at_once_never_take_a_source_past_its_capacity(emulated: None) -> None:
+def test_orders_placed_at_once_never_take_a_source_past_its_capacity(seeded: None) -> None:
     # given Utrecht (nearest) ships one parcel a day and the warehouse has the SKU too
     price_skus(["CAP-9"], 2995)
     stock("CAP-9", UTRECHT, 20)

@@ -53,7 +53,7 @@ def place(sku: str) -> Order:
     order, _ = placing.place_anywhere(
         **wiring.holds(), orders=wiring.order_store(), directory=wiring.location_directory(), catalog=wiring.catalog(),
         calendar=wiring.slot_calendar(), slots=wiring.slot_store(), caller=ASSOCIATE, where=placing.Where(address=HOME),
-        lines=[Line(sku, 1)], payment=Payment.PAID_ONLINE, contact=Contact("c@example.nl"), channel=Channel.STORE,
+        lines=[Line(sku, 1)], payment=Payment.PAY_IN_STORE, contact=Contact("c@example.nl"), channel=Channel.STORE,
         idempotency_key=unique("order"), customer_id="cust-1", slot_id=SLOT, now=NOW,
         capacity=wiring.ship_capacity())
     return order

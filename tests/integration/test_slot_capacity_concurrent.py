@@ -8,17 +8,9 @@ one DynamoDB request at a time: atomic per request, as DynamoDB is per item."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, time
 
-import boto3
-import pytest
-
-from infra.topology import TOPOLOGY
-from local.emulator import Emulator
-from local.environment import LOCAL_ENVIRONMENT
-from local.provision import provision
 from shared import wiring
 from shared.errors import DomainError
 from shared.slots import service as slots
@@ -33,24 +25,6 @@ AT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # Monday morning: open until 22:0
 ORDERS = 200
 
 
-@pytest.fixture
-def emulated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    emulator = Emulator()
-    endpoint = emulator.start()
-    for key, value in LOCAL_ENVIRONMENT.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-    monkeypatch.setenv("TABLE_NAME", TOPOLOGY.table.name)
-    monkeypatch.setenv("EVENT_BUS_NAME", TOPOLOGY.bus_name)
-    wiring.reset()
-    try:
-        provision(TOPOLOGY, lambda service: boto3.session.Session().client(service, endpoint_url=endpoint))
-        yield
-    finally:
-        wiring.reset()
-        emulator.stop()
-
-
 def book(n: int) -> bool | DomainError:
     try:
         _, created = slots.book(transactions=wiring.transactions(), calendar=CALENDAR, slots=wiring.slot_store(),
@@ -60,7 +34,7 @@ def book(n: int) -> bool | DomainError:
     return created
 
 
-def test_200_concurrent_bookings_of_a_slot_for_10_fill_it_exactly(emulated: None) -> None:
+def test_200_concurrent_bookings_of_a_slot_for_10_fill_it_exactly(emulated: str) -> None:
     # when 200 orders book the same slot at once
     with ThreadPoolExecutor(max_workers=16) as pool:
         outcomes = list(pool.map(book, range(ORDERS)))

@@ -53,7 +53,7 @@ def place(stores: Stores, directory: LocationDirectory, capacity: MemoryShipCapa
         **world.holds(), orders=world.orders, directory=directory, catalog=world.catalog, calendar=CALENDAR,
         slots=stores.slots, caller=ASSOCIATE,
         where=placing.Where(location_id=location_id, address=None if location_id else HOME),
-        lines=[Line(sku, 1)], payment=Payment.PAID_ONLINE, contact=Contact("c@example.nl"), channel=Channel.STORE,
+        lines=[Line(sku, 1)], payment=Payment.PAY_IN_STORE, contact=Contact("c@example.nl"), channel=Channel.STORE,
         idempotency_key=key, customer_id="cust-c", slot_id=None if location_id else SLOT, now=NOW,
         capacity=capacity)
     return order
@@ -138,5 +138,5 @@ def test_a_rerouted_line_counts_at_its_new_source_and_passes_a_full_one_by(store
                                   fulfilment_id="f1", sku="JKT-M", capacity=capacity)
     # then it goes to Utrecht, not to full Amsterdam, and Utrecht's count takes it
     new = after.fulfilments[1]
-    assert (new.source_id, new.status) == (UTRECHT, FulfilmentStatus.REQUESTED)
+    assert (new.source_id, new.status) == (UTRECHT, FulfilmentStatus.WAITING)  # paid in the store: not yet
     assert capacity.used == {(TILBURG, TODAY): 1, (UTRECHT, TODAY): 1}
