@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.patterns import LOCATION_PATTERN
 from shared import wiring
+from shared.errors import InvalidRequest
 from shared.fulfilment import service
 from shared.http.app import http_app, resolve
 from shared.http.fulfilment_models import POSTCODE_PATTERN, OptionsBody, OptionsView, SlotOwnerView, SlotsView, SlotView
@@ -21,6 +22,9 @@ from shared.pricing import priced
 from shared.slots import service as slots_service
 
 app = http_app()
+
+
+LISTED_AHEAD = timedelta(days=100 * 366)
 
 
 @app.post(**declared("POST /fulfilment-options", unknown=True),
@@ -47,7 +51,10 @@ def open_slots(
     at = datetime.now(UTC)
     _, owner = service.destination_for(calendar=wiring.slot_calendar(), directory=wiring.location_directory(),
                                        location_id=location_id, postal_code=postal_code)
-    first = first_day or service.local_today(at=at)
+    today = service.local_today(at=at)
+    first = first_day or today
+    if first > today + LISTED_AHEAD:  # what can be booked is bounded when booking; this keeps dates in range
+        raise InvalidRequest("That day is too far ahead.", field="first_day")
     last = last_day or first + timedelta(days=6)
     found = slots_service.offered(calendar=wiring.slot_calendar(), slots=wiring.slot_store(), owner=owner,
                                   first_day=first, last_day=last, at=at)

@@ -112,7 +112,7 @@ def picking(order_id: OrderId) -> OrderView:
           summary="A line cannot be found: release it")
 def short(order_id: OrderId, sku: Sku) -> OrderView:
     return _view(service.mark_short(**wiring.holds(), orders=wiring.order_store(), loyalty=wiring.loyalty_store(),
-                                    caller=current_caller(app),
+                                    caller=current_caller(app), slots=wiring.slot_store(),
                                     order_id=order_id, sku=sku))
 
 
@@ -187,6 +187,7 @@ def reject(order_id: OrderId, fulfilment_id: FulfilmentId, sku: Sku, body: Rejec
         **wiring.holds(), orders=wiring.order_store(), directory=wiring.location_directory(),
         calendar=wiring.slot_calendar(), caller=current_caller(app), order_id=order_id, fulfilment_id=fulfilment_id,
         sku=sku, reason=body.reason, loyalty=wiring.loyalty_store(), slots=wiring.slot_store(),
+        purchases=wiring.purchase_store(),
         capacity=wiring.ship_capacity()))
 
 

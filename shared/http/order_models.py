@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, EmailStr, Field, StrictInt, model_validator
+from pydantic import AwareDatetime, BaseModel, EmailStr, Field, StrictInt, field_validator, model_validator
 
 from events.patterns import LOCATION_PATTERN
 from shared.http.bodies import ApiModel, PickupDestinationBody
@@ -104,7 +104,14 @@ class CarrierEventBody(ApiModel):
     event_id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:-]+$")
     tracking_number: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
     status: Literal["in_transit", "delivered", "failed"]
-    occurred_at: datetime
+    occurred_at: AwareDatetime = Field(description="When it happened, with its offset")
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _plausible(cls, value: datetime) -> datetime:
+        if not 2000 <= value.year <= 2999:
+            raise ValueError("not a plausible moment")
+        return value
 
 
 class CarrierEventAnswer(BaseModel, defer_build=True):

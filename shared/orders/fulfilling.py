@@ -181,6 +181,8 @@ def pay(*, orders: OrderStore, transactions: Transactions, caller: Caller, order
     caller.require({"staff", "admin", "integration"})
     def step() -> Order:
         order = _order(orders, order_id)
+        if caller.role == "staff" and not (caller.location_id and order.involves(caller.location_id)):
+            raise NotFound(f"Order {order_id!r} was not found.")
         if order.paid_at is not None:
             return order
         if order.payment is not Payment.PAY_IN_STORE:

@@ -54,7 +54,7 @@ NEXT = {
     OrderStatus.ACCEPTED: {OrderStatus.PICKING, OrderStatus.CANCELLED, OrderStatus.SHIPPED},
     OrderStatus.PICKING: {OrderStatus.READY_FOR_PICKUP, OrderStatus.CANCELLED},
     OrderStatus.READY_FOR_PICKUP: {OrderStatus.COLLECTED, OrderStatus.CANCELLED, OrderStatus.NOT_COLLECTED},
-    OrderStatus.SHIPPED: {OrderStatus.DELIVERED},
+    OrderStatus.SHIPPED: {OrderStatus.DELIVERED, OrderStatus.CANCELLED},  # cancelled: every parcel failed
 }
 BEFORE_READY = {OrderStatus.PLACED, OrderStatus.ACCEPTED, OrderStatus.PICKING}
 REMIND_BEFORE = timedelta(hours=12)  # or halfway through a shorter window
@@ -197,7 +197,7 @@ class Order:
 
     def arrived_ready(self, now: datetime, hold_hours: int) -> Order:
         """The last transfer is in: ready for pickup, whatever step the store had recorded."""
-        if self.status not in BEFORE_READY:
+        if self.status not in BEFORE_READY or self.awaits_payment:
             return self
         return replace(self, status=OrderStatus.PICKING).ready(now, hold_hours)
 
@@ -228,6 +228,8 @@ class Order:
         if self.is_delivery:
             raise Conflict(f"Order {self.order_id} is delivered to the customer, not collected.",
                            current_status=self.status.value)
+        if self.awaits_payment:
+            raise Conflict(f"Order {self.order_id} is to be paid at a till first.", current_status=self.status.value)
         if any(f.kind is FulfilmentKind.TRANSFER and f.is_live and f.status is not FulfilmentStatus.RECEIVED
                for f in self.fulfilments):
             raise Conflict(f"Order {self.order_id} waits for units from other stores; it is ready when they are "
@@ -242,8 +244,13 @@ class Order:
                            current_status=self.status.value)
         if not any(line.sku == sku for line in self.lines):
             raise NotFound(f"Order {self.order_id} has no line {sku!r}.")
-        lines = tuple(replace(line, short=True) if line.sku == sku else line for line in self.lines)
-        return replace(self, lines=lines, version=self.version + 1)
+        return replace(self, lines=self._without_local(sku), version=self.version + 1)
+
+    def _without_local(self, sku: str) -> tuple[OrderLine, ...]:
+        """The line without the pickup store's own units: short, unless other stores bring some."""
+        coming = sum(f.quantity(sku) for f in self.fulfilments if f.is_live)
+        return tuple((replace(line, quantity=coming) if coming else replace(line, short=True))
+                     if line.sku == sku and not line.short else line for line in self.lines)
 
     def handed_over_at_till(self) -> Order:
         """Rung up at the till (pay at pickup): the customer has the goods, whatever step the
@@ -256,8 +263,7 @@ class Order:
         """A line the location can no longer serve (a fact took its units), in any open state."""
         if not self.is_open:
             raise Conflict(f"Order {self.order_id} is {self.status.value}.", current_status=self.status.value)
-        lines = tuple(replace(line, short=True) if line.sku == sku else line for line in self.lines)
-        return replace(self, lines=lines, version=self.version + 1)
+        return replace(self, lines=self._without_local(sku), version=self.version + 1)
 
     def check_code(self, code: str) -> bool:
         """True when the code matches; refused outright when not ready or the code is void."""

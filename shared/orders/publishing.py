@@ -53,6 +53,9 @@ def _names(before: Order | None, after: Order) -> list[tuple[str, str]]:
         newly_short = [line.sku for line in after.lines
                        if line.short and not any(b.sku == line.sku and b.short for b in before.lines)]
         happened += [("OrderLineShort", f"short:{sku}") for sku in newly_short]
+        fewer = [(line.sku, line.quantity) for line in after.lines for b in before.lines
+                 if b.sku == line.sku and not line.short and line.quantity < b.quantity]
+        happened += [("OrderLineShort", f"short:{sku}:{quantity}") for sku, quantity in fewer]  # fewer units come
         if after.reminded and not before.reminded:
             happened.append(("OrderPickupReminder", "reminder"))
         if before.status is after.status is OrderStatus.READY_FOR_PICKUP and after.ready_notices > before.ready_notices:

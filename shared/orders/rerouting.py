@@ -26,6 +26,7 @@ from shared.orders.fulfilments import BEFORE_SHIPPING, DeliverTo, Fulfilment, Fu
 from shared.orders.model import Order, OrderStatus
 from shared.orders.placing import hold_id
 from shared.orders.ports import OrderStore
+from shared.purchases.ports import PurchaseStore
 from shared.reservations import holding
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus
 from shared.reservations.ports import HoldCounters, ReservationStore
@@ -61,14 +62,14 @@ def reject_line(*, orders: OrderStore, reservations: ReservationStore, counters:
                 transactions: Transactions, directory: LocationDirectory, calendar: SlotCalendar,
                 caller: Caller, order_id: str, fulfilment_id: str, sku: str, reason: str = "not_found",
                 loyalty: LoyaltyStore | None = None, slots: SlotStore | None = None,
-                capacity: ShipCapacity | None = None) -> Order:
+                capacity: ShipCapacity | None = None, purchases: PurchaseStore | None = None) -> Order:
     """The source cannot supply ``sku``: back on sale there, re-routed elsewhere (or dropped)."""
     if reason not in STAFF_REASONS:
         raise InvalidRequest(f"A reason is one of {', '.join(STAFF_REASONS)}.", field="reason")
     order, _ = _reject(orders=orders, reservations=reservations, counters=counters, stock=stock,
                        transactions=transactions, directory=directory, calendar=calendar, caller=caller,
                        order_id=order_id, fulfilment_id=fulfilment_id, sku=sku, reason=reason, loyalty=loyalty,
-                       slots=slots, capacity=capacity)
+                       slots=slots, capacity=capacity, purchases=purchases)
     return order
 
 
@@ -89,7 +90,8 @@ def reject_for_shortfall(*, orders: OrderStore, reservations: ReservationStore, 
 def _reject(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
             transactions: Transactions, directory: LocationDirectory, calendar: SlotCalendar, caller: Caller | None,
             order_id: str, fulfilment_id: str, sku: str, reason: str, loyalty: LoyaltyStore | None,
-            slots: SlotStore | None, capacity: ShipCapacity | None = None) -> tuple[Order, bool]:
+            slots: SlotStore | None, capacity: ShipCapacity | None = None,
+            purchases: PurchaseStore | None = None) -> tuple[Order, bool]:
     """(the order after, whether this call changed it); ``caller`` None: the system itself."""
 
     def step() -> tuple[Order, bool]:
@@ -107,7 +109,7 @@ def _reject(*, orders: OrderStore, reservations: ReservationStore, counters: Hol
         local = local_hold.lines if local_hold is not None and local_hold.is_active else ()
         current = allocation_of(order, local)
         today = now.astimezone(LOCAL_TIME).date()
-        network = _network_without_pickup(order, fulfilment.network(directory=directory, stock=stock, skus=[sku],
+        network = _network_for_reroute(order, fulfilment.network(directory=directory, stock=stock, skus=[sku],
                                                                     capacity=capacity, today=today), sku)
         destination, _ = fulfilment.destination_for(
             calendar=calendar, directory=directory, location_id=None if order.is_delivery else order.location_id,
@@ -123,6 +125,16 @@ def _reject(*, orders: OrderStore, reservations: ReservationStore, counters: Hol
                             earliest_date=found.option.earliest_date)
         else:
             after = _dropped(after, sku=sku, quantity=before.quantity(sku))
+        after = after.after_shipping()  # the dropped line was the last one not yet on its way
+        if after.status is OrderStatus.DELIVERED:
+            try:
+                return service.finish(
+                    orders=orders, reservations=reservations, counters=counters, stock=stock,
+                    transactions=transactions, before=order, after=after, hold_ends_as=ReservationStatus.FULFILLED,
+                    purchases=purchases, purchase=service.purchase_of(order=after, purchased_at=now) if purchases
+                    else None, loyalty=loyalty), True
+            except Conflict:
+                raise _Changed() from None
         if not any(not line.short for line in after.lines):
             try:
                 return service.finish(orders=orders, reservations=reservations, counters=counters, stock=stock,
@@ -160,12 +172,16 @@ def _reject(*, orders: OrderStore, reservations: ReservationStore, counters: Hol
     return _again(step)
 
 
-def _network_without_pickup(order: Order, network: Network, sku: str) -> Network:
-    """A pickup store had its chance when the order was placed: a re-routed line comes from elsewhere."""
-    if order.is_delivery:
-        return network
+def _network_for_reroute(order: Order, network: Network, sku: str) -> Network:
+    """Where a re-routed line may come from: not the pickup store (it had its chance when the order
+    was placed), and not a source already holding this SKU for the order (its parcel would carry two
+    holds of one SKU, which routing would count as one)."""
+    taken = {f.source_id for f in order.fulfilments if f.status in BEFORE_SHIPPING and f.quantity(sku)}
+    if not order.is_delivery:
+        taken.add(order.location_id)
     available = {loc: dict(skus) for loc, skus in network.available.items()}
-    available.setdefault(order.location_id, {})[sku] = 0
+    for location_id in taken:
+        available.setdefault(location_id, {})[sku] = 0
     return replace(network, available=available)
 
 

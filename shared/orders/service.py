@@ -19,7 +19,7 @@ from shared.loyalty import model as loyalty_model
 from shared.loyalty import service as loyalty_service
 from shared.loyalty.model import NotEnoughPoints, PointsEntry
 from shared.loyalty.ports import LoyaltyStore
-from shared.orders.fulfilments import BEFORE_SHIPPING, FulfilmentStatus
+from shared.orders.fulfilments import BEFORE_SHIPPING, ON_THE_WAY, Fulfilment, FulfilmentKind, FulfilmentStatus
 from shared.orders.model import MAX_CODE_ATTEMPTS, REMIND_BEFORE, Contact, Order, OrderLine, OrderStatus, Payment
 from shared.orders.ports import OrderStore
 from shared.pricing import PriceChanged
@@ -31,8 +31,9 @@ from shared.reservations.limits import limits_for
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus, merge_lines
 from shared.reservations.ports import HoldCounters, ReservationStore
 from shared.reservations.service import alternatives
-from shared.stock.ports import StockStore
-from shared.transactions import Refused, Transactions
+from shared.stock.model import INCREASE, TRANSFER_ARRIVED, StockMove
+from shared.stock.ports import ChangeReceipt, StockStore
+from shared.transactions import Refused, Transaction, Transactions
 
 if TYPE_CHECKING:
     from shared.slots.ports import SlotStore
@@ -55,8 +56,8 @@ def _visible(caller: Caller, order: Order | None, order_id: str) -> Order:
 
 def _staff_order(orders: OrderStore, caller: Caller, order_id: str) -> Order:
     order = _visible(caller, orders.get(order_id), order_id)
-    if caller.role == "customer":
-        raise NotFound(f"Order {order_id!r} was not found.")  # store steps are not the customer's
+    if caller.role == "customer" or not caller.may_manage_location(order.location_id):
+        raise NotFound(f"Order {order_id!r} was not found.")  # the pickup store's steps: not a customer's or a source's
     return order
 
 
@@ -86,6 +87,21 @@ def _holds_of(order: Order) -> list[tuple[str, bool]]:
     return found
 
 
+def _add_returned_to_source(tx: Transaction, *, stock: StockStore, order: Order, fulfilment: Fulfilment) -> None:
+    """A parcel the carrier could not deliver goes back to its source: booked in there again when
+    its order ends (out of transit first, for a transfer)."""
+    now = _now()
+    for line in fulfilment.lines:
+        moves = [(TRANSFER_ARRIVED, 0)] if fulfilment.kind is FulfilmentKind.TRANSFER else []
+        for effect, delta in [*moves, (INCREASE, line.quantity)]:
+            stock.add_move(tx, move=StockMove(line.sku, fulfilment.source_id, effect, line.quantity),
+                           change=ChangeReceipt(change_id=f"{fulfilment.reservation_id}:returned:{effect.name}",
+                                                sku=line.sku, location_id=fulfilment.source_id, kind="returned",
+                                                on_hand_delta=delta, on_hand=None, applied_at=now,
+                                                source=f"order:{order.order_id}"),
+                           default_threshold=0)
+
+
 def finish(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
            transactions: Transactions, before: Order, after: Order, hold_ends_as: ReservationStatus,
            purchases: PurchaseStore | None = None, purchase: Purchase | None = None,
@@ -105,6 +121,10 @@ def finish(*, orders: OrderStore, reservations: ReservationStore, counters: Hold
             else ReservationStatus.CANCELLED  # handed over at the pickup store: what never left is freed
         holding.add_end(tx, reservations=reservations, counters=counters, stock=stock, before=hold,
                         after=hold.ended(ends_as))
+    if after.status is OrderStatus.CANCELLED:
+        for f in before.fulfilments:
+            if f.status is FulfilmentStatus.FAILED:
+                _add_returned_to_source(tx, stock=stock, order=before, fulfilment=f)
     if slots is not None and before.slot_id and after.status is OrderStatus.CANCELLED:
         from shared.slots import service as slot_service  # orders with a slot only: the rest never load it
 
@@ -272,7 +292,7 @@ def advance(*, orders: OrderStore, transactions: Transactions, caller: Caller, o
 
 def mark_short(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
                transactions: Transactions, caller: Caller, order_id: str, sku: str,
-               loyalty: LoyaltyStore | None = None) -> Order:
+               loyalty: LoyaltyStore | None = None, slots: SlotStore | None = None) -> Order:
     """A line not found at picking: its units go back, the order goes on, the customer is told."""
     order = _staff_order(orders, caller, order_id)
     if any(line.sku == sku and line.short for line in order.lines):
@@ -281,7 +301,7 @@ def mark_short(*, orders: OrderStore, reservations: ReservationStore, counters: 
     if not after.held_lines:  # nothing left to collect
         return finish(orders=orders, reservations=reservations, counters=counters, stock=stock,
                       transactions=transactions, before=order, after=after.moved_to(OrderStatus.CANCELLED),
-                      hold_ends_as=ReservationStatus.CANCELLED, loyalty=loyalty)
+                      hold_ends_as=ReservationStatus.CANCELLED, loyalty=loyalty, slots=slots)
     return release_line(orders=orders, reservations=reservations, counters=counters, stock=stock,
                         transactions=transactions, before=order, after=after, sku=sku)
 
@@ -344,10 +364,11 @@ def cancel(*, orders: OrderStore, reservations: ReservationStore, counters: Hold
            transactions: Transactions, caller: Caller, order_id: str, loyalty: LoyaltyStore | None = None,
            slots: SlotStore | None = None) -> Order:
     order = _visible(caller, orders.get(order_id), order_id)
+    if caller.role == "staff" and caller.location_id not in (order.location_id, order.placed_by):
+        raise NotFound(f"Order {order_id!r} was not found.")  # a source store rejects lines; it cannot cancel
     if order.status is OrderStatus.CANCELLED:
         return order
-    if any(f.status not in BEFORE_SHIPPING and f.status is not FulfilmentStatus.REJECTED for f in order.fulfilments) \
-            and order.is_delivery:
+    if order.is_delivery and any(f.status in ON_THE_WAY for f in order.fulfilments):
         raise Conflict(f"Order {order_id} is on its way: refuse the parcel or return it instead.",
                        current_status=order.status.value)
     return finish(orders=orders, reservations=reservations, counters=counters, stock=stock, transactions=transactions,

@@ -96,7 +96,7 @@ def _short_order(stores: _Stores, order: Order, sku: str) -> None:
         service.finish(orders=stores.orders, reservations=stores.reservations, counters=stores.counters,
                        stock=stores.stock, transactions=stores.transactions, before=order,
                        after=after.moved_to(OrderStatus.CANCELLED), hold_ends_as=ReservationStatus.CANCELLED,
-                       loyalty=stores.loyalty)
+                       loyalty=stores.loyalty, slots=stores.slots)
     else:
         service.release_line(orders=stores.orders, reservations=stores.reservations, counters=stores.counters,
                              stock=stores.stock, transactions=stores.transactions, before=order, after=after,

@@ -9,7 +9,7 @@ means. ``book`` and ``release`` are the same steps in a transaction of their own
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from shared.errors import Conflict, DomainError, InvalidRequest
 from shared.slots.model import (
@@ -24,6 +24,7 @@ from shared.slots.model import (
 from shared.slots.ports import SlotCount, SlotStore
 from shared.transactions import Refused, Transaction, Transactions
 
+BOOKING_HORIZON = timedelta(days=90)  # how far ahead a slot can be booked (and asked for)
 WRITES_PER_BOOKING = 2  # the booking's record and its slot's count: room an order's transaction keeps
 
 
@@ -69,6 +70,8 @@ def add_booking(*, tx: Transaction, calendar: SlotCalendar, slots: SlotStore, or
     books a slot once (it writes the slot's count, and a transaction writes an item once).
     """
     slot = calendar.slot(slot_id, field=field)
+    if slot.day > at.date() + BOOKING_HORIZON:
+        raise InvalidRequest(f"Time slots can be booked up to {BOOKING_HORIZON.days} days ahead.", field=field)
     if slot.owner != destination:
         raise InvalidRequest(f"Time slot {slot_id} is not one of this destination's.", field=field)
     existing = slots.booking(order_id)

@@ -138,3 +138,8 @@ def test_bad_baskets_and_destinations_are_problems(lines: list[dict], destinatio
     assert answered == status, body
     assert headers["Content-Type"] == "application/problem+json"
     assert "9999" not in str(body)
+
+
+def test_a_first_day_beyond_any_calendar_is_a_problem() -> None:
+    status, body, _ = open_slots("location_id=utrecht-oudegracht&first_day=9999-12-31")
+    assert status == 422 and body["errors"][0]["field"] == "first_day", body

@@ -310,3 +310,16 @@ def test_a_retry_is_the_same_order_and_cancelling_gives_back_the_hold_and_the_pl
     assert (level("AW-4", UTRECHT).reserved, wiring.slot_store().booked([slot_id])) == (0, {slot_id: 0})
     status, problem, _ = fulfilment_step(order["order_id"], "f1", "ship", "staff-utrecht")
     assert status == 409 and problem["current_status"] == "CANCELLED", problem  # not "shipped": nothing left
+
+
+def test_dates_out_of_any_range_are_problems_not_errors() -> None:
+    # a slot centuries ahead cannot be booked (booking opens 90 days ahead)
+    stock("AW-1", UTRECHT, 1)
+    status, problem, _ = place(delivery(enrolled_customer(), "delivery.amsterdam.99991230.0900", "AW-1"))
+    assert status == 422 and problem["errors"][0]["field"] == "slot_id", problem
+    assert level("AW-1", UTRECHT).reserved == 0
+    # a carrier's report from the year 1 is no moment a parcel moved
+    status, problem, _ = http(api, "POST /carriers/{carrier_id}/events", {"carrier_id": "sandbox"}, body={
+        "event_id": "e-1", "tracking_number": "SBX0", "status": "delivered",
+        "occurred_at": "0001-01-01T00:00:00+01:00"}, as_="erp")
+    assert status == 422, problem

@@ -222,3 +222,46 @@ def test_cancelling_gives_back_the_holds_and_the_slot_and_a_retry_is_the_same_or
     assert cancelled.status is OrderStatus.CANCELLED
     assert cancelled.fulfilments[0].status is FulfilmentStatus.CANCELLED
     assert level(stores, "JKT-M", UTRECHT).reserved == 0 and stores.slots.booked([SLOT]) == {SLOT: 0}
+
+
+def test_a_parcel_the_carrier_cannot_deliver_goes_back_to_its_source_when_the_order_is_cancelled(
+        stores: Stores) -> None:
+    receive(stores.world, "JKT-M", 1, UTRECHT)
+    shipped = ship(stores, pay(stores, place(stores)))
+    assert carrier_says(stores, shipped, ParcelStatus.FAILED) == "applied"
+    failed = stores.world.orders.get(shipped.order_id)
+    assert failed is not None and failed.fulfilments[0].status is FulfilmentStatus.FAILED
+    assert level(stores, "JKT-M", UTRECHT).on_hand == 0
+    cancelled = service.cancel(**stores.world.holds(), orders=stores.world.orders, caller=ASSOCIATE,
+                               order_id=shipped.order_id, slots=stores.slots)
+    assert cancelled.status is OrderStatus.CANCELLED and stores.slots.booked([SLOT]) == {SLOT: 0}
+    assert level(stores, "JKT-M", UTRECHT).on_hand == 1 and level(stores, "JKT-M", UTRECHT).reserved == 0
+
+
+def test_a_source_store_can_neither_cancel_the_order_nor_take_the_pickup_store_s_steps(stores: Stores) -> None:
+    receive(stores.world, "JKT-M", 1, UTRECHT)
+    order = pay(stores, place(stores))
+    with pytest.raises(NotFound):
+        service.cancel(**stores.world.holds(), orders=stores.world.orders, caller=UTRECHT_STAFF,
+                       order_id=order.order_id)
+    with pytest.raises(NotFound):
+        fulfilling.pay(orders=stores.world.orders, transactions=stores.world.transactions,
+                       caller=Caller(role="staff", subject="x", location_id="groningen-herestraat"),
+                       order_id=order.order_id, amount_cents=order.amount_due_cents, reference="till-9")
+
+
+def test_a_line_rejected_at_one_source_never_joins_another_parcel_of_the_same_sku(stores: Stores) -> None:
+    # given two jackets: one from Utrecht, one from Tilburg's warehouse; Amsterdam has one too
+    receive(stores.world, "JKT-M", 1, UTRECHT)
+    receive(stores.world, "JKT-M", 1, TILBURG)
+    order = pay(stores, place(stores, lines=(("JKT-M", 2),), slot_id="delivery.amsterdam.20260305.0900"))
+    assert sorted(f.source_id for f in order.fulfilments) == [TILBURG, UTRECHT]
+    receive(stores.world, "JKT-M", 2, AMSTERDAM)
+    tilburg = next(f for f in order.fulfilments if f.source_id == TILBURG)
+    # when Tilburg rejects: Utrecht holds one already, so the unit comes from Amsterdam
+    after = rerouting.reject_line(**stores.world.holds(), orders=stores.world.orders,
+                                  directory=stores.world.directory, calendar=CALENDAR, caller=TILBURG_STAFF,
+                                  order_id=order.order_id, fulfilment_id=tilburg.fulfilment_id, sku="JKT-M")
+    held = {loc: level(stores, "JKT-M", loc).reserved for loc in (AMSTERDAM, UTRECHT, TILBURG)}
+    assert held == {AMSTERDAM: 1, UTRECHT: 1, TILBURG: 0}
+    assert sum(f.quantity("JKT-M") for f in after.fulfilments if f.is_live) == 2
