@@ -16,22 +16,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from shared.errors import Conflict
-from shared.fulfilment.ports import ShipCapacity
 from shared.locations.directory import LocationDirectory
 from shared.loyalty.ports import LoyaltyStore
-from shared.orders import rerouting, service
+from shared.orders import service
 from shared.orders.fulfilments import BEFORE_SHIPPING
 from shared.orders.model import Order, OrderStatus
 from shared.orders.ports import OrderStore
 from shared.reservations import holding
 from shared.reservations.model import ReservationStatus
 from shared.reservations.ports import HoldCounters, ReservationStore
-from shared.slots.model import SlotCalendar
-from shared.slots.ports import SlotStore
 from shared.stock.ports import StockStore
 from shared.transactions import Transactions
+
+if TYPE_CHECKING:
+    from shared.fulfilment.ports import ShipCapacity
+    from shared.slots.model import SlotCalendar
+    from shared.slots.ports import SlotStore
 
 MAX_ATTEMPTS = 5  # per hold, when it changes between reading and resolving it
 
@@ -110,6 +113,8 @@ def _reject_at_source(stores: _Stores, hold: Affected, sku: str) -> bool:
     f = next((x for x in order.fulfilments if x.fulfilment_id == hold.fulfilment_id), None) if order else None
     if order is None or not order.is_open or f is None or f.status not in BEFORE_SHIPPING or not f.quantity(sku):
         return False  # shipped, rejected or ended meanwhile
+    from shared.orders import rerouting  # routing loads only when a source's hold is short
+
     return rerouting.reject_for_shortfall(
         orders=stores.orders, reservations=stores.reservations, counters=stores.counters, stock=stores.stock,
         transactions=stores.transactions, directory=stores.directory, calendar=stores.calendar,
