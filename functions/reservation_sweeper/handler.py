@@ -29,7 +29,8 @@ from shared.reservations import service as reservations
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     expired = reservations.expire_due(**wiring.holds())
-    pickups = orders.sweep(**wiring.holds(), orders=wiring.order_store(), loyalty=wiring.loyalty_store())
+    pickups = orders.sweep(**wiring.holds(), orders=wiring.order_store(), loyalty=wiring.loyalty_store(),
+                           slots=wiring.slot_store())
     reviews = notifications.request_due_reviews(reviews=wiring.review_schedule(), now=datetime.now(UTC))
     parcels = _advance_parcels(datetime.now(UTC))
     metrics.add_metric(name="ReservationsExpired", unit=MetricUnit.Count, value=expired)

@@ -40,6 +40,7 @@ from shared.settings import settings
 from shared.transactions import Transaction
 
 READY = "PICKUP#READY"
+UNPAID = "PAYMENT#DUE"
 TASKS = "TASKS#"
 WAITING = "WAITING#"  # a pay-in-store order's fulfilment, held at its source, not yet to ship
 TRACKING_PREFIX = "TRACK#"
@@ -141,6 +142,8 @@ def order_to_item(o: Order) -> dict[str, Any]:
         values |= {"gsi1pk": f"OPEN#{o.location_id}", "gsi1sk": f"{items.stamp(o.placed_at)}#{o.order_id}"}
     if o.status is OrderStatus.READY_FOR_PICKUP and o.pickup_deadline:
         values |= {"gsi3pk": READY, "gsi3sk": f"{items.stamp(o.pickup_deadline)}#{o.order_id}"}
+    elif o.payment_deadline is not None:
+        values |= {"gsi3pk": UNPAID, "gsi3sk": f"{items.stamp(o.payment_deadline)}#{o.order_id}"}
     values["contact"] = {k: v for k, v in values["contact"].items() if v is not None}
     return _key(o.order_id) | items.to_item(values)
 
@@ -351,6 +354,11 @@ class DynamoDBOrderStore:
                      cursor: str | None = None) -> tuple[list[Order], str | None]:
         return self._page("gsi1", "gsi1pk = :pk", {":pk": f"OPEN#{location_id}"}, f"open-orders:{location_id}",
                           limit, cursor, forward=True)
+
+    def unpaid_until(self, moment: datetime) -> list[Order]:
+        """Orders still to be paid in a store whose payment deadline is at or before ``moment``."""
+        return self._query("gsi3", "gsi3pk = :pk AND gsi3sk <= :until",
+                           {":pk": UNPAID, ":until": items.stamp(moment) + "~"})
 
     def waiting_until(self, moment: datetime) -> list[Order]:
         """Orders ready for pickup whose deadline is at or before ``moment``."""

@@ -58,6 +58,7 @@ NEXT = {
 }
 BEFORE_READY = {OrderStatus.PLACED, OrderStatus.ACCEPTED, OrderStatus.PICKING}
 REMIND_BEFORE = timedelta(hours=12)  # or halfway through a shorter window
+PAY_WITHIN = timedelta(hours=24)  # an order to be paid in a store waits this long for the till, then ends
 MAX_CODE_ATTEMPTS = 5  # wrong pickup codes before the code is void and staff must issue a new one
 
 
@@ -137,6 +138,11 @@ class Order:
     @property
     def awaits_payment(self) -> bool:
         return self.payment is Payment.PAY_IN_STORE and self.paid_at is None
+
+    @property
+    def payment_deadline(self) -> datetime | None:
+        """When an unpaid pay-in-store order ends, its holds and slot freed."""
+        return self.placed_at + PAY_WITHIN if self.awaits_payment and self.is_open else None
 
     @property
     def local_lines(self) -> tuple[Line, ...]:

@@ -33,6 +33,10 @@ class OrderStore(Protocol):
 
     def waiting_until(self, moment: datetime) -> list[Order]: ...
 
+    def unpaid_until(self, moment: datetime) -> list[Order]:
+        """Open orders to be paid in a store whose payment deadline is at or before ``moment``."""
+        ...
+
     def tasks_at(self, location_id: str, limit: int = 50,
                  cursor: str | None = None) -> tuple[list[tuple[Order, str]], str | None]:
         """Orders with a step due at the location (``Order.tasks``), oldest first, with the fulfilment."""

@@ -378,10 +378,20 @@ def cancel(*, orders: OrderStore, reservations: ReservationStore, counters: Hold
 
 def sweep(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
           transactions: Transactions, now: datetime | None = None,
-          loyalty: LoyaltyStore | None = None) -> dict[str, int]:
-    """Reminders before the pickup window ends; NOT_COLLECTED (units back) when it has ended."""
+          loyalty: LoyaltyStore | None = None, slots: SlotStore | None = None) -> dict[str, int]:
+    """Reminders before the pickup window ends; NOT_COLLECTED (units back) when it has ended;
+    CANCELLED (holds and slot freed) when an order to be paid in a store was not paid in time."""
     moment = now or _now()
-    done = {"reminded": 0, "not_collected": 0}
+    done = {"reminded": 0, "not_collected": 0, "unpaid_cancelled": 0}
+    for order in orders.unpaid_until(moment):
+        try:
+            if order.payment_deadline is not None and order.payment_deadline <= moment:
+                finish(orders=orders, reservations=reservations, counters=counters, stock=stock,
+                       transactions=transactions, before=order, after=order.moved_to(OrderStatus.CANCELLED),
+                       hold_ends_as=ReservationStatus.CANCELLED, loyalty=loyalty, slots=slots)
+                done["unpaid_cancelled"] += 1
+        except Conflict:
+            continue  # paid or cancelled meanwhile
     for order in orders.waiting_until(moment + REMIND_BEFORE):
         try:
             if order.overdue(moment):

@@ -75,6 +75,10 @@ class MemoryOrderStore:
         return next(((o.order_id, f.fulfilment_id) for o in self.orders.values() for f in o.fulfilments
                      if f.label and (f.label.carrier, f.label.tracking_number) == (carrier, tracking_number)), None)
 
+    def unpaid_until(self, moment: datetime) -> list[Order]:
+        return sorted((o for o in self.orders.values() if o.payment_deadline and o.payment_deadline <= moment),
+                      key=lambda o: (o.payment_deadline or moment, o.order_id))
+
     def waiting_until(self, moment: datetime) -> list[Order]:
         return sorted((o for o in self.orders.values() if o.status is OrderStatus.READY_FOR_PICKUP
                        and o.pickup_deadline is not None and o.pickup_deadline <= moment),

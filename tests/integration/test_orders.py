@@ -117,10 +117,12 @@ def test_cancel_and_not_collected_put_the_units_back(aws: Provisioned) -> None:
     deadline = store.get(second).pickup_deadline  # set by the service's clock when it became ready
     assert deadline is not None
     late = deadline - timedelta(minutes=30)
-    assert service.sweep(**wiring.holds(), orders=store, now=late) == {"reminded": 1, "not_collected": 0}
-    assert service.sweep(**wiring.holds(), orders=store, now=late) == {"reminded": 0, "not_collected": 0}
+    assert service.sweep(**wiring.holds(), orders=store, now=late) == {
+        "reminded": 1, "not_collected": 0, "unpaid_cancelled": 0}
+    assert service.sweep(**wiring.holds(), orders=store, now=late) == {
+        "reminded": 0, "not_collected": 0, "unpaid_cancelled": 0}
     assert service.sweep(**wiring.holds(), orders=store, now=late + timedelta(hours=1)) == {
-        "reminded": 0, "not_collected": 1}
+        "reminded": 0, "not_collected": 1, "unpaid_cancelled": 0}
     assert store.get(second).status is OrderStatus.NOT_COLLECTED
     assert (level("C-4").reserved, level("C-4").available) == (0, 4)
     deliver_messages(aws)

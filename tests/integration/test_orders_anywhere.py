@@ -9,7 +9,7 @@ that week, all open whenever this runs."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -323,3 +323,16 @@ def test_dates_out_of_any_range_are_problems_not_errors() -> None:
         "event_id": "e-1", "tracking_number": "SBX0", "status": "delivered",
         "occurred_at": "0001-01-01T00:00:00+01:00"}, as_="erp")
     assert status == 422, problem
+
+
+def test_the_sweep_ends_an_order_not_paid_at_the_till_in_time() -> None:
+    stock("AW-2", UTRECHT, 1)
+    slot_id = "delivery.amsterdam.20990108.0900"
+    status, order, _ = place(delivery(enrolled_customer(), slot_id, "AW-2"))
+    assert status == 201, order
+    stores = {**wiring.holds(), "orders": wiring.order_store(), "slots": wiring.slot_store()}
+    assert service.sweep(**stores, now=NOW + timedelta(hours=23))["unpaid_cancelled"] == 0  # type: ignore[arg-type]
+    assert service.sweep(**stores, now=NOW + timedelta(hours=24))["unpaid_cancelled"] == 1  # type: ignore[arg-type]
+    status, ended, _ = http(api, "GET /orders/{order_id}", {"order_id": order["order_id"]}, as_="staff-amsterdam")
+    assert ended["status"] == "CANCELLED"
+    assert (level("AW-2", UTRECHT).reserved, wiring.slot_store().booked([slot_id])) == (0, {slot_id: 0})

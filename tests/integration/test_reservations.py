@@ -108,7 +108,7 @@ def test_an_overdue_hold_expires_once_on_read_or_by_overlapping_sweeps() -> None
     assert store.get(first).status is ReservationStatus.EXPIRED
     assert (level("A-4").reserved, level("A-5").reserved) == (0, 0)
     assert sweeper.lambda_handler({}, CTX) == {"expired": 0, "reminded": 0, "not_collected": 0,
-                                                "reviews_requested": 0, "parcels_advanced": 0}
+                                                "unpaid_cancelled": 0, "reviews_requested": 0, "parcels_advanced": 0}
     third = reserve([{"sku": "A-5", "quantity": 2}], hold_seconds=1)[1]["reservation_id"]
     import time
 

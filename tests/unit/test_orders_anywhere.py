@@ -265,3 +265,15 @@ def test_a_line_rejected_at_one_source_never_joins_another_parcel_of_the_same_sk
     held = {loc: level(stores, "JKT-M", loc).reserved for loc in (AMSTERDAM, UTRECHT, TILBURG)}
     assert held == {AMSTERDAM: 1, UTRECHT: 1, TILBURG: 0}
     assert sum(f.quantity("JKT-M") for f in after.fulfilments if f.is_live) == 2
+
+
+def test_an_order_not_paid_at_the_till_within_a_day_ends_and_frees_its_holds_and_slot(stores: Stores) -> None:
+    receive(stores.world, "JKT-M", 1, UTRECHT)
+    order = place(stores)
+    sweep = {**stores.world.holds(), "orders": stores.world.orders, "slots": stores.slots}
+    assert service.sweep(**sweep, now=NOW + timedelta(hours=23))["unpaid_cancelled"] == 0  # type: ignore[arg-type]
+    assert service.sweep(**sweep, now=NOW + timedelta(hours=24))["unpaid_cancelled"] == 1  # type: ignore[arg-type]
+    ended = stores.world.orders.get(order.order_id)
+    assert ended is not None and ended.status is OrderStatus.CANCELLED
+    assert level(stores, "JKT-M", UTRECHT).reserved == 0 and stores.slots.booked([SLOT]) == {SLOT: 0}
+    assert service.sweep(**sweep, now=NOW + timedelta(hours=25))["unpaid_cancelled"] == 0  # type: ignore[arg-type]

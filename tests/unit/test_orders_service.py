@@ -206,10 +206,12 @@ def test_the_sweep_reminds_once_then_ends_an_uncollected_order(world: World) -> 
     late = waiting.pickup_deadline - timedelta(minutes=30)
     # when / then
     sweep = {**world.holds(), "orders": world.orders}
-    assert service.sweep(**sweep, now=late) == {"reminded": 1, "not_collected": 0}  # type: ignore[arg-type]
-    assert service.sweep(**sweep, now=late) == {"reminded": 0, "not_collected": 0}  # type: ignore[arg-type]
+    assert service.sweep(**sweep, now=late) == {
+        "reminded": 1, "not_collected": 0, "unpaid_cancelled": 0}  # type: ignore[arg-type]
+    assert service.sweep(**sweep, now=late) == {
+        "reminded": 0, "not_collected": 0, "unpaid_cancelled": 0}  # type: ignore[arg-type]
     assert service.sweep(**sweep, now=late + timedelta(hours=1)) == {  # type: ignore[arg-type]
-        "reminded": 0, "not_collected": 1}
+        "reminded": 0, "not_collected": 1, "unpaid_cancelled": 0}
     assert world.orders.get(order.order_id).status is OrderStatus.NOT_COLLECTED  # type: ignore[union-attr]
     assert level(world, "O-1").reserved == 0
 
