@@ -19,7 +19,7 @@ from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.loyalty.ports import LoyaltyStore
 from shared.orders import service
-from shared.orders.fulfilments import BEFORE_SHIPPING, CARRIER_STEPS, DeliverTo, FulfilmentKind, FulfilmentStatus, Label
+from shared.orders.fulfilments import BEFORE_SHIPPING, CARRIER_STEPS, DeliverTo, FulfilmentKind, FulfilmentStatus
 from shared.orders.model import Order, OrderStatus, Payment
 from shared.orders.ports import OrderStore
 from shared.purchases.ports import PurchaseStore
@@ -107,7 +107,7 @@ def ship(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCo
                            current_status=before.status.value)
         label = carrier.create_shipment(ShipmentRequest(shipment_id=before.shipment_id, source_id=before.source_id,
                                                         destination=destination))
-        shipped = before.shipped(Label(label.carrier, label.tracking_number, label.tracking_url), _now())
+        shipped = before.shipped(label, _now())
         after = order.with_fulfilment(shipped).after_shipping()
         tx = transactions.begin()
         orders.add_saved(tx, before=order, after=after)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 
+from shared.carriers.model import Label  # what the carrier gave the parcel: its one home
 from shared.errors import Conflict, NotFound
 from shared.reservations.model import Line
 
@@ -67,13 +68,6 @@ class DeliverTo:
 
 
 OrderDestination = PickupAt | DeliverTo
-
-
-@dataclass(frozen=True)
-class Label:
-    carrier: str
-    tracking_number: str
-    tracking_url: str
 
 
 @dataclass(frozen=True)
