@@ -5,13 +5,11 @@ routing. TTL removes a day's count 30 days after it."""
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from shared.adapters import items
+from shared.adapters import batches, items
 from shared.adapters.aws import client
 from shared.adapters.dynamodb_transaction import dynamodb
 from shared.adapters.expressions import Update
@@ -22,7 +20,6 @@ from shared.transactions import Transaction
 CAPACITY_PREFIX = "CAPACITY#"
 USED = "used"
 KEEP_DAYS = timedelta(days=30)
-_BATCH = 100  # keys per BatchGetItem
 
 
 def capacity_key(location_id: str, day: date) -> dict[str, Any]:
@@ -53,19 +50,10 @@ class DynamoDBShipCapacity:
     def used_on(self, day: date, location_ids: Sequence[str]) -> dict[str, int]:
         """Consistent reads: routing sees the count the next order's condition meets."""
         found = dict.fromkeys(location_ids, 0)
-        wanted = list(found)
-        for start in range(0, len(wanted), _BATCH):
-            pending: dict[str, Any] = {self._table: {
-                "Keys": [capacity_key(loc, day) for loc in wanted[start:start + _BATCH]], "ConsistentRead": True,
-                "ProjectionExpression": "#loc, #used", "ExpressionAttributeNames": {"#loc": "location_id",
-                                                                                    "#used": USED}}}
-            for attempt in range(10):
-                page = self._db.batch_get_item(RequestItems=pending)
-                for item in page["Responses"].get(self._table, []):
-                    values = items.from_item(item)
-                    found[str(values["location_id"])] = int(values.get(USED, 0))
-                pending = page.get("UnprocessedKeys") or {}
-                if not pending:
-                    break
-                time.sleep(min(1.0, 0.02 * 2**attempt) * random.random())
+        for item in batches.get_items(self._db, table=self._table, keys=[capacity_key(loc, day) for loc in found],
+                                      consistent=True, projection={
+                                          "ProjectionExpression": "#loc, #used",
+                                          "ExpressionAttributeNames": {"#loc": "location_id", "#used": USED}}):
+            values = items.from_item(item)
+            found[str(values["location_id"])] = int(values.get(USED, 0))
         return found

@@ -19,7 +19,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from shared.adapters import items
+from shared.adapters import batches, items
 from shared.adapters.aws import client
 from shared.adapters.cursors import every_page
 from shared.adapters.dynamodb_transaction import DynamoDBTransactions, dynamodb
@@ -40,7 +40,7 @@ from shared.transactions import Refused
 
 PROMOTIONS_KEY = {"pk": {"S": "CATALOG"}, "sk": {"S": "PROMOTIONS"}}
 PROMOTION_PREFIX = "P#"
-BATCH_LIMIT = 100  # keys per BatchGetItem
+
 
 
 def product_key(product_id: str) -> dict[str, Any]:
@@ -65,8 +65,7 @@ class DynamoDBCatalog:
     def price_list(self, skus: Iterable[str]) -> PriceList:
         """One BatchGetItem for up to 99 SKUs (every order and reservation), one more per further 100."""
         keys = [variant_key(sku) for sku in sorted(set(skus))] + [PROMOTIONS_KEY]
-        found = [item for start in range(0, len(keys), BATCH_LIMIT)
-                 for item in self._batch_get(keys[start:start + BATCH_LIMIT])]
+        found = self._batch_get(keys)
         entries = {entry.sku: entry for item in found if item["pk"]["S"].startswith("VARIANT#")
                    and (entry := _entry(item)) is not None}
         promotions = next((_promotions(item) for item in found if item["pk"]["S"] == "CATALOG"), ())
@@ -88,7 +87,7 @@ class DynamoDBCatalog:
                            promotions=self.promotions())
 
     def products(self, product_ids: Iterable[str]) -> list[Product]:
-        wanted = sorted(set(product_ids))[:BATCH_LIMIT]
+        wanted = sorted(set(product_ids))[:batches.MAX_KEYS]
         if not wanted:
             return []
         found = [product_from_item(item) for item in self._batch_get([product_key(pid) for pid in wanted])]
@@ -99,13 +98,7 @@ class DynamoDBCatalog:
         return _promotions(item) if item else ()
 
     def _batch_get(self, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
-        request: dict[str, Any] = {self._table: {"Keys": keys}}
-        while request:
-            answer = self._db.batch_get_item(RequestItems=request)
-            found.extend(answer.get("Responses", {}).get(self._table, []))
-            request = answer.get("UnprocessedKeys") or {}
-        return found
+        return list(batches.get_items(self._db, table=self._table, keys=keys))
 
     # -- updates from the ERP ----------------------------------------------------------------
 

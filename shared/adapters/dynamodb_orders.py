@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from shared.adapters import cursors, items
+from shared.adapters import batches, cursors, items
 from shared.adapters.aws import client
 from shared.adapters.dynamodb_transaction import dynamodb
 from shared.adapters.expressions import Update
@@ -312,17 +312,9 @@ class DynamoDBOrderStore:
             key=lambda o: (o.placed_at, o.order_id))
 
     def _get_many(self, order_ids: list[str]) -> dict[str, Order]:
-        found: dict[str, Order] = {}
-        for start in range(0, len(order_ids), 100):
-            pending: dict[str, Any] = {self._table: {"Keys": [_key(o) for o in order_ids[start:start + 100]],
-                                                     "ConsistentRead": True}}
-            while pending:
-                page = self._db.batch_get_item(RequestItems=pending)
-                for item in page["Responses"].get(self._table, []):
-                    order = order_from_item(item)
-                    found[order.order_id] = order
-                pending = page.get("UnprocessedKeys") or {}
-        return found
+        found = (order_from_item(item) for item in batches.get_items(
+            self._db, table=self._table, keys=[_key(order_id) for order_id in order_ids], consistent=True))
+        return {order.order_id: order for order in found}
 
     def get(self, order_id: str) -> Order | None:
         item = self._db.get_item(TableName=self._table, Key=_key(order_id), ConsistentRead=True).get("Item")

@@ -14,13 +14,11 @@ storage lets through cannot drift apart.
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from shared.adapters import items
+from shared.adapters import batches, items
 from shared.adapters.aws import client
 from shared.adapters.dynamodb_transaction import dynamodb
 from shared.adapters.expressions import Update
@@ -44,7 +42,6 @@ from shared.transactions import Transaction
 SLOT_PREFIX = "SLOT#"
 BOOKING_PREFIX = "SLOTBOOKING#"
 KEEP_AFTER_SLOT = timedelta(days=90)
-_BATCH = 100  # keys per BatchGetItem
 
 
 def slot_key(slot_id: str) -> dict[str, Any]:
@@ -161,19 +158,10 @@ class DynamoDBSlotStore:
     def booked(self, slot_ids: Sequence[str]) -> dict[str, int]:
         """Consistent reads: the places left that are shown are the ones a booking now meets."""
         found = dict.fromkeys(slot_ids, 0)
-        wanted = list(found)
-        for start in range(0, len(wanted), _BATCH):
-            pending: dict[str, Any] = {self._table: {
-                "Keys": [slot_key(slot_id) for slot_id in wanted[start:start + _BATCH]], "ConsistentRead": True,
-                "ProjectionExpression": "#id, #booked", "ExpressionAttributeNames": {"#id": "slot_id",
-                                                                                     "#booked": BOOKED}}}
-            for attempt in range(10):
-                page = self._db.batch_get_item(RequestItems=pending)
-                for item in page["Responses"].get(self._table, []):
-                    values = items.from_item(item)
-                    found[str(values["slot_id"])] = int(values.get(BOOKED, 0))
-                pending = page.get("UnprocessedKeys") or {}
-                if not pending:
-                    break
-                time.sleep(min(1.0, 0.02 * 2**attempt) * random.random())
+        for item in batches.get_items(self._db, table=self._table, keys=[slot_key(slot_id) for slot_id in found],
+                                      consistent=True, projection={
+                                          "ProjectionExpression": "#id, #booked",
+                                          "ExpressionAttributeNames": {"#id": "slot_id", "#booked": BOOKED}}):
+            values = items.from_item(item)
+            found[str(values["slot_id"])] = int(values.get(BOOKED, 0))
         return found

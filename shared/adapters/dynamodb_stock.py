@@ -11,13 +11,11 @@ the same one ``StockLevel.apply`` follows in memory.
 
 from __future__ import annotations
 
-import random
-import time
 from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared.adapters import items
+from shared.adapters import batches, items
 from shared.adapters.aws import client
 from shared.adapters.cursors import every_page
 from shared.adapters.dynamodb_transaction import dynamodb
@@ -61,19 +59,8 @@ class DynamoDBStockStore:
             "ExpressionAttributeValues": {":pk": {"S": f"LOC#{location_id}"}}})]
 
     def get_many(self, keys: list[tuple[str, str]]) -> list[StockLevel]:
-        levels: list[StockLevel] = []
-        for chunk_start in range(0, len(keys), 100):
-            pending: dict[str, Any] = {
-                self._table: {"Keys": [items.stock_key(s, loc) for s, loc in keys[chunk_start:chunk_start + 100]]}
-            }
-            for attempt in range(10):
-                page = self._db.batch_get_item(RequestItems=pending)
-                levels += [items.stock_level_from_item(it) for it in page["Responses"].get(self._table, [])]
-                pending = page.get("UnprocessedKeys") or {}
-                if not pending:
-                    break
-                time.sleep(min(1.0, 0.02 * 2**attempt) * random.random())
-        return levels
+        return [items.stock_level_from_item(it) for it in batches.get_items(
+            self._db, table=self._table, keys=[items.stock_key(sku, loc) for sku, loc in keys])]
 
     # -- writes (added to the caller's transaction) -------------------------------------
 
