@@ -30,6 +30,7 @@ from shared.purchases.ports import PurchaseStore
 from shared.reservations import holding
 from shared.reservations.model import Channel, Line, Reservation, ReservationStatus
 from shared.reservations.ports import HoldCounters, ReservationStore
+from shared.slots import service as slot_service
 from shared.slots.model import LOCAL_TIME, SlotCalendar
 from shared.slots.ports import SlotStore
 from shared.stock.ports import StockStore
@@ -125,6 +126,9 @@ def _reject(*, orders: OrderStore, reservations: ReservationStore, counters: Hol
                             earliest_date=found.option.earliest_date)
         else:
             after = _dropped(after, sku=sku, quantity=before.quantity(sku))
+        missed_slot = slots is not None and _misses_its_slot(after)
+        if missed_slot:  # the parcel cannot make the booked slot: its place goes back, the new date stands
+            after = replace(after, slot_id=None, slot_starts_at=None, slot_ends_at=None)
         after = after.after_shipping()  # the dropped line was the last one not yet on its way
         if after.status is OrderStatus.DELIVERED:
             try:
@@ -145,6 +149,8 @@ def _reject(*, orders: OrderStore, reservations: ReservationStore, counters: Hol
                 raise _Changed() from None
         tx = transactions.begin()
         orders.add_saved(tx, before=order, after=after)
+        if missed_slot and slots is not None:
+            slot_service.add_release(tx=tx, slots=slots, order_id=order.order_id, at=now)
         hold = reservations.get(before.reservation_id)
         if hold is not None and hold.is_active:
             if len(hold.lines) > 1:
@@ -170,6 +176,13 @@ def _reject(*, orders: OrderStore, reservations: ReservationStore, counters: Hol
         _commit(tx)
         return after, True
     return _again(step)
+
+
+def _misses_its_slot(order: Order) -> bool:
+    """The promise moved past the day of the booked slot."""
+    if order.slot_starts_at is None or order.earliest_date is None:
+        return False
+    return order.earliest_date > order.slot_starts_at.astimezone(LOCAL_TIME).date()
 
 
 def _network_for_reroute(order: Order, network: Network, sku: str) -> Network:

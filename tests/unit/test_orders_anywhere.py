@@ -277,3 +277,19 @@ def test_an_order_not_paid_at_the_till_within_a_day_ends_and_frees_its_holds_and
     assert ended is not None and ended.status is OrderStatus.CANCELLED
     assert level(stores, "JKT-M", UTRECHT).reserved == 0 and stores.slots.booked([SLOT]) == {SLOT: 0}
     assert service.sweep(**sweep, now=NOW + timedelta(hours=25))["unpaid_cancelled"] == 0  # type: ignore[arg-type]
+
+
+def test_a_re_route_that_misses_the_booked_slot_gives_its_place_back_and_keeps_the_new_date(stores: Stores) -> None:
+    # given a parcel from Tilburg's warehouse (a day) in Tuesday's slot
+    receive(stores.world, "JKT-M", 1, TILBURG)
+    tuesday = "delivery.amsterdam.20260303.0900"
+    order = pay(stores, place(stores, slot_id=tuesday))
+    assert order.fulfilments[0].source_id == TILBURG and order.earliest_date == date(2026, 3, 3)
+    receive(stores.world, "JKT-M", 1, UTRECHT)
+    # when Tilburg cannot find it: Utrecht's store needs two days
+    after = rerouting.reject_line(**stores.world.holds(), orders=stores.world.orders,
+                                  directory=stores.world.directory, calendar=CALENDAR, caller=TILBURG_STAFF,
+                                  order_id=order.order_id, fulfilment_id="f1", sku="JKT-M", slots=stores.slots)
+    # then the promise is Wednesday and Tuesday's place is free again
+    assert after.earliest_date == date(2026, 3, 4) and after.slot_id is None
+    assert stores.slots.booked([tuesday]) == {tuesday: 0}
