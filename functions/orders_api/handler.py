@@ -60,10 +60,7 @@ def place(body: OrderBody, idempotency_key: IdempotencyKey) -> Response[OrderVie
 def _place_anywhere(body: OrderBody, idempotency_key: str) -> Response[OrderView]:
     from shared.orders import placing  # the routing and slots it needs load on this path only
 
-    destination = body.destination
-    where = placing.Where(location_id=body.location_id or getattr(destination, "location_id", None),
-                          address=destination.address.to_domain() if destination and destination.type == "delivery"
-                          else None)
+    where = placing.Where(location_id=body.pickup_location_id, address=body.delivery_address)
     order, created = placing.place_anywhere(
         **wiring.holds(), orders=wiring.order_store(), directory=wiring.location_directory(), catalog=wiring.catalog(),
         calendar=wiring.slot_calendar(), slots=wiring.slot_store(), caller=current_caller(app), where=where,
@@ -204,15 +201,10 @@ def receive(order_id: OrderId, fulfilment_id: FulfilmentId) -> OrderView:
 @app.post(**declared("POST /carriers/{carrier_id}/events", contended=True),
           summary="A carrier reports a parcel: in transit, delivered or failed (late or repeated: ignored)")
 def carrier_event(carrier_id: CarrierId, body: CarrierEventBody) -> CarrierEventAnswer:
-    from shared.carriers.model import ParcelStatus, StatusUpdate
-
-    update = StatusUpdate(carrier=carrier_id, tracking_number=body.tracking_number,
-                          status=ParcelStatus[body.status.upper()], occurred_at=body.occurred_at,
-                          event_id=body.event_id)
     result = fulfilling.carrier_update(**wiring.holds(), orders=wiring.order_store(),
                                        purchases=wiring.purchase_store(), loyalty=wiring.loyalty_store(),
-                                       update=update)
-    return CarrierEventAnswer(status="applied" if result == "applied" else "ignored")
+                                       update=body.to_domain(carrier_id))
+    return CarrierEventAnswer(status=result)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

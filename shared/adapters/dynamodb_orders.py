@@ -136,6 +136,7 @@ def order_to_item(o: Order) -> dict[str, Any]:
         "slot_id": o.slot_id, "slot_starts_at": _stamp(o.slot_starts_at), "slot_ends_at": _stamp(o.slot_ends_at),
         "earliest_date": o.earliest_date.isoformat() if o.earliest_date else None,
         "delivery_fee_cents": o.delivery_fee_cents or None, "paid_at": _stamp(o.paid_at), "placed_by": o.placed_by,
+        "payment_reference": o.payment_reference,
         "gsi2pk": f"CUST#{o.customer_id}", "gsi2sk": f"ORD#{items.stamp(o.placed_at)}#{o.order_id}",
     }
     if o.is_open and not o.is_delivery:  # a store's click & collect list; deliveries are its sources' work
@@ -195,6 +196,7 @@ def order_from_item(item: dict[str, Any]) -> Order:
         slot_id=v.get("slot_id"), slot_starts_at=when("slot_starts_at"), slot_ends_at=when("slot_ends_at"),
         earliest_date=date.fromisoformat(v["earliest_date"]) if v.get("earliest_date") else None,
         delivery_fee_cents=int(v.get("delivery_fee_cents", 0)), paid_at=when("paid_at"), placed_by=v.get("placed_by"),
+        payment_reference=v.get("payment_reference"),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, EmailStr, Field, StrictInt, field_validator, model_validator
 
 from events.patterns import LOCATION_PATTERN
+from shared.carriers.model import ParcelStatus, StatusUpdate
 from shared.http.bodies import ApiModel, PickupDestinationBody
 from shared.http.reservation_models import LineBody
 from shared.loyalty.model import REDEEM_BLOCK_CENTS, REDEEM_BLOCK_POINTS
@@ -75,6 +76,16 @@ class OrderBody(ApiModel):
         return self
 
     @property
+    def pickup_location_id(self) -> str | None:
+        if isinstance(self.destination, PickupDestinationBody):
+            return self.destination.location_id
+        return self.location_id
+
+    @property
+    def delivery_address(self) -> DeliveryAddress | None:
+        return self.destination.address.to_domain() if isinstance(self.destination, DeliverToBody) else None
+
+    @property
     def anywhere(self) -> bool:
         """Routed to any locations (else: click & collect from location_id's own shelves, as before)."""
         return (self.destination is not None or self.customer_id is not None or self.slot_id is not None
@@ -105,6 +116,11 @@ class CarrierEventBody(ApiModel):
     tracking_number: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
     status: Literal["in_transit", "delivered", "failed"]
     occurred_at: AwareDatetime = Field(description="When it happened, with its offset")
+
+    def to_domain(self, carrier_id: str) -> StatusUpdate:
+        return StatusUpdate(carrier=carrier_id, tracking_number=self.tracking_number,
+                            status=ParcelStatus[self.status.upper()], occurred_at=self.occurred_at,
+                            event_id=self.event_id)
 
     @field_validator("occurred_at")
     @classmethod

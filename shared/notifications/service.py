@@ -25,7 +25,7 @@ from shared.notifications.templates import (
     WHEN,
     render,
 )
-from shared.orders.model import Contact, Order
+from shared.orders.model import Contact, Order, OrderStatus
 from shared.purchases.model import Purchase, PurchaseChannel
 from shared.returns.model import Return
 
@@ -140,14 +140,14 @@ def confirm_reservation(*, reservation_id: str, customer_id: str, location_id: s
 # -- review requests: scheduled when the customer has the goods, asked for when due ---------------
 
 
-HAD_THE_GOODS = frozenset({"COLLECTED", "DELIVERED"})  # an order's statuses once the customer has its goods
+HAD_THE_GOODS = frozenset({OrderStatus.COLLECTED, OrderStatus.DELIVERED})  # the customer has the goods
 
 
 def schedule_review_of_order(*, order: Order, received_at: datetime, reviews: ReviewSchedule,
                              wait: timedelta) -> bool:
     """A collected or delivered order's review request, due ``wait`` after the customer had the goods
     (once per order)."""
-    if order.status.value not in HAD_THE_GOODS:
+    if order.status not in HAD_THE_GOODS:
         return False
     return reviews.schedule(ReviewRequest.after(
         source=ReviewSource.ORDER, source_id=order.order_id, location_id=order.location_id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from shared.carriers.model import ShipmentRequest, StatusUpdate
 from shared.carriers.ports import Carrier
@@ -19,19 +19,20 @@ from shared.identity import Caller
 from shared.locations.directory import LocationDirectory
 from shared.loyalty.ports import LoyaltyStore
 from shared.orders import service
-from shared.orders.fulfilments import BEFORE_SHIPPING, CARRIER_STEPS, DeliverTo, FulfilmentKind, FulfilmentStatus
+from shared.orders.fulfilments import CARRIER_STEPS, FulfilmentKind, FulfilmentStatus
 from shared.orders.model import Order, OrderStatus, Payment
 from shared.orders.ports import OrderStore
 from shared.purchases.ports import PurchaseStore
 from shared.reservations import holding
-from shared.reservations.model import Channel, Reservation, ReservationStatus
+from shared.reservations.model import Line, ReservationStatus
 from shared.reservations.ports import HoldCounters, ReservationStore
-from shared.stock.model import DISPATCH, INCREASE, RECEIVE_HELD, TRANSFER_ARRIVED, StockMove
+from shared.stock.model import DISPATCH, INCREASE, RECEIVE_HELD, TRANSFER_ARRIVED, Effect, StockMove
 from shared.stock.ports import ChangeReceipt, StockStore
 from shared.transactions import Refused, Transaction, Transactions
 
 ATTEMPTS = 3
 T = TypeVar("T")
+Applied = Literal["applied", "ignored"]  # what a carrier's report did
 
 
 def _now() -> datetime:
@@ -43,15 +44,13 @@ class _Changed(Exception):
 
 
 def _again(step: Callable[[], T]) -> T:
-    for _ in range(ATTEMPTS - 1):
+    """The step on the order as it is now, up to ATTEMPTS times while it keeps changing under it."""
+    for _ in range(ATTEMPTS):
         try:
             return step()
         except _Changed:
             continue
-    try:
-        return step()
-    except _Changed:
-        raise Conflict("The order changed meanwhile; read it and retry.") from None
+    raise Conflict("The order changed meanwhile; read it and retry.")
 
 
 def _commit(tx: Transaction) -> None:
@@ -92,21 +91,12 @@ def ship(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCo
         order = _order(orders, order_id)
         before = order.fulfilment(fulfilment_id)
         _at(caller, before.source_id, order_id)
-        if before.status in (FulfilmentStatus.REJECTED, FulfilmentStatus.CANCELLED):
-            raise Conflict(f"Fulfilment {fulfilment_id} of order {order_id} is {before.status.value}: "
-                           "there is nothing to ship.", current_status=before.status.value)
-        if before.status not in BEFORE_SHIPPING:
+        if not before.to_ship():
             return order  # shipped before
         if not order.is_open:
             raise Conflict(f"Order {order_id} is {order.status.value}.", current_status=order.status.value)
-        destination = f"location:{before.destination_location_id}" if before.kind is FulfilmentKind.TRANSFER \
-            else f"postcode:{order.destination.address.postal_code}" if isinstance(order.destination, DeliverTo) \
-            else f"location:{order.location_id}"
-        if before.status is FulfilmentStatus.WAITING:
-            raise Conflict(f"Order {order_id} waits for payment in the store: do not ship it yet.",
-                           current_status=before.status.value)
         label = carrier.create_shipment(ShipmentRequest(shipment_id=before.shipment_id, source_id=before.source_id,
-                                                        destination=destination))
+                                                        destination=order.ships_to(before)))
         shipped = before.shipped(label, _now())
         after = order.with_fulfilment(shipped).after_shipping()
         tx = transactions.begin()
@@ -136,39 +126,34 @@ def receive(*, orders: OrderStore, reservations: ReservationStore, stock: StockS
         now = _now()
         pickup = directory.get(order.location_id)
         tx = transactions.begin()
-        for line in before.lines:
-            _add_move(tx, stock=stock, move=StockMove(line.sku, before.source_id, TRANSFER_ARRIVED, line.quantity),
-                      change_id=f"{before.reservation_id}:arrived", kind="transfer_arrived", now=now,
-                      source=f"order:{order_id}")
+        _add_moves(tx, stock=stock, lines=before.lines, location_id=before.source_id, effect=TRANSFER_ARRIVED,
+                   change_id=f"{before.reservation_id}:arrived", kind="transfer_arrived", at=now,
+                   source=f"order:{order_id}")
         if order.is_open:
-            arrival = Reservation(
-                reservation_id=before.arrival_reservation_id, customer_id=order.customer_id,
-                location_id=order.location_id, lines=before.lines,
-                channel=Channel.STORE if order.placed_by else Channel.WEB,
-                status=ReservationStatus.ACTIVE, created_at=now, expires_at=now + service.PREPARE_WITHIN,
-                fingerprint=order.fingerprint, order_id=order.order_id)
+            arrival = service.hold_for(order=order, reservation_id=before.arrival_reservation_id,
+                                       location_id=order.location_id, lines=before.lines, channel=order.channel,
+                                       at=now)
             reservations.add_created(tx, reservation=arrival)
             holding.add_moves(tx, stock=stock, reservation=arrival, lines=arrival.lines, effect=RECEIVE_HELD,
                               kind="receive", default_threshold=pickup.low_stock_threshold)
             if after.all_arrived():
                 after = after.arrived_ready(now, pickup.pickup_hold_hours)
-        else:
-            for line in before.lines:
-                _add_move(tx, stock=stock, move=StockMove(line.sku, order.location_id, INCREASE, line.quantity),
-                          change_id=f"{before.reservation_id}:received", kind="transfer_in", now=now,
-                          source=f"order:{order_id}")
+        else:  # the order ended while the units travelled: they are simply stock here now
+            _add_moves(tx, stock=stock, lines=before.lines, location_id=order.location_id, effect=INCREASE,
+                       change_id=f"{before.reservation_id}:received", kind="transfer_in", at=now,
+                       source=f"order:{order_id}")
         orders.add_saved(tx, before=order, after=after)
         _commit(tx)
         return after
     return _again(step)
 
 
-def _add_move(tx: Transaction, *, stock: StockStore, move: StockMove, change_id: str, kind: str, now: datetime,
-              source: str) -> None:
-    delta = move.quantity if move.effect is INCREASE else 0
-    stock.add_move(tx, move=move, change=ChangeReceipt(
-        change_id=change_id, sku=move.sku, location_id=move.location_id, kind=kind, on_hand_delta=delta,
-        on_hand=None, applied_at=now, source=source), default_threshold=0)
+def _add_moves(tx: Transaction, *, stock: StockStore, lines: tuple[Line, ...], location_id: str, effect: Effect,
+               change_id: str, kind: str, at: datetime, source: str) -> None:
+    for line in lines:
+        move = StockMove(line.sku, location_id, effect, line.quantity)
+        stock.add_move(tx, move=move, default_threshold=0,
+                       change=ChangeReceipt.of_move(move, change_id=change_id, kind=kind, at=at, source=source))
 
 
 # -- payment at a till, and what carriers report ---------------------------------------------
@@ -191,18 +176,17 @@ def pay(*, orders: OrderStore, transactions: Transactions, caller: Caller, order
         if amount_cents != order.amount_due_cents:
             raise InvalidRequest(f"The amount due is {order.amount_due_cents} cents.", field="amount_cents",
                                  amount_due_cents=order.amount_due_cents)
-        after = order.paid(_now())
+        after = order.paid(_now(), reference)
         tx = transactions.begin()
         orders.add_saved(tx, before=order, after=after)
         _commit(tx)
         return after
-    del reference  # the till's own receipt number: on the till's side of the books
     return _again(step)
 
 
 def carrier_update(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
                    transactions: Transactions, purchases: PurchaseStore, loyalty: LoyaltyStore | None,
-                   update: StatusUpdate) -> str:
+                   update: StatusUpdate) -> Applied:
     """A carrier's status for a parcel: "applied", or "ignored" (not ours, late or repeated). The
     last parcel of a delivery delivered makes the order a purchase (points, returns)."""
     found = orders.tracked(update.carrier, update.tracking_number)
@@ -212,7 +196,7 @@ def carrier_update(*, orders: OrderStore, reservations: ReservationStore, counte
     if update.status.name not in CARRIER_STEPS:
         return "ignored"
 
-    def step() -> str:
+    def step() -> Applied:
         order = _order(orders, order_id)
         moved = order.fulfilment(fulfilment_id).carrier_step(update.status.name)
         if moved is None:

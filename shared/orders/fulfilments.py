@@ -119,11 +119,19 @@ class Fulfilment:
         return replace(self, lines=lines, rejected=(*self.rejected, line), rejection_reason=reason,
                        status=self.status if lines else FulfilmentStatus.REJECTED)
 
-    def shipped(self, label: Label, at: datetime) -> Fulfilment:
+    def to_ship(self) -> bool:
+        """True when the source is to ship it now; False when it was shipped before (a repeat).
+        Conflict while it waits for payment, or when it has nothing left to ship."""
         if self.status is FulfilmentStatus.WAITING:
-            raise Conflict(f"Fulfilment {self.fulfilment_id} waits for the order to be paid.",
+            raise Conflict(f"Fulfilment {self.fulfilment_id} waits for the order to be paid in the store: do not "
+                           "ship it yet.", current_status=self.status.value)
+        if self.status in (FulfilmentStatus.REJECTED, FulfilmentStatus.CANCELLED):
+            raise Conflict(f"Fulfilment {self.fulfilment_id} is {self.status.value}: there is nothing to ship.",
                            current_status=self.status.value)
-        if self.status is not FulfilmentStatus.REQUESTED:
+        return self.status is FulfilmentStatus.REQUESTED
+
+    def shipped(self, label: Label, at: datetime) -> Fulfilment:
+        if not self.to_ship():
             raise Conflict(f"Fulfilment {self.fulfilment_id} is {self.status.value}.", current_status=self.status.value)
         return replace(self, status=FulfilmentStatus.SHIPPED, label=label, shipped_at=at)
 

@@ -26,7 +26,7 @@ from shared.orders.fulfilments import (
     FulfilmentStatus,
     OrderDestination,
 )
-from shared.reservations.model import Line
+from shared.reservations.model import Channel, Line
 
 
 class OrderStatus(StrEnum):
@@ -121,10 +121,26 @@ class Order:
     delivery_fee_cents: int = 0
     paid_at: datetime | None = None  # pay_in_store: when a till recorded the payment
     placed_by: str | None = None  # the store whose associate placed it (endless aisle)
+    payment_reference: str | None = None  # pay_in_store: the till's receipt number
 
     @property
     def is_delivery(self) -> bool:
         return isinstance(self.destination, DeliverTo)
+
+    @property
+    def delivery_postcode(self) -> str | None:
+        return self.destination.address.postal_code if isinstance(self.destination, DeliverTo) else None
+
+    @property
+    def channel(self) -> Channel:
+        """Where the order was taken: in a store by an associate, or online."""
+        return Channel.STORE if self.placed_by else Channel.WEB
+
+    def ships_to(self, f: Fulfilment) -> str:
+        """Where a parcel goes, as a carrier is told (a store, or a postcode: no name or street)."""
+        if f.kind is FulfilmentKind.TRANSFER:
+            return f"location:{f.destination_location_id}"
+        return f"postcode:{self.delivery_postcode}"
 
     @property
     def goods_cents(self) -> int:
@@ -168,20 +184,16 @@ class Order:
         return replace(self, fulfilments=fulfilments, version=self.version + 1)
 
     def tasks(self) -> frozenset[tuple[str, str]]:
-        """(location, fulfilment id) for every step a store must take now (its work list)."""
-        if not self.is_open:
-            return frozenset(
-                (f.destination_location_id, f.fulfilment_id) for f in self.fulfilments
-                if f.kind is FulfilmentKind.TRANSFER and f.task_location() == f.destination_location_id
-                and f.destination_location_id)  # units on their way arrive anyway: received, not held
+        """(location, fulfilment id) for every step a store must take now (its work list). An
+        ended order's unshipped parcels are cancelled; its transfers on their way still arrive."""
         return frozenset((location, f.fulfilment_id) for f in self.fulfilments
                          if (location := f.task_location()) is not None)
 
-    def paid(self, at: datetime) -> Order:
+    def paid(self, at: datetime, reference: str) -> Order:
         if not self.is_open:
             raise Conflict(f"Order {self.order_id} is {self.status.value}.", current_status=self.status.value)
-        return replace(self, paid_at=at, fulfilments=tuple(f.requested() for f in self.fulfilments),
-                       version=self.version + 1)
+        return replace(self, paid_at=at, payment_reference=reference,
+                       fulfilments=tuple(f.requested() for f in self.fulfilments), version=self.version + 1)
 
     def after_shipping(self) -> Order:
         """A delivery whose every live parcel has left is SHIPPED; whose every parcel arrived, DELIVERED."""

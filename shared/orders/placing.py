@@ -31,13 +31,21 @@ from shared.loyalty import model as loyalty_model
 from shared.loyalty import service as loyalty_service
 from shared.loyalty.model import NotEnoughPoints
 from shared.loyalty.ports import LoyaltyStore
-from shared.orders.fulfilments import DeliverTo, DeliveryAddress, Fulfilment, FulfilmentKind, FulfilmentStatus, PickupAt
+from shared.orders.fulfilments import (
+    DeliverTo,
+    DeliveryAddress,
+    Fulfilment,
+    FulfilmentKind,
+    FulfilmentStatus,
+    OrderDestination,
+    PickupAt,
+)
 from shared.orders.model import Contact, Order, OrderStatus, Payment
 from shared.orders.ports import OrderStore
-from shared.orders.service import PREPARE_WITHIN, _ordered
+from shared.orders.service import hold_for, ordered_line
 from shared.reservations import holding
 from shared.reservations.limits import limits_for
-from shared.reservations.model import Channel, Line, Reservation, ReservationStatus, merge_lines
+from shared.reservations.model import Channel, Line, merge_lines
 from shared.reservations.ports import HoldCounters, ReservationStore
 from shared.slots import service as slot_service
 from shared.slots.model import LOCAL_TIME, SlotBooking, SlotCalendar, SlotOwner
@@ -80,7 +88,7 @@ def _customer(caller: Caller, customer_id: str | None, customers: CustomerStore 
         raise InvalidRequest("Whom is it for? An associate orders for a customer (customer_id).", field="customer_id")
     if customers is not None:
         found = customers.get(customer_id)
-        if found is None or getattr(found, "erased", False):
+        if found is None or found.erased:
             raise InvalidRequest("There is no such customer.", field="customer_id")
     return customer_id
 
@@ -146,7 +154,12 @@ def place_anywhere(*, orders: OrderStore, reservations: ReservationStore, counte
     price_list, priced_now = pricing.priced(catalog, (line.sku for line in merged), moment)
     pricing.check_shown(priced_now, prices)
     pickup = directory.get(where.location_id) if where.location_id else None
-    order_destination = PickupAt(pickup.location_id) if pickup else DeliverTo(address, owner.owner_id)  # type: ignore[arg-type]
+    order_destination: OrderDestination
+    if pickup is not None:
+        order_destination = PickupAt(pickup.location_id)
+    else:
+        assert address is not None  # a Where holds a pickup location or an address
+        order_destination = DeliverTo(address, owner.owner_id)
     basket = Basket(merged)
     today = moment.astimezone(LOCAL_TIME).date()
     for _ in range(ATTEMPTS):
@@ -166,8 +179,7 @@ def place_anywhere(*, orders: OrderStore, reservations: ReservationStore, counte
         order = Order(
             order_id=order_id, customer_id=for_customer,
             location_id=pickup.location_id if pickup else (caller.location_id or option.shipments[0].source_id),
-            lines=tuple(_ordered(line, priced_now[line.sku], pricing.name_of(price_list, line.sku),
-                                 pricing.attributes_of(price_list, line.sku)) for line in merged),
+            lines=tuple(ordered_line(line=line, price=priced_now[line.sku], price_list=price_list) for line in merged),
             payment=payment, contact=contact, reservation_id=hold_id(order_id, "local"), status=OrderStatus.PLACED,
             placed_at=moment, fingerprint=claim.fingerprint, redeemed_points=redeem_points,
             destination=order_destination,
@@ -182,13 +194,13 @@ def place_anywhere(*, orders: OrderStore, reservations: ReservationStore, counte
                            orders=orders, reservations=reservations, counters=counters, stock=stock,
                            transactions=transactions, directory=directory, calendar=calendar, slots=slots,
                            caller=caller, loyalty=loyalty, capacity=capacity), True
-        except _StockMoved:
+        except _RouteAgain:
             continue
     raise InsufficientStock("The stock moved while the order was placed; not every line can be held now.",
                             lines=[{"sku": line.sku, "requested": line.quantity} for line in merged])
 
 
-class _StockMoved(Exception):
+class _RouteAgain(Exception):
     """A source's stock (or its room for today) changed between routing and holding: route again."""
 
 
@@ -216,12 +228,13 @@ def _commit(*, order: Order, local: tuple[Line, ...], channel: Channel, slot_id:
     if local:
         location = directory.get(order.location_id)
         limits = limits_for(caller, location)
-        local_hold = _hold(order, order.reservation_id, order.location_id, local, channel, moment,
-                           limited=limits is not None)
+        local_hold = hold_for(order=order, reservation_id=order.reservation_id, location_id=order.location_id,
+                              lines=local, channel=channel, at=moment, limited=limits is not None)
         holding.add_hold(tx, reservations=reservations, counters=counters, stock=stock, reservation=local_hold,
                          limits=limits, default_threshold=location.low_stock_threshold)
     for f in order.fulfilments:
-        hold = _hold(order, f.reservation_id, f.source_id, f.lines, channel, moment, limited=False)
+        hold = hold_for(order=order, reservation_id=f.reservation_id, location_id=f.source_id, lines=f.lines,
+                        channel=channel, at=moment)
         holding.add_hold(tx, reservations=reservations, counters=counters, stock=stock, reservation=hold,
                          limits=None, default_threshold=directory.get(f.source_id).low_stock_threshold)
     add_capacity_taken(tx, capacity=capacity, directory=directory, fulfilments=order.fulfilments,
@@ -240,7 +253,7 @@ def _commit(*, order: Order, local: tuple[Line, ...], channel: Channel, slot_id:
             if refused_slot is not None:
                 raise refused_slot from None
         if refusal.of(CapacityTaken):  # a source's day filled up meanwhile: route again without it
-            raise _StockMoved() from None
+            raise _RouteAgain() from None
         if loyalty_service.refused_by_points(refused=refusal):
             raise NotEnoughPoints("The points were spent meanwhile.",
                                   balance=loyalty.account(order.customer_id).balance if loyalty else 0) from None
@@ -248,7 +261,7 @@ def _commit(*, order: Order, local: tuple[Line, ...], channel: Channel, slot_id:
             over_limits = holding.hold_refused(refusal, reservation=local_hold, limits=limits)
             if not isinstance(over_limits, InsufficientStock):
                 raise over_limits from None  # the customer's hold limits at the pickup store (429)
-        raise _StockMoved() from None
+        raise _RouteAgain() from None
     return order
 
 
@@ -266,11 +279,3 @@ def add_capacity_taken(tx: Transaction, *, capacity: ShipCapacity | None, direct
 def _with_slot(order: Order, booking: SlotBooking) -> Order:
     return replace(order, slot_id=booking.slot.slot_id, slot_starts_at=booking.slot.starts_at.astimezone(UTC),
                    slot_ends_at=booking.slot.ends_at.astimezone(UTC))
-
-
-def _hold(order: Order, reservation_id: str, location_id: str, lines: tuple[Line, ...], channel: Channel,
-          moment: datetime, *, limited: bool) -> Reservation:
-    return Reservation(
-        reservation_id=reservation_id, customer_id=order.customer_id, location_id=location_id,
-        lines=merge_lines(list(lines)), channel=channel, status=ReservationStatus.ACTIVE, created_at=moment,
-        expires_at=moment + PREPARE_WITHIN, fingerprint=order.fingerprint, order_id=order.order_id, limited=limited)

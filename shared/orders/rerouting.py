@@ -22,13 +22,13 @@ from shared.locations.directory import LocationDirectory
 from shared.loyalty.ports import LoyaltyStore
 from shared.orders import placing, service
 from shared.orders.fulfilling import _again, _at, _Changed, _commit, _order
-from shared.orders.fulfilments import BEFORE_SHIPPING, DeliverTo, Fulfilment, FulfilmentKind, FulfilmentStatus
+from shared.orders.fulfilments import BEFORE_SHIPPING, Fulfilment, FulfilmentKind, FulfilmentStatus
 from shared.orders.model import Order, OrderStatus
 from shared.orders.placing import hold_id
 from shared.orders.ports import OrderStore
 from shared.purchases.ports import PurchaseStore
 from shared.reservations import holding
-from shared.reservations.model import Channel, Line, Reservation, ReservationStatus
+from shared.reservations.model import Line, ReservationStatus
 from shared.reservations.ports import HoldCounters, ReservationStore
 from shared.slots import service as slot_service
 from shared.slots.model import LOCAL_TIME, SlotCalendar
@@ -114,7 +114,7 @@ def _reject(*, orders: OrderStore, reservations: ReservationStore, counters: Hol
                                                                     capacity=capacity, today=today), sku)
         destination, _ = fulfilment.destination_for(
             calendar=calendar, directory=directory, location_id=None if order.is_delivery else order.location_id,
-            postal_code=order.destination.address.postal_code if isinstance(order.destination, DeliverTo) else None)
+            postal_code=order.delivery_postcode)
         found = routing.reroute(option=current, rejected_sku=sku, rejected_location_id=before.source_id,
                                 destination=destination, network=network, today=today)
         after = order.with_fulfilment(rejected)
@@ -153,22 +153,14 @@ def _reject(*, orders: OrderStore, reservations: ReservationStore, counters: Hol
             slot_service.add_release(tx=tx, slots=slots, order_id=order.order_id, at=now)
         hold = reservations.get(before.reservation_id)
         if hold is not None and hold.is_active:
-            if len(hold.lines) > 1:
-                holding.add_line_released(tx, reservations=reservations, counters=counters, stock=stock, before=hold,
-                                          sku=sku)
-            else:
-                holding.add_end(tx, reservations=reservations, counters=counters, stock=stock, before=hold,
-                                after=hold.ended(ReservationStatus.CANCELLED))
+            holding.add_line_released(tx, reservations=reservations, counters=counters, stock=stock, before=hold,
+                                      sku=sku)
         for f in new:
             holding.add_hold(tx, reservations=reservations, counters=counters, stock=stock, limits=None,
                              default_threshold=directory.get(f.source_id).low_stock_threshold,
-                             reservation=Reservation(
-                                 reservation_id=f.reservation_id, customer_id=order.customer_id,
-                                 location_id=f.source_id, lines=f.lines,
-                                 channel=Channel.STORE if order.placed_by else Channel.WEB,
-                                 status=ReservationStatus.ACTIVE, created_at=now,
-                                 expires_at=now + service.PREPARE_WITHIN, fingerprint=order.fingerprint,
-                                 order_id=order.order_id))
+                             reservation=service.hold_for(order=order, reservation_id=f.reservation_id,
+                                                          location_id=f.source_id, lines=f.lines,
+                                                          channel=order.channel, at=now))
         # a source new to this order takes on one more fulfilment today (one already supplying it counted it)
         sourcing = {p.location_id for p in current.picks if (p.sku, p.location_id) != (sku, before.source_id)}
         placing.add_capacity_taken(tx, capacity=capacity, directory=directory, day=today,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from shared import pricing
-from shared.catalog.model import Text, UnitPrice
+from shared.catalog.model import PriceList, UnitPrice
 from shared.catalog.ports import PriceLists
 from shared.errors import Conflict, IdempotencyKeyReused, InsufficientStock, InvalidRequest, NotFound
 from shared.idempotency import IdempotencyClaim
@@ -75,6 +75,15 @@ def save(*, orders: OrderStore, transactions: Transactions, before: Order, after
     return after
 
 
+def hold_for(*, order: Order, reservation_id: str, location_id: str, lines: tuple[Line, ...], channel: Channel,
+             at: datetime, limited: bool = False) -> Reservation:
+    """A hold that belongs to the order: it lives and ends with it (never on its own)."""
+    return Reservation(
+        reservation_id=reservation_id, customer_id=order.customer_id, location_id=location_id,
+        lines=merge_lines(list(lines)), channel=channel, status=ReservationStatus.ACTIVE, created_at=at,
+        expires_at=at + PREPARE_WITHIN, fingerprint=order.fingerprint, order_id=order.order_id, limited=limited)
+
+
 def _holds_of(order: Order) -> list[tuple[str, bool]]:
     """Every hold the order may still have: (reservation id, held at the pickup store). The
     pickup store's own, each received transfer's there, and each source's before it ships."""
@@ -91,15 +100,13 @@ def _add_returned_to_source(tx: Transaction, *, stock: StockStore, order: Order,
     """A parcel the carrier could not deliver goes back to its source: booked in there again when
     its order ends (out of transit first, for a transfer)."""
     now = _now()
+    effects = (TRANSFER_ARRIVED, INCREASE) if fulfilment.kind is FulfilmentKind.TRANSFER else (INCREASE,)
     for line in fulfilment.lines:
-        moves = [(TRANSFER_ARRIVED, 0)] if fulfilment.kind is FulfilmentKind.TRANSFER else []
-        for effect, delta in [*moves, (INCREASE, line.quantity)]:
-            stock.add_move(tx, move=StockMove(line.sku, fulfilment.source_id, effect, line.quantity),
-                           change=ChangeReceipt(change_id=f"{fulfilment.reservation_id}:returned:{effect.name}",
-                                                sku=line.sku, location_id=fulfilment.source_id, kind="returned",
-                                                on_hand_delta=delta, on_hand=None, applied_at=now,
-                                                source=f"order:{order.order_id}"),
-                           default_threshold=0)
+        for effect in effects:
+            move = StockMove(line.sku, fulfilment.source_id, effect, line.quantity)
+            stock.add_move(tx, move=move, default_threshold=0, change=ChangeReceipt.of_move(
+                move, change_id=f"{fulfilment.reservation_id}:returned:{effect.name}", kind="returned", at=now,
+                source=f"order:{order.order_id}"))
 
 
 def finish(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
@@ -164,10 +171,11 @@ def release_line(*, orders: OrderStore, reservations: ReservationStore, counters
 # -- use cases -----------------------------------------------------------------------------------
 
 
-def _ordered(line: Line, price: UnitPrice, name: Text | None, attributes: tuple[tuple[str, str], ...]) -> OrderLine:
+def ordered_line(*, line: Line, price: UnitPrice, price_list: PriceList) -> OrderLine:
+    """A line as the customer ordered it: priced now, named and described (the variant) for staff and mails."""
     return OrderLine(line.sku, line.quantity, price.price_cents, list_price_cents=price.list_price_cents,
-                     promotion_id=price.promotion_id, vat_rate_percent=price.vat_rate_percent, name=name,
-                     attributes=attributes)
+                     promotion_id=price.promotion_id, vat_rate_percent=price.vat_rate_percent,
+                     name=pricing.name_of(price_list, line.sku), attributes=pricing.attributes_of(price_list, line.sku))
 
 
 def place(*, orders: OrderStore, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
@@ -212,8 +220,7 @@ def place(*, orders: OrderStore, reservations: ReservationStore, counters: HoldC
     )
     order = Order(
         order_id=order_id, customer_id=caller.subject, location_id=location_id,
-        lines=tuple(_ordered(line, priced_now[line.sku], pricing.name_of(price_list, line.sku),
-                             pricing.attributes_of(price_list, line.sku)) for line in merged),
+        lines=tuple(ordered_line(line=line, price=priced_now[line.sku], price_list=price_list) for line in merged),
         payment=payment, contact=contact,
         reservation_id=hold.reservation_id, status=OrderStatus.PLACED, placed_at=now,
         fingerprint=claim.fingerprint, redeemed_points=redeem_points,

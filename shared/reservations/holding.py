@@ -49,12 +49,10 @@ def add_moves(tx: Transaction, *, stock: StockStore, reservation: Reservation, l
               effect: Effect, kind: str, default_threshold: int = 0) -> None:
     """One stock move per line, stamped as the hold's (``<id>:<kind>``)."""
     for line in lines:
-        change = ChangeReceipt(
-            change_id=f"{reservation.reservation_id}:{kind}", sku=line.sku, location_id=reservation.location_id,
-            kind=kind, on_hand_delta=-line.quantity if effect is HANDOVER else 0, on_hand=None,
-            applied_at=_now(), source=f"reservation:{reservation.reservation_id}")
-        stock.add_move(tx, move=move_of(reservation, line, effect), change=change,
-                       default_threshold=default_threshold)
+        move = move_of(reservation, line, effect)
+        change = ChangeReceipt.of_move(move, change_id=f"{reservation.reservation_id}:{kind}", kind=kind, at=_now(),
+                                       source=f"reservation:{reservation.reservation_id}")
+        stock.add_move(tx, move=move, change=change, default_threshold=default_threshold)
 
 
 def add_hold(tx: Transaction, *, reservations: ReservationStore, counters: HoldCounters, stock: StockStore,
@@ -82,8 +80,12 @@ def add_end(tx: Transaction, *, reservations: ReservationStore, counters: HoldCo
 
 def add_line_released(tx: Transaction, *, reservations: ReservationStore, counters: HoldCounters,
                       stock: StockStore, before: Reservation, sku: str) -> Reservation:
-    """One line's units given back (found short at picking); the rest stays held. Returns the
-    hold as it will be."""
+    """One line's units given back (found short, rejected at a source); the rest stays held, and
+    a hold left with nothing ends (cancelled). Returns the hold as it will be."""
+    if all(line.sku == sku for line in before.lines):
+        after = before.ended(ReservationStatus.CANCELLED)
+        add_end(tx, reservations=reservations, counters=counters, stock=stock, before=before, after=after)
+        return after
     line = next(line for line in before.lines if line.sku == sku)
     after = before.without_line(sku)
     reservations.add_lines_changed(tx, before=before, after=after)

@@ -26,6 +26,14 @@ class ChangeReceipt:
     correlation_id: str | None = None
     replayed: bool = False
 
+    @classmethod
+    def of_move(cls, move: StockMove, *, change_id: str, kind: str, at: datetime, source: str) -> ChangeReceipt:
+        """The stamp of an effect another record causes (a hold, an order's parcel): its change to
+        ``on_hand`` is the effect's own."""
+        return cls(change_id=change_id, sku=move.sku, location_id=move.location_id, kind=kind,
+                   on_hand_delta=move.effect.counters(move.quantity).get("on_hand", 0), on_hand=None,
+                   applied_at=at, source=source)
+
 
 class StockStore(Protocol):
     def get(self, sku: str, location_id: str, consistent: bool = False) -> StockLevel | None: ...

@@ -134,11 +134,9 @@ def test_a_new_date_and_a_failed_parcel_are_told_in_dutch(aws: Provisioned) -> N
     assert len(mails) == 3  # with the stored order's own confirmation
 
 
-@pytest.mark.skipif(getattr(OrderStatus, "DELIVERED", None) is None,
-                    reason="OrderStatus.DELIVERED comes with the orders core")
 def test_a_delivered_order_is_scheduled_for_a_review_like_a_collected_one(aws: Provisioned) -> None:
     # given
-    order = an_order("joost@example.nl", "nl", status=OrderStatus("DELIVERED"))
+    order = an_order("joost@example.nl", "nl", status=OrderStatus.DELIVERED)
     # when
     publish(("OrderDelivered", order_event("OrderDelivered", order, status="DELIVERED")))
     deliver_messages(aws)

@@ -143,6 +143,7 @@ def test_an_associate_orders_another_stores_stock_home_paid_at_the_till_and_the_
     status, paid, _ = http(api, "POST /orders/{order_id}/payment", {"order_id": order_id},
                            {"amount_cents": PRICE + 495, "reference": "till-7/0042"}, as_="staff-amsterdam")
     assert status == 200 and paid["paid_at"], paid
+    assert wiring.order_store().get(order_id).payment_reference == "till-7/0042"  # type: ignore[union-attr]
     # and Utrecht's work list shows the parcel; only Utrecht may ship it
     assert work_at(UTRECHT) == [(order_id, "f1", "ship")]
     assert http(api, "GET /locations/{location_id}/fulfilments", {"location_id": UTRECHT},

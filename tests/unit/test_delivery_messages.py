@@ -215,14 +215,10 @@ def test_the_new_news_goes_by_e_mail_only_without_code_or_contact_details(event_
 # -- a review after delivery -----------------------------------------------------------------------
 
 
-DELIVERED_STATUS = getattr(OrderStatus, "DELIVERED", None)  # the orders core adds it
-
-
-@pytest.mark.skipif(DELIVERED_STATUS is None, reason="OrderStatus.DELIVERED comes with the orders core")
 def test_a_delivered_order_is_scheduled_for_a_review_once() -> None:
     # given
     reviews, delivered_at = MemoryReviewSchedule(), datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
-    order = an_order(status=DELIVERED_STATUS)  # type: ignore[arg-type]
+    order = an_order(status=OrderStatus.DELIVERED)
     # when
     first = schedule_review_of_order(order=order, received_at=delivered_at, reviews=reviews, wait=timedelta(days=7))
     again = schedule_review_of_order(order=order, received_at=delivered_at, reviews=reviews, wait=timedelta(days=7))
